@@ -1,0 +1,77 @@
+# Momentum — the README's commands. Every target installs what it needs when it is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := 3.13
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed-stamp
+TOOLS := .tools
+SAM := $(TOOLS)/sam/bin/sam
+CHECKOV := $(TOOLS)/checkov/bin/checkov
+PORT ?= 3000
+PYTEST_ARGS ?=
+
+# Python 3.13: on PATH as python3.13, or through pyenv (.python-version says 3.13).
+PYTHON313 := $(shell command -v python3.13 2>/dev/null || pyenv which python3.13 2>/dev/null || (test -x "$$HOME/.pyenv/shims/python3.13" && echo "$$HOME/.pyenv/shims/python3.13"))
+
+export SAM_CLI_TELEMETRY := 0
+export MOMENTUM_SAM := $(abspath $(SAM))
+export MOMENTUM_CHECKOV := $(abspath $(CHECKOV))
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# A new function folder is a new top-level package: reinstall so the editable finder maps it.
+$(STAMP): pyproject.toml shared/requirements.txt requirements-dev.txt $(wildcard functions/*/__init__.py)
+	@test -n "$(PYTHON313)" || { echo "Python $(PYTHON_VERSION) is needed (pyenv install $(PYTHON_VERSION))"; exit 1; }
+	@test -x $(PY) || $(PYTHON313) -m venv $(VENV)
+	@test -x $(UV) || $(PY) -m pip install --quiet uv
+	$(UV) pip install --quiet --python $(PY) -r shared/requirements.txt -r requirements-dev.txt -e .
+	@touch $@
+
+$(SAM):
+	@test -x $(UV) || $(MAKE) $(STAMP)
+	$(UV) venv --quiet --python $(PYTHON313) $(TOOLS)/sam
+	$(UV) pip install --quiet --python $(TOOLS)/sam/bin/python aws-sam-cli==1.170.0
+
+$(CHECKOV):
+	@test -x $(UV) || $(MAKE) $(STAMP)
+	$(UV) venv --quiet --python $(PYTHON313) $(TOOLS)/checkov
+	$(UV) pip install --quiet --python $(TOOLS)/checkov/bin/python checkov==3.3.30
+
+.PHONY: install
+install: $(STAMP) $(SAM) $(CHECKOV) ## create the virtual environment and the tools
+
+.PHONY: run
+run: $(STAMP) ## start the local runner with demo data (PORT=3000)
+	$(PY) -m local serve --port $(PORT)
+
+.PHONY: lint
+lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on the layer
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+.PHONY: test
+test: install lint ## everything: lint, types, unit, integration, e2e, infra; coverage of the domain
+	$(PY) -m pytest -n auto --dist loadgroup --cov --cov-report=term $(PYTEST_ARGS)
+	$(PY) -m coverage report --include='shared/momentum/domain/*' --fail-under=95
+
+.PHONY: unit
+unit: $(STAMP) ## the fast unit tests only
+	$(PY) -m pytest tests/unit -q
+
+.PHONY: build
+build: $(SAM) ## sam build (no Docker needed)
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(SAM) build --parallel --cached
+
+.PHONY: deploy
+deploy: build ## sam deploy --config-env dev (needs AWS credentials)
+	$(SAM) deploy --config-env dev
+
+.PHONY: clean
+clean: ## remove the environments and caches
+	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage

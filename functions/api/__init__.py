@@ -1,0 +1,1 @@
+"""The interactive HTTP API function (wiring only)."""

@@ -1,0 +1,22 @@
+"""The API function: the interactive HTTP routes. Wiring only; the rules live in the layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from api.routes import organizations
+from momentum.api.resolver import create_resolver
+from momentum.observability import logger, metrics, tracer
+
+app = create_resolver()
+app.include_router(organizations.router)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""Routes of the API function, one module (Router) per resource."""

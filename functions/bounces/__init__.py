@@ -1,0 +1,1 @@
+"""The bounce and complaint queue worker (wiring only)."""

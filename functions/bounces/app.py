@@ -1,0 +1,37 @@
+"""SES event destination → SNS → SQS → bounces: suppress bounced and complaining addresses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from momentum import clock
+from momentum.logic import email_events
+from momentum.observability import logger, metrics, tracer
+
+# Report failures per record even when all fail: SQS retries exactly those.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def record_handler(record: SQSRecord) -> list[str]:
+    body = json.loads(record.body)
+    # SNS wraps the SES event unless raw message delivery is on.
+    event = json.loads(body["Message"]) if body.get("Type") == "Notification" else body
+    return email_events.record_email_event(event, clock.current().now())
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,1 @@
+"""The evaluator queue worker (wiring only)."""

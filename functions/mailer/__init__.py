@@ -1,0 +1,1 @@
+"""The mailer queue worker (wiring only)."""

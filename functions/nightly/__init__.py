@@ -1,0 +1,1 @@
+"""The scheduled nightly function (wiring only)."""

@@ -1,0 +1,1 @@
+"""The read-only reports function (wiring only)."""

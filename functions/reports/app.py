@@ -1,0 +1,20 @@
+"""The reports function: read-only report and CSV export routes (least privilege: reads only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from momentum.api.resolver import create_resolver
+from momentum.observability import logger, metrics, tracer
+
+app = create_resolver(with_docs=False)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""Momentum: client-progress tracking for practices and coaching teams (the Lambda layer)."""

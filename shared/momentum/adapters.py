@@ -1,0 +1,55 @@
+"""The composition root for side-effect ports: the real AWS adapter unless a test or the
+local runner installed a fake. Built on first use, never at import."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from momentum.config import get_settings
+from momentum.notify.ses import EmailSender
+from momentum.ports import MessageQueue
+
+_installed_sender: EmailSender | None = None
+
+
+@cache
+def mail_queue() -> MessageQueue:
+    from momentum.messaging.sqs import SqsQueue
+
+    return SqsQueue(get_settings().mail_queue_url)
+
+
+@cache
+def evaluator_queue() -> MessageQueue:
+    from momentum.messaging.sqs import SqsQueue
+
+    return SqsQueue(get_settings().evaluator_queue_url)
+
+
+def email_sender() -> EmailSender:
+    if _installed_sender is not None:
+        return _installed_sender
+    return _ses_sender()
+
+
+@cache
+def _ses_sender() -> EmailSender:
+    from momentum.notify.ses import SesSender
+
+    settings = get_settings()
+    return SesSender(
+        sender=settings.sender_address, configuration_set=settings.ses_configuration_set
+    )
+
+
+def install_email_sender(sender: EmailSender | None) -> None:
+    """Tests: inject failures or capture messages; None goes back to SES."""
+    global _installed_sender  # noqa: PLW0603 - the one seam for the sender
+    _installed_sender = sender
+
+
+def reset() -> None:
+    """Forget every built adapter (settings or endpoints changed)."""
+    mail_queue.cache_clear()
+    evaluator_queue.cache_clear()
+    _ses_sender.cache_clear()

@@ -1,0 +1,70 @@
+"""The resolver every HTTP function starts from: validation, problems, OpenAPI and Swagger UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+
+from momentum.api import problems
+from momentum.api.auth import principal_from_claims
+from momentum.domain.access import Principal
+
+API_TITLE = "Momentum API"
+API_VERSION = "1.0.0"
+API_DESCRIPTION = (
+    "Client-progress tracking for practices and coaching teams: clients, packages and "
+    "session packs, On track, session trackers, engagements, reports. Errors are "
+    "application/problem+json (RFC 9457). Authenticate with a Cognito ID token "
+    "(`Authorization: Bearer <token>`)."
+)
+SECURITY_SCHEMES: dict[str, Any] = {"bearerAuth": HTTPBearer(bearerFormat="JWT")}
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+
+def create_resolver(*, with_docs: bool = True) -> APIGatewayHttpResolver:
+    """A resolver with request/response validation and problem+json errors; `with_docs`
+    adds `/openapi.json` (the OpenAPI 3.1 document) and Swagger UI at `/docs`."""
+    app = APIGatewayHttpResolver(enable_validation=True)
+    problems.register(app)
+    if not with_docs:
+        return app
+    app.enable_swagger(
+        path="/docs",
+        title=API_TITLE,
+        version=API_VERSION,
+        description=API_DESCRIPTION,
+        security_schemes=SECURITY_SCHEMES,
+        security=SECURITY,
+        persist_authorization=True,
+    )
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_document() -> Response[Any]:
+        return Response(
+            status_code=200,
+            content_type="application/json",
+            body=openapi_json(app),
+        )
+
+    return app
+
+
+def openapi_json(app: APIGatewayHttpResolver) -> str:
+    return app.get_openapi_json_schema(
+        title=API_TITLE,
+        version=API_VERSION,
+        description=API_DESCRIPTION,
+        servers=[Server(url="/")],
+        security_schemes=SECURITY_SCHEMES,
+        security=SECURITY,
+    )
+
+
+def principal(event: APIGatewayProxyEventV2) -> Principal:
+    """The caller of the current request (401 when the authorizer passed no usable claims)."""
+    authorizer = event.request_context.authorizer
+    claims = authorizer.jwt_claim if authorizer is not None else None
+    return principal_from_claims(claims)

@@ -1,0 +1,38 @@
+"""Settings read once from the environment and validated at cold start."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a function needs to know about its deployment; all names come from
+    template.yaml (Globals.Function.Environment) or, locally, from the local runner."""
+
+    model_config = SettingsConfigDict(env_prefix="MOMENTUM_", frozen=True, extra="ignore")
+
+    stage: Literal["dev", "prod", "local", "test"] = "dev"
+    table_name: str = Field(min_length=1)
+    idempotency_table_name: str = "MomentumIdempotency"
+    evaluator_queue_url: str = ""
+    mail_queue_url: str = ""
+    sender_address: str = "noreply@example.com"
+    ses_configuration_set: str = ""
+    user_pool_id: str = ""
+    signing_secret_arn: str = ""
+    # Only the local runner and tests set the secret directly; deployed functions read it
+    # from Secrets Manager by ARN.
+    signing_secret: str = ""
+    public_base_url: str = "http://127.0.0.1:3000"
+    # Number of partitions of the sparse due index; spreads the nightly's writes and reads.
+    due_shards: int = Field(default=8, ge=1, le=64)
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings of this process, read on first use (not at import, so tests can set env)."""
+    return Settings()  # values come from the environment

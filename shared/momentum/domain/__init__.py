@@ -1,0 +1,1 @@
+"""Pure product rules: no AWS, no HTTP, no clock or environment reads."""

@@ -1,0 +1,58 @@
+"""The nightly run: find what is due and fan it out to the evaluator, in bounded messages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from momentum.ports import MessageQueue
+from momentum.store import due
+
+ITEMS_PER_MESSAGE = 10
+MAX_MESSAGE_BYTES = 200_000  # SQS allows 256 KiB; keep room for the envelope.
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class FanOutSummary:
+    shards: int
+    items: int
+    messages: int
+
+
+def fan_out(now: datetime, queue: MessageQueue) -> FanOutSummary:
+    """Read every shard of the due index up to `now` and send the due items (whole, as the
+    index projects them) to the evaluator: it then needs no second read per item."""
+    items_total = 0
+    messages = 0
+    shards = due.all_shards()
+    for shard in shards:
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = due.query_due(shard, now, start_key=start, limit=PAGE_SIZE)
+            bodies = _messages(items, now)
+            if bodies:
+                queue.send(bodies)
+            items_total += len(items)
+            messages += len(bodies)
+            if not start:
+                break
+    return FanOutSummary(shards=len(shards), items=items_total, messages=messages)
+
+
+def _messages(items: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    bodies: list[dict[str, Any]] = []
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for item in items:
+        item_size = len(json.dumps(item, default=str))
+        if batch and (len(batch) >= ITEMS_PER_MESSAGE or size + item_size > MAX_MESSAGE_BYTES):
+            bodies.append({"run_at": due.instant_text(now), "items": batch})
+            batch, size = [], 0
+        batch.append(item)
+        size += item_size
+    if batch:
+        bodies.append({"run_at": due.instant_text(now), "items": batch})
+    return bodies

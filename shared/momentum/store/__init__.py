@@ -1,0 +1,1 @@
+"""DynamoDB access: the only code that talks to the product table."""

@@ -1,0 +1,65 @@
+"""The sparse, sharded due index (`due`: `due_shard` / `due_at`).
+
+A tracked item carries `due_shard` and `due_at` only while it has a next check; `due_at`
+is the UTC instant its organization's check day begins (local midnight), so one index
+serves every timezone. Shards spread the index's writes; the nightly run reads each shard
+up to now, so a missed night is caught up and a not-due item is never read."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+from momentum.config import get_settings
+from momentum.store import dynamo
+
+DUE_INDEX = "due"
+
+
+def shard_of(pk: str, sk: str, shards: int | None = None) -> str:
+    count = shards or get_settings().due_shards
+    return f"DUE#{zlib.crc32(f'{pk}|{sk}'.encode()) % count:02d}"
+
+
+def all_shards(shards: int | None = None) -> list[str]:
+    count = shards or get_settings().due_shards
+    return [f"DUE#{n:02d}" for n in range(count)]
+
+
+def instant_text(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def due_fields(pk: str, sk: str, due_at: datetime | None) -> dict[str, Any]:
+    """The attributes that put an item in the due index (empty when it has no next check:
+    the writer then removes `due_shard`/`due_at`, taking the item out of the sparse index)."""
+    if due_at is None:
+        return {}
+    return {"due_shard": shard_of(pk, sk), "due_at": instant_text(due_at)}
+
+
+def query_due(
+    shard: str,
+    until: datetime,
+    *,
+    start_key: dict[str, Any] | None = None,
+    limit: int = 100,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One page of the items of `shard` due at or before `until`, oldest first."""
+    kwargs: dict[str, Any] = {
+        "TableName": dynamo.table_name(),
+        "IndexName": DUE_INDEX,
+        "KeyConditionExpression": "due_shard = :shard AND due_at <= :until",
+        "ExpressionAttributeValues": {
+            ":shard": {"S": shard},
+            ":until": {"S": instant_text(until)},
+        },
+        "Limit": limit,
+    }
+    if start_key:
+        kwargs["ExclusiveStartKey"] = start_key
+    with dynamo.translate_errors():
+        response = dynamo.client().query(**kwargs)
+    items = [dynamo.from_attributes(raw) for raw in response.get("Items", [])]
+    return items, response.get("LastEvaluatedKey")

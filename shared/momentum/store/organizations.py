@@ -1,0 +1,57 @@
+"""Organization records: `pk = ORG#<org>`, `sk = ORG`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from momentum.domain.organizations import Location, Organization
+from momentum.store import dynamo
+from momentum.store.keys import org_pk
+
+ORG_SK = "ORG"
+
+
+def get(org_id: str) -> Organization | None:
+    item = dynamo.get_item(org_pk(org_id), ORG_SK)
+    return _from_item(org_id, item) if item else None
+
+
+def save(org: Organization, *, expected_version: int) -> Organization:
+    """Write the organization as version `expected_version + 1`; the write only lands while
+    the stored version is still `expected_version` (0 = not stored yet), else it raises
+    dynamo.ConditionFailed."""
+    saved = Organization(
+        id=org.id,
+        name=org.name,
+        timezone=org.timezone,
+        locations=org.locations,
+        version=expected_version + 1,
+    )
+    item: dict[str, Any] = {
+        "pk": org_pk(org.id),
+        "sk": ORG_SK,
+        "type": "organization",
+        "name": saved.name,
+        "timezone": saved.timezone,
+        "locations": [{"id": loc.id, "name": loc.name} for loc in saved.locations],
+        "version": saved.version,
+    }
+    if expected_version == 0:
+        dynamo.put_item(item, condition="attribute_not_exists(pk)")
+    else:
+        dynamo.put_item(
+            item, condition="version = :expected", values={":expected": expected_version}
+        )
+    return saved
+
+
+def _from_item(org_id: str, item: dict[str, Any]) -> Organization:
+    return Organization(
+        id=org_id,
+        name=str(item.get("name", "")),
+        timezone=str(item.get("timezone", "UTC")),
+        locations=tuple(
+            Location(id=str(loc["id"]), name=str(loc["name"])) for loc in item.get("locations", [])
+        ),
+        version=int(item.get("version", 0)),
+    )

@@ -1,0 +1,138 @@
+"""The email outbox: one item per email intent, `pk = ORG#<org>`, `sk = OUTBOX#<intent id>`.
+
+An intent's id is deterministic, so writing it twice is a no-op. While pending it sits in
+the due index: if the message to the mailer is ever lost, the next nightly sweep re-queues it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from momentum.notify.intents import EmailIntent, EmailKind, IntentStatus, Recipient
+from momentum.store import due, dynamo
+from momentum.store.keys import org_pk
+
+ITEM_TYPE = "email_intent"
+RETENTION = timedelta(days=90)
+
+
+def intent_key(org_id: str, intent_id: str) -> tuple[str, str]:
+    return org_pk(org_id), f"OUTBOX#{intent_id}"
+
+
+def intent_item(intent: EmailIntent, now: datetime) -> dict[str, Any]:
+    pk, sk = intent_key(intent.org_id, intent.intent_id)
+    return {
+        "pk": pk,
+        "sk": sk,
+        "type": ITEM_TYPE,
+        "org_id": intent.org_id,
+        "intent_id": intent.intent_id,
+        "kind": intent.kind.value,
+        "recipient": {
+            "person_id": intent.recipient.person_id,
+            "email": intent.recipient.email,
+            "name": intent.recipient.name,
+        },
+        "data": intent.data,
+        "status": IntentStatus.PENDING.value,
+        "created_at": due.instant_text(now),
+        **due.due_fields(pk, sk, now),
+    }
+
+
+def put_new(intent: EmailIntent, now: datetime) -> bool:
+    """Write the intent unless it exists; True when this call created it."""
+    try:
+        dynamo.put_item(intent_item(intent, now), condition="attribute_not_exists(pk)")
+    except dynamo.ConditionFailed:
+        return False
+    return True
+
+
+def get(org_id: str, intent_id: str) -> tuple[EmailIntent, dict[str, Any]] | None:
+    pk, sk = intent_key(org_id, intent_id)
+    item = dynamo.get_item(pk, sk)
+    if item is None:
+        return None
+    return from_item(item), item
+
+
+def from_item(item: dict[str, Any]) -> EmailIntent:
+    recipient = item["recipient"]
+    return EmailIntent(
+        org_id=str(item["org_id"]),
+        intent_id=str(item["intent_id"]),
+        kind=EmailKind(item["kind"]),
+        recipient=Recipient(
+            person_id=str(recipient["person_id"]),
+            email=str(recipient["email"]),
+            name=str(recipient.get("name", "")),
+        ),
+        data=dict(item.get("data") or {}),
+    )
+
+
+def claim(org_id: str, intent_id: str, now: datetime, lease: timedelta) -> bool:
+    """Take the intent for sending, unless another sender holds a live lease or it is done."""
+    pk, sk = intent_key(org_id, intent_id)
+    try:
+        dynamo.update_item(
+            pk,
+            sk,
+            update="SET #status = :sending, lease_until = :until ADD attempts :one",
+            condition="#status = :pending OR (#status = :sending AND lease_until < :now)",
+            names={"#status": "status"},
+            values={
+                ":sending": IntentStatus.SENDING.value,
+                ":pending": IntentStatus.PENDING.value,
+                ":until": due.instant_text(now + lease),
+                ":now": due.instant_text(now),
+                ":one": 1,
+            },
+        )
+    except dynamo.ConditionFailed:
+        return False
+    return True
+
+
+def finish(
+    org_id: str,
+    intent_id: str,
+    now: datetime,
+    *,
+    status: IntentStatus,
+    message_id: str = "",
+    reason: str = "",
+) -> None:
+    """Record the outcome and leave the due index; the item expires after RETENTION."""
+    pk, sk = intent_key(org_id, intent_id)
+    dynamo.update_item(
+        pk,
+        sk,
+        update=(
+            "SET #status = :status, finished_at = :now, message_id = :mid, reason = :reason, "
+            "expires_at = :expires REMOVE due_shard, due_at, lease_until"
+        ),
+        names={"#status": "status"},
+        values={
+            ":status": status.value,
+            ":now": due.instant_text(now),
+            ":mid": message_id,
+            ":reason": reason,
+            ":expires": int((now + RETENTION).timestamp()),
+        },
+    )
+
+
+def release(org_id: str, intent_id: str) -> None:
+    """Give the lease back after a transient failure so a retry can take it at once."""
+    pk, sk = intent_key(org_id, intent_id)
+    dynamo.update_item(
+        pk,
+        sk,
+        update="SET #status = :pending REMOVE lease_until",
+        condition="#status = :sending",
+        names={"#status": "status"},
+        values={":pending": IntentStatus.PENDING.value, ":sending": IntentStatus.SENDING.value},
+    )

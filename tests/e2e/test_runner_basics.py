@@ -1,0 +1,131 @@
+"""The local runner's fixed interface: tokens, /org, /openapi.json, /docs, 401s, /_local routes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+import jwt
+import pytest
+
+from local import tokens
+from tests.e2e.conftest import REPO, Runner
+
+pytestmark = pytest.mark.e2e
+
+
+def _org() -> str:
+    return f"org-{uuid.uuid4().hex[:8]}"
+
+
+def test_token_command_prints_a_token_the_runner_accepts(runner: Runner) -> None:
+    org = _org()
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "local",
+            "token",
+            "--org",
+            org,
+            "--role",
+            "admin",
+            "--sub",
+            "u-1",
+            "--locations",
+            "north,south",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    claims = jwt.decode(printed, options={"verify_signature": False})
+    assert claims["custom:org_id"] == org
+    assert claims["custom:role"] == "admin"
+    assert claims["custom:location_ids"] == "north,south"
+    response = runner.get("/org", headers={"Authorization": f"Bearer {printed}"})
+    assert response.status_code == 200
+    assert response.json()["id"] == org
+
+
+def test_org_round_trip_with_etag(runner: Runner) -> None:
+    org = _org()
+    owner = runner.headers(org=org, role="owner", sub="owner-1")
+    body = {"name": "Harbour", "timezone": "Pacific/Auckland", "locations": []}
+    put = runner.put("/org", json=body, headers={**owner, "If-Match": '"0"'})
+    assert put.status_code == 200, put.text
+    etag = put.headers["ETag"]
+    got = runner.get("/org", headers=owner)
+    assert got.json()["timezone"] == "Pacific/Auckland"
+    assert got.headers["ETag"] == etag
+    stale = runner.put("/org", json={**body, "name": "X"}, headers={**owner, "If-Match": '"0"'})
+    assert stale.status_code == 412
+    assert stale.headers["Content-Type"] == "application/problem+json"
+
+
+def test_missing_token_is_401_problem(runner: Runner) -> None:
+    response = runner.get("/org")
+    assert response.status_code == 401
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 401
+
+
+def test_forged_token_is_401(runner: Runner) -> None:
+    forged = tokens.issue(org="org-x", role="owner", key="not-the-runner-key-" + "x" * 32)
+    response = runner.get("/org", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
+
+
+def test_expired_token_is_401(runner: Runner) -> None:
+    expired = tokens.issue(org="org-x", role="owner", ttl_seconds=-60)
+    response = runner.get("/org", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+
+
+def test_garbage_token_is_401(runner: Runner) -> None:
+    response = runner.get("/org", headers={"Authorization": "Bearer not.a.jwt"})
+    assert response.status_code == 401
+
+
+def test_unknown_route_is_404_problem(runner: Runner) -> None:
+    response = runner.get("/nowhere", headers=runner.headers(org="org-x", role="owner"))
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_malformed_body_is_422_problem(runner: Runner) -> None:
+    owner = runner.headers(org=_org(), role="owner")
+    response = runner.put(
+        "/org", data="{broken", headers={**owner, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_openapi_document_and_swagger_ui(runner: Runner) -> None:
+    document = runner.get("/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    assert "/org" in document["paths"]
+    docs = runner.get("/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+
+
+def test_local_clock_is_read_by_the_handlers(runner: Runner) -> None:
+    set_clock = runner.post("/_local/clock", json={"now": "2026-03-29T00:30:00+00:00"})
+    assert set_clock.status_code == 200
+    assert runner.get("/_local/clock").json()["now"].startswith("2026-03-29T00:30:00")
+    bad = runner.post("/_local/clock", json={"now": "yesterday"})
+    assert bad.status_code == 422
+
+
+def test_local_nightly_and_emails_routes(runner: Runner) -> None:
+    nightly = runner.post("/_local/nightly")
+    assert nightly.status_code == 200, nightly.text
+    assert "queues" in nightly.json()
+    assert runner.delete("/_local/emails").status_code == 204
+    emails = runner.get("/_local/emails")
+    assert emails.status_code == 200
+    assert emails.json() == []

@@ -1,0 +1,143 @@
+"""Handlers invoked in-process with events/ samples, against moto, tables from template.yaml."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from local import infra
+from local.lambdas import LocalContext, load_handler
+from momentum import clock
+from momentum.config import get_settings
+from momentum.store import dynamo
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+ORG = "org-test"
+OTHER_ORG = "org-other"
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[infra.LocalAws]:
+    """A fresh moto account with the template's tables, and the env the template sets."""
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": infra.REGION,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "Momentum",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        local = infra.create(infra.load_template(), endpoint_url="")  # in-process mock
+        for key, value in local.environment.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("MOMENTUM_SIGNING_SECRET", "integration-test-secret")
+        get_settings.cache_clear()
+        dynamo.client.cache_clear()
+        clock.install(clock.SettableClock(datetime(2026, 5, 1, 9, 0, tzinfo=UTC)))
+        yield local
+        clock.install(clock.SystemClock())
+        get_settings.cache_clear()
+        dynamo.client.cache_clear()
+
+
+def load_event(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((EVENTS / name).read_text())
+    return data
+
+
+def claims(
+    *,
+    org: str = ORG,
+    role: str = "owner",
+    sub: str = "user-owner",
+    client_id: str | None = None,
+    locations: str | None = None,
+) -> dict[str, str]:
+    result = {"sub": sub, "custom:org_id": org, "custom:role": role}
+    if client_id:
+        result["custom:client_id"] = client_id
+    if locations:
+        result["custom:location_ids"] = locations
+    return result
+
+
+HttpCall = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def api(aws: infra.LocalAws) -> HttpCall:
+    """Call the API function with the sample HTTP API event, changed for this request."""
+    handler = load_handler(infra.handler_of(infra.load_template(), "ApiFunction"))
+
+    def call(
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        caller: dict[str, str] | None = None,
+        anonymous: bool = False,
+        query: dict[str, str] | None = None,
+        route: str | None = None,
+        path_parameters: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        event = copy.deepcopy(load_event("api/get_org.json"))
+        event["routeKey"] = route or f"{method} {path}"
+        event["requestContext"]["routeKey"] = event["routeKey"]
+        event["rawPath"] = path
+        event["requestContext"]["http"]["method"] = method
+        event["requestContext"]["http"]["path"] = path
+        event["headers"] = {"content-type": "application/json", **(headers or {})}
+        event["queryStringParameters"] = query
+        event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in (query or {}).items())
+        event["pathParameters"] = path_parameters
+        if anonymous:
+            event["requestContext"].pop("authorizer", None)
+        else:
+            event["requestContext"]["authorizer"] = {
+                "jwt": {"claims": caller or claims(), "scopes": None}
+            }
+        if body is None:
+            event.pop("body", None)
+        else:
+            event["body"] = body if isinstance(body, str) else json.dumps(body)
+        event["isBase64Encoded"] = False
+        response: dict[str, Any] = handler(event, LocalContext(function_name="ApiFunction"))
+        headers_out = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        text = response.get("body") or ""
+        parsed = (
+            json.loads(text) if text and "json" in headers_out.get("content-type", "") else text
+        )
+        return {"status": response["statusCode"], "headers": headers_out, "json": parsed}
+
+    return call
+
+
+@pytest.fixture
+def dynamodb_calls(aws: infra.LocalAws) -> Iterator[list[str]]:
+    """Every DynamoDB operation the code issues, in order (a botocore event hook)."""
+    calls: list[str] = []
+
+    def record(event_name: str, **_: Any) -> None:
+        calls.append(event_name.rsplit(".", maxsplit=1)[-1])
+
+    dynamo.client().meta.events.register("before-call.dynamodb.*", record)
+    yield calls
+    dynamo.client().meta.events.unregister("before-call.dynamodb.*", record)
+
+
+@pytest.fixture
+def raw_dynamodb(aws: infra.LocalAws) -> Any:
+    return boto3.client("dynamodb", region_name=infra.REGION)
