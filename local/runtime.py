@@ -89,9 +89,7 @@ class LocalRuntime:
     def start(self, *, now: datetime | None = None) -> None:
         from moto.server import ThreadedMotoServer
 
-        from momentum import clock
-        from momentum.config import get_settings
-        from momentum.store import dynamo
+        from momentum import adapters, clock
 
         # moto's request log would drown the runner's own output.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -117,8 +115,7 @@ class LocalRuntime:
         os.environ.update(self.aws.environment)
         os.environ["MOMENTUM_PUBLIC_BASE_URL"] = self.public_base_url
         os.environ.setdefault("MOMENTUM_SIGNING_SECRET", tokens.signing_key())
-        get_settings.cache_clear()
-        dynamo.client.cache_clear()
+        adapters.reset()
         clock.install(clock.SettableClock(now or datetime.now(UTC)))
 
     def stop(self) -> None:

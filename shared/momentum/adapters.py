@@ -49,7 +49,22 @@ def install_email_sender(sender: EmailSender | None) -> None:
 
 
 def reset() -> None:
-    """Forget every built adapter (settings or endpoints changed)."""
+    """Forget every built adapter and cached client (settings or endpoints changed):
+    tests and the local runner call this after pointing the environment elsewhere."""
+    from momentum import identity, signing
+    from momentum.api import idempotency
+    from momentum.config import get_settings
+    from momentum.messaging import sqs
+    from momentum.notify import ses
+    from momentum.store import dynamo
+
     mail_queue.cache_clear()
     evaluator_queue.cache_clear()
     _ses_sender.cache_clear()
+    get_settings.cache_clear()
+    dynamo.client.cache_clear()
+    sqs.client.cache_clear()
+    ses.client.cache_clear()
+    identity._client.cache_clear()
+    signing.signing_secret.cache_clear()
+    idempotency.reset()

@@ -137,9 +137,9 @@ def statements(name: str) -> list[dict[str, Any]]:
     are broad by design and cannot be reviewed statement by statement here."""
     found: list[dict[str, Any]] = []
     for policy in as_list(function_property(name, "Policies")):
-        assert isinstance(policy, dict) and set(policy) == {"Statement"}, (
-            f"{name}: Policies must be inline statements only, found {policy!r}"
-        )
+        message = f"{name}: Policies must be inline statements only, found {policy!r}"
+        assert isinstance(policy, dict), message
+        assert set(policy) == {"Statement"}, message
         found.extend(as_list(policy["Statement"]))
     return found
 
@@ -149,7 +149,8 @@ def grants(name: str) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     for statement in statements(name):
         assert statement.get("Effect") == "Allow", f"{name}: unexpected statement {statement}"
-        assert "NotAction" not in statement and "NotResource" not in statement, statement
+        assert "NotAction" not in statement, statement
+        assert "NotResource" not in statement, statement
         for action in as_list(statement["Action"]):
             for resource in as_list(statement["Resource"]):
                 pairs.add((str(action), render(resource)))

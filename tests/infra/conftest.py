@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.infra.cfn import REPO_ROOT, globals_function
+from tests.infra.cfn import REPO_ROOT, globals_function, load_template
 
 # Nothing listens here: any AWS call a tool might attempt fails at once instead of
 # reaching AWS (the tests must never touch a real account).
@@ -72,13 +71,26 @@ def offline_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def lambda_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def lambda_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """What Lambda gives a handler module at import: the template's Globals environment
     (with placeholder values for the Refs) and a region; X-Ray is off outside Lambda."""
     variables = globals_function()["Environment"]["Variables"]
     for key, value in variables.items():
-        monkeypatch.setenv(key, value if isinstance(value, str) else f"placeholder-{key.lower()}")
+        monkeypatch.setenv(key, _dev_value(key, value))
     monkeypatch.setenv("MOMENTUM_STAGE", "test")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    yield
+
+
+def _dev_value(key: str, value: object) -> str:
+    """A variable's value in a dev stack: parameters take their defaults, mappings their
+    dev entry, and resources (names, URLs, ARNs) a placeholder."""
+    template = load_template()
+    if isinstance(value, str | int):
+        return str(value)
+    if isinstance(value, dict) and "Fn::FindInMap" in value:
+        mapping, _stage, name = value["Fn::FindInMap"]
+        return str(template["Mappings"][mapping]["dev"][name])
+    if isinstance(value, dict) and value.get("Ref") in template.get("Parameters", {}):
+        return str(template["Parameters"][value["Ref"]].get("Default", "placeholder"))
+    return f"placeholder-{key.lower().replace('_', '-')}"

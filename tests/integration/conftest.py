@@ -15,8 +15,7 @@ from moto import mock_aws
 
 from local import infra
 from local.lambdas import LocalContext, load_handler
-from momentum import clock
-from momentum.config import get_settings
+from momentum import adapters, clock
 from momentum.store import dynamo
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -43,13 +42,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[infra.LocalAws]:
         for key, value in local.environment.items():
             monkeypatch.setenv(key, value)
         monkeypatch.setenv("MOMENTUM_SIGNING_SECRET", "integration-test-secret")
-        get_settings.cache_clear()
-        dynamo.client.cache_clear()
+        adapters.reset()
         clock.install(clock.SettableClock(datetime(2026, 5, 1, 9, 0, tzinfo=UTC)))
         yield local
         clock.install(clock.SystemClock())
-        get_settings.cache_clear()
-        dynamo.client.cache_clear()
+        adapters.reset()
 
 
 def load_event(name: str) -> dict[str, Any]:

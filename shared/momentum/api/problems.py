@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from momentum.domain.errors import (
+    BadRequest,
     Conflict,
     DomainError,
     FieldError,
@@ -29,6 +30,7 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://momentum.dev/problems/"
 
 _STATUS_OF: dict[type[DomainError], HTTPStatus] = {
+    BadRequest: HTTPStatus.BAD_REQUEST,
     InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
     NotFound: HTTPStatus.NOT_FOUND,
     Forbidden: HTTPStatus.FORBIDDEN,

@@ -133,6 +133,14 @@ type NextEvent[S] = Callable[[S, date], date | None]
 type Changed[S] = Callable[[S, S], bool]
 
 
+def first_day(evaluated_on: date | None, today: date) -> date:
+    """The first day an evaluation on `today` replays: the day after the last one, or
+    today itself when it was evaluated today (data may have changed) or never."""
+    if evaluated_on is not None and evaluated_on < today:
+        return evaluated_on + timedelta(days=1)
+    return today
+
+
 def replay[S](
     *,
     state: S,
@@ -149,9 +157,7 @@ def replay[S](
     days are replayed from the day after `evaluated_on`, so anything that fell due while no
     run happened is produced now, exactly once; today may be evaluated again (data changed).
     """
-    day = today
-    if evaluated_on is not None and evaluated_on < today:
-        day = evaluated_on + timedelta(days=1)
+    day = first_day(evaluated_on, today)
     effects: list[Effect] = []
     while True:
         state, due = step(state, day)

@@ -23,7 +23,7 @@ from typing import Any
 
 from momentum.domain.access import Principal, may_see_engagement_progress
 from momentum.domain.appointments import AppointmentFacts, AppointmentKind
-from momentum.domain.effects import Effect, EngagementOffTrack, Evaluation, replay
+from momentum.domain.effects import Effect, EngagementOffTrack, Evaluation, first_day, replay
 from momentum.domain.errors import Conflict, FieldError, InvalidInput
 from momentum.domain.progress import Progress
 from momentum.domain.recipients import EmailKind, Person, may_email
@@ -237,7 +237,12 @@ ON_TRACK = EngagementProgress(Progress.ON_TRACK)
 class _Timeline:
     __slots__ = ("engagement", "events", "extra_activity", "summary", "threshold")
 
-    def __init__(self, engagement: Engagement, summary: EngagementSummary) -> None:
+    def __init__(
+        self,
+        engagement: Engagement,
+        summary: EngagementSummary,
+        replay_from: date | None = None,
+    ) -> None:
         self.engagement = engagement
         self.summary = summary
         tracked = engagement.status in TRACKED_STATUSES
@@ -245,17 +250,19 @@ class _Timeline:
         self.extra_activity = tuple(
             day for day in (engagement.started_on, engagement.coach_selected_on) if day
         )
-        self.events = self._events()
+        self.events = () if replay_from is None else self._events(replay_from)
 
-    def _events(self) -> tuple[date, ...]:
-        # Status changes only when an activity date is reached or ends its threshold, or a
-        # scheduled date stops being in the future.
+    def _events(self, replay_from: date) -> tuple[date, ...]:
+        # Status changes only when an activity date is reached or its threshold runs out.
+        # A scheduled appointment is activity too: once its day comes it is the last
+        # activity, so it never needs a day of its own. Activity whose threshold ran out
+        # before the replay starts is skipped: only later days are ever asked for.
         if self.threshold is None:
             return ()
         threshold, days = timedelta(days=self.threshold), set[date]()
-        for activity in (*self.summary.activity, *self.extra_activity):
+        recent = self.summary.activity.keys_from(replay_from - threshold)
+        for activity in (*recent, *self.extra_activity):
             days.update((activity, activity + threshold))
-        days.update(self.summary.scheduled)
         return tuple(sorted(days))
 
     def last_activity(self, day: date) -> date | None:
@@ -364,7 +371,7 @@ def evaluate_engagement(
     engagement: Engagement, summary: EngagementSummary, state: EngagementState, today: date
 ) -> Evaluation[EngagementState]:
     """Status, off_track_since and the off-track notice due by `today`; next check date."""
-    timeline = _Timeline(engagement, summary)
+    timeline = _Timeline(engagement, summary, first_day(state.evaluated_on, today))
     return replay(
         state=state,
         evaluated_on=state.evaluated_on,

@@ -61,3 +61,8 @@ class ServiceUnavailable(DomainError):
     """A dependency stayed busy after retries (503); nothing was changed, try again later."""
 
     retry_after_seconds: int = 1
+
+
+@dataclass(eq=False)
+class BadRequest(DomainError):
+    """The request cannot be read at all, e.g. a tampered pagination cursor (400)."""

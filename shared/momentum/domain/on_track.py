@@ -25,6 +25,7 @@ from momentum.domain.effects import (
     ReminderRecipient,
     RenewPackage,
     SendReminder,
+    first_day,
     replay,
 )
 from momentum.domain.errors import FieldError, InvalidInput
@@ -208,23 +209,28 @@ class _Timeline:
     __slots__ = ("events", "package", "renewal", "settings", "summary", "used_up")
 
     def __init__(
-        self, package: Package, settings: OnTrackSettings | None, summary: PackageSummary
+        self,
+        package: Package,
+        settings: OnTrackSettings | None,
+        summary: PackageSummary,
+        replay_from: date | None = None,
     ) -> None:
         self.package = package
         self.settings = settings if settings is not None and settings.enabled else None
         self.summary = summary
         self.used_up = used_up_on(package, summary)
         self.renewal: Renewal | None = renewal_of(package, summary)
-        self.events = self._events()
+        self.events = () if replay_from is None else self._events(replay_from)
 
-    def _events(self) -> tuple[date, ...]:
+    def _events(self, replay_from: date) -> tuple[date, ...]:
         # The only days on which the status can change: a session enters (its date) or
         # leaves (date + window) the window, the first window ends, the package expires or
-        # is used up, the renewal falls due.
+        # is used up, the renewal falls due. Sessions that left the window before the
+        # replay starts can be skipped: only days after `replay_from` are ever asked for.
         package, days = self.package, set[date]()
         if self.settings is not None:
             window = timedelta(days=self.settings.window_days)
-            for session_day in self.summary.completed:
+            for session_day in self.summary.completed.keys_from(replay_from - window):
                 days.update((session_day, session_day + window))
             days.add(package.start_date + window)
         if package.end_date is not None:
@@ -359,7 +365,7 @@ def evaluate_package(
     Returns the state to persist, the effects due (reminders, expiry, the renewal) and the
     next check date. Days missed since `state.evaluated_on` are caught up.
     """
-    timeline = _Timeline(package, settings, summary)
+    timeline = _Timeline(package, settings, summary, first_day(state.evaluated_on, today))
     return replay(
         state=state,
         evaluated_on=state.evaluated_on,

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Any
 
 
@@ -52,6 +53,10 @@ class Tally[K: (date, datetime)]:
     def __iter__(self) -> Iterator[K]:
         """The keys, in order."""
         return (k for k, _ in self.items)
+
+    def keys_from(self, first: K) -> list[K]:
+        """The keys >= first, in order."""
+        return [k for k, _ in self.items[bisect_left(self.items, first, key=_key) :]]
 
     def get(self, key: K) -> int:
         i = bisect_left(self.items, key, key=_key)
@@ -96,7 +101,11 @@ def _parse_count(value: Any) -> int:
 
 
 def _from_dict[K: (date, datetime)](raw: Mapping[str, Any], parse: Callable[[str], K]) -> Tally[K]:
-    return Tally.of((parse(k), _parse_count(v)) for k, v in raw.items())
+    items = sorted((parse(k), _parse_count(v)) for k, v in raw.items())
+    # Our own to_dict output has unique keys and no zeros: take it as is (the common case).
+    if all(n for _, n in items) and all(a[0] != b[0] for a, b in pairwise(items)):
+        return Tally(tuple(items))
+    return Tally.of(items)
 
 
 def dates_from_dict(raw: Mapping[str, Any]) -> Tally[date]:

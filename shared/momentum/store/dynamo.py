@@ -193,3 +193,180 @@ def update_item(
     with translate_errors():
         response = client().update_item(**kwargs)
     return from_attributes(response.get("Attributes", {}))
+
+
+def delete_item(
+    pk: str,
+    sk: str,
+    *,
+    condition: str | None = None,
+    names: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> None:
+    kwargs: dict[str, Any] = {"TableName": table_name(), "Key": _key(pk, sk)}
+    _expressions(kwargs, condition=condition, names=names, values=values)
+    with translate_errors():
+        client().delete_item(**kwargs)
+
+
+def query(
+    pk: str,
+    *,
+    index: str | None = None,
+    sk_prefix: str | None = None,
+    sk_between: tuple[str, str] | None = None,
+    limit: int | None = None,
+    start_key: dict[str, Any] | None = None,
+    forward: bool = True,
+    consistent: bool = False,
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One Query page on the table (`pk`/`sk`) or a GSI (`<index>pk`/`<index>sk`)."""
+    pk_name, sk_name = (f"{index}pk", f"{index}sk") if index else ("pk", "sk")
+    condition = "#pk = :pk"
+    values: dict[str, Any] = {":pk": {"S": pk}}
+    if sk_prefix is not None:
+        condition += " AND begins_with(#sk, :prefix)"
+        values[":prefix"] = {"S": sk_prefix}
+    elif sk_between is not None:
+        condition += " AND #sk BETWEEN :low AND :high"
+        values[":low"] = {"S": sk_between[0]}
+        values[":high"] = {"S": sk_between[1]}
+    names = {"#pk": pk_name}
+    if sk_prefix is not None or sk_between is not None:
+        names["#sk"] = sk_name
+    kwargs: dict[str, Any] = {
+        "TableName": table_name(),
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+        "ScanIndexForward": forward,
+    }
+    if index:
+        kwargs["IndexName"] = index
+    elif consistent:
+        kwargs["ConsistentRead"] = True
+    if limit:
+        kwargs["Limit"] = limit
+    if start_key:
+        kwargs["ExclusiveStartKey"] = start_key
+    with translate_errors():
+        response = client().query(**kwargs)
+    items = [from_attributes(raw) for raw in response.get("Items", [])]
+    return items, response.get("LastEvaluatedKey")
+
+
+def query_all(pk: str, **kwargs: Any) -> list[Item]:
+    """Every page of a Query (for bounded sets: a client's tracked state, its trackers)."""
+    items: list[Item] = []
+    start: dict[str, Any] | None = None
+    while True:
+        page, start = query(pk, start_key=start, **kwargs)
+        items.extend(page)
+        if not start:
+            return items
+
+
+# -- transactions ----------------------------------------------------------------------------
+
+
+def _key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def _expressions(
+    target: dict[str, Any],
+    *,
+    condition: str | None,
+    names: Mapping[str, str] | None,
+    values: Mapping[str, Any] | None,
+    update: str | None = None,
+) -> dict[str, Any]:
+    if update:
+        target["UpdateExpression"] = update
+    if condition:
+        target["ConditionExpression"] = condition
+    if names:
+        target["ExpressionAttributeNames"] = dict(names)
+    if values:
+        target["ExpressionAttributeValues"] = {k: to_attribute(v) for k, v in values.items()}
+    return target
+
+
+def put_op(
+    item: Mapping[str, Any],
+    *,
+    condition: str | None = None,
+    names: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    body = {"TableName": table_name(), "Item": to_attributes(item)}
+    return {"Put": _expressions(body, condition=condition, names=names, values=values)}
+
+
+def update_op(
+    pk: str,
+    sk: str,
+    *,
+    update: str,
+    condition: str | None = None,
+    names: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    body = {"TableName": table_name(), "Key": _key(pk, sk)}
+    return {
+        "Update": _expressions(body, condition=condition, names=names, values=values, update=update)
+    }
+
+
+def delete_op(
+    pk: str,
+    sk: str,
+    *,
+    condition: str | None = None,
+    names: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    body = {"TableName": table_name(), "Key": _key(pk, sk)}
+    return {"Delete": _expressions(body, condition=condition, names=names, values=values)}
+
+
+def check_op(
+    pk: str,
+    sk: str,
+    *,
+    condition: str,
+    names: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    body = {"TableName": table_name(), "Key": _key(pk, sk)}
+    return {"ConditionCheck": _expressions(body, condition=condition, names=names, values=values)}
+
+
+MAX_TRANSACTION_ITEMS = 100
+
+
+def transact_write(operations: Sequence[dict[str, Any]]) -> None:
+    """All or nothing. A failed condition raises ConditionFailed (with one reason per
+    operation); a conflict with another transaction becomes a 503 after retries."""
+    if not operations:
+        return
+    if len(operations) > MAX_TRANSACTION_ITEMS:
+        raise ValueError(f"a transaction takes at most {MAX_TRANSACTION_ITEMS} operations")
+    with translate_errors():
+        client().transact_write_items(TransactItems=list(operations))  # type: ignore[arg-type]
+
+
+# -- optimistic versioned records --------------------------------------------------------------
+
+
+def versioned_put_op(item: Mapping[str, Any], *, expected_version: int) -> dict[str, Any]:
+    """Write `item` (whose `version` is expected_version + 1) only if the stored version is
+    still `expected_version` (0: the record must not exist yet)."""
+    if expected_version == 0:
+        return put_op(item, condition="attribute_not_exists(pk)")
+    return put_op(
+        item,
+        condition="#version = :expected",
+        names={"#version": "version"},
+        values={":expected": expected_version},
+    )

@@ -46,8 +46,8 @@ def test_a_session_across_the_dst_change_lasts_its_real_length() -> None:
 @pytest.mark.parametrize(
     ("start", "end", "loc"),
     [
-        (datetime(2024, 5, 1, 10), datetime(2024, 5, 1, 11, tzinfo=UTC), ("body", "starts_at")),  # noqa: DTZ001
-        (datetime(2024, 5, 1, 10, tzinfo=UTC), datetime(2024, 5, 1, 11), ("body", "ends_at")),  # noqa: DTZ001
+        (datetime(2024, 5, 1, 10), datetime(2024, 5, 1, 11, tzinfo=UTC), ("body", "starts_at")),
+        (datetime(2024, 5, 1, 10, tzinfo=UTC), datetime(2024, 5, 1, 11), ("body", "ends_at")),
         (
             datetime(2024, 5, 1, 10, tzinfo=UTC),
             datetime(2024, 5, 1, 10, tzinfo=UTC),

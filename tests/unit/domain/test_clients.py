@@ -66,7 +66,8 @@ class TestStatus:
             (
                 3,
                 1,
-                "3 appointments and 1 payment are linked to this client; mark the client inactive instead",
+                "3 appointments and 1 payment are linked to this client; "
+                "mark the client inactive instead",
             ),
             (1, 0, "1 appointment and 0 payments is linked"),
             (0, 2, "0 appointments and 2 payments are linked"),

@@ -49,7 +49,7 @@ class TestLocalDate:
 
     def test_given_a_naive_datetime_when_dated_then_it_is_refused(self) -> None:
         with pytest.raises(ValueError, match="naive"):
-            local_date(datetime(2024, 5, 1, 10, 0), "UTC")  # noqa: DTZ001
+            local_date(datetime(2024, 5, 1, 10, 0), "UTC")
 
 
 class TestStartOfDay:

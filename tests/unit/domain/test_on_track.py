@@ -267,7 +267,7 @@ class TestReminders:
         )
         assert len(effects) == 2
         back = APRIL.apply_change(None, appt("new", "2024-05-13"))
-        state, effects, next_check = run(
+        state, effects, _next_check = run(
             package(),
             REMINDING,
             back,
@@ -336,7 +336,7 @@ class TestExpiryAndRenewal:
             template_id="t1",
         )
         used = sessions_on("2024-05-31")
-        state, effects, _ = run(
+        _state, effects, _ = run(
             pkg, None, used, ["2024-05-30", "2024-05-31", "2024-06-01", "2024-06-02"]
         )
         renewals = [e for _, e in effects if isinstance(e, RenewPackage)]
@@ -357,6 +357,11 @@ class TestExpiryAndRenewal:
         assert result.state.lifecycle is Lifecycle.USED_UP
         later = evaluate_package(pkg, None, summary, result.state, d("2024-06-01"))
         assert [type(e) for e in later.effects] == [ExpirePackage]
+
+    def test_effects_carry_deterministic_keys_for_the_outbox(self) -> None:
+        assert ExpirePackage("p1", d("2024-06-01")).key == "package#p1#expired#2024-06-01"
+        renewal = RenewPackage("p1", "c1", "t1", d("2024-06-01"), None)
+        assert renewal.key == "package#p1#renewal"  # one renewal per package, whatever fired it
 
     def test_a_package_without_on_track_or_end_has_no_next_check(self) -> None:
         result = evaluate_package(

@@ -306,7 +306,7 @@ class TestTasks:
 
     def test_without_auto_reset_the_tracker_ends_and_stays_visible_as_ended(self) -> None:
         tracker = self.task(TaskTrigger.COUNT_REACHED)
-        state, effects, next_check = run(
+        _state, effects, next_check = run(
             tracker, completed_on("2024-03-02"), ["2024-03-14", "2024-03-15", "2024-04-30"]
         )
         assert (effects, next_check) == ([], None)

@@ -1,0 +1,142 @@
+"""/clients and what hangs off a client: availability, colour, login, welcome email."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from momentum.api.etags import etag, expected_version
+from momentum.api.idempotency import idempotent_create
+from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from momentum.api.resolver import principal
+from momentum.logic import clients
+from momentum.schemas.clients import (
+    Availability,
+    ClientCreate,
+    ClientListItem,
+    ClientPatch,
+    ClientStatusName,
+    ClientView,
+    ColorBody,
+    LoginBody,
+    WelcomeEmailSent,
+)
+from momentum.schemas.common import RecordId
+
+router = APIGatewayHttpRouter()
+TAGS = ["Clients"]
+ClientId = Annotated[RecordId, Path(description="The client's id")]
+
+
+def _view(record: clients.ClientRecord, status: int = 200) -> Response[ClientView]:
+    caller = principal(router.current_event)
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=ClientView.model_validate(clients.client_view(caller, record)),
+        headers={"ETag": etag(record.version)},
+    )
+
+
+@router.get("/clients", summary="List clients (by name)", tags=TAGS)
+def list_clients(
+    status: Annotated[ClientStatusName | None, Query()] = None,
+    location_id: Annotated[RecordId | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[ClientListItem]:
+    rows, next_cursor = clients.list_clients(
+        principal(router.current_event),
+        status=status,
+        location_id=location_id,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page[ClientListItem](
+        items=[ClientListItem.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.post("/clients", summary="Add a client (administrators)", tags=TAGS)
+def create_client(
+    body: Annotated[ClientCreate, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[ClientView]:
+    caller = principal(router.current_event)
+
+    def create() -> dict[str, Any]:
+        record = clients.create_client(caller, body.model_dump())
+        return {"view": clients.client_view(caller, record), "version": record.version}
+
+    result = idempotent_create(
+        caller, "POST /clients", idempotency_key, body, create, router.lambda_context
+    )
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=ClientView.model_validate(result["view"]),
+        headers={"ETag": etag(result["version"]), "Location": f"/clients/{result['view']['id']}"},
+    )
+
+
+@router.get("/clients/<client_id>", summary="Read a client", tags=TAGS)
+def get_client(client_id: ClientId) -> Response[ClientView]:
+    return _view(clients.get_client(principal(router.current_event), client_id))
+
+
+@router.patch("/clients/<client_id>", summary="Change a client", tags=TAGS)
+def patch_client(
+    client_id: ClientId,
+    body: Annotated[ClientPatch, Body()],
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Response[ClientView]:
+    record = clients.update_client(
+        principal(router.current_event),
+        client_id,
+        clients.ClientChanges(body.model_dump(exclude_unset=True)),
+        expected_version(if_match),
+    )
+    return _view(record)
+
+
+@router.delete("/clients/<client_id>", summary="Delete a client with nothing linked", tags=TAGS)
+def delete_client(client_id: ClientId) -> Response[None]:
+    clients.delete_client(principal(router.current_event), client_id)
+    return Response(status_code=204)
+
+
+@router.put("/clients/<client_id>/availability", summary="Set weekly availability", tags=TAGS)
+def put_availability(
+    client_id: ClientId, body: Annotated[Availability, Body()]
+) -> Response[ClientView]:
+    raw = {day: [r.model_dump() for r in ranges] for day, ranges in body.items()}
+    return _view(clients.set_availability(principal(router.current_event), client_id, raw))
+
+
+@router.put("/clients/<client_id>/color", summary="Set your calendar colour", tags=TAGS)
+def put_color(client_id: ClientId, body: Annotated[ColorBody, Body()]) -> Response[ClientView]:
+    return _view(clients.set_color(principal(router.current_event), client_id, body.color))
+
+
+@router.put("/clients/<client_id>/login", summary="Create the portal login", tags=TAGS)
+def put_login(client_id: ClientId, body: Annotated[LoginBody, Body()]) -> Response[ClientView]:
+    return _view(clients.create_login(principal(router.current_event), client_id, body.email))
+
+
+@router.delete("/clients/<client_id>/login", summary="Remove the portal login", tags=TAGS)
+def delete_login(client_id: ClientId) -> Response[ClientView]:
+    return _view(clients.remove_login(principal(router.current_event), client_id))
+
+
+@router.post(
+    "/clients/<client_id>/welcome-email", summary="Send the welcome email (active only)", tags=TAGS
+)
+def post_welcome_email(client_id: ClientId) -> Response[WelcomeEmailSent]:
+    event = router.current_event
+    intent = clients.send_welcome(principal(event), client_id, event.request_context.request_id)
+    return Response(
+        status_code=202, content_type="application/json", body=WelcomeEmailSent(intent_id=intent)
+    )

@@ -1,0 +1,113 @@
+"""Client request and response bodies (SPEC §2)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from momentum.schemas.common import HHMM, Color, Email, LongText, Name, Phone, RecordId
+
+ClientStatusName = Literal["active", "inactive", "prospect"]
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class TimeRangeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: HHMM = Field(examples=["09:00"])
+    end: HHMM = Field(examples=["12:30"])
+
+
+Availability = dict[Weekday, list[TimeRangeBody]]
+
+
+class ClientCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Ada Lovelace",
+                    "email": "ada@example.com",
+                    "phone": "+44 20 7946 0000",
+                    "status": "active",
+                    "location_id": "north",
+                    "assigned_practitioners": ["user-sam"],
+                    "availability": {"monday": [{"start": "09:00", "end": "12:00"}]},
+                    "notes": "Prefers morning sessions.",
+                }
+            ]
+        },
+    )
+
+    name: Name
+    email: Email | None = None
+    phone: Phone | None = None
+    status: ClientStatusName = "active"
+    location_id: RecordId | None = None
+    assigned_practitioners: list[RecordId] = Field(default_factory=list, max_length=50)
+    availability: Availability = Field(default_factory=dict)
+    notes: LongText = ""
+
+
+class ClientPatch(BaseModel):
+    """Only the fields sent are changed."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "inactive"}]}
+    )
+
+    name: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    status: ClientStatusName | None = None
+    location_id: RecordId | None = None
+    assigned_practitioners: list[RecordId] | None = Field(default=None, max_length=50)
+    availability: Availability | None = None
+    notes: LongText | None = None
+
+
+class ClientView(BaseModel):
+    id: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    status: ClientStatusName
+    location_id: str | None = None
+    assigned_practitioners: list[str]
+    availability: dict[str, list[TimeRangeBody]]
+    notes: str | None = Field(default=None, description="Staff-only; never shown to clients.")
+    invited: bool
+    has_login: bool
+    color: str | None = Field(default=None, description="Your own calendar colour for them.")
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class ClientListItem(BaseModel):
+    id: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    status: ClientStatusName
+    location_id: str | None = None
+    invited: bool = False
+
+
+class ColorBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    color: Color = Field(examples=["#3366FF"])
+
+
+class LoginBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email | None = Field(default=None, description="Defaults to the client's email.")
+
+
+class WelcomeEmailSent(BaseModel):
+    queued: bool = True
+    intent_id: str

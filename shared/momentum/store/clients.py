@@ -1,0 +1,272 @@
+"""Client records: `pk = ORG#<org>#CL#<client>`, `sk = S#CLIENT`.
+
+Two counters guard two kinds of change: `version` (the ETag) for what people edit, and
+`state_version` for the summary appointment writes fold into. A profile edit and a booking
+can therefore both land, while two bookings (or a booking and a delete) serialise.
+
+Lists: all clients on `gsi1` (`ORG#<org>#CLIENTS`, by name), a location's on `gsi2`
+(`ORG#<org>#LOC#<location>#CLIENTS`), and a staff member's through one assignment item
+per assigned practitioner (`sk = U#ASSIGN#<staff>`, on `gsi2` as
+`ORG#<org>#STAFF#<staff>#CLIENTS`) carrying a copy of the list fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from momentum.domain.clients import ClientStatus, ClientSummary
+from momentum.store import dynamo
+from momentum.store.keys import (
+    client_pk,
+    clients_list_pk,
+    location_clients_pk,
+    name_sort_key,
+    staff_clients_pk,
+)
+
+CLIENT_SK = "S#CLIENT"
+ASSIGN_PREFIX = "U#ASSIGN#"
+ITEM_TYPE = "client"
+LIST_FIELDS = ("id", "name", "email", "phone", "status", "location_id", "invited")
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    org_id: str
+    id: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    status: ClientStatus = ClientStatus.ACTIVE
+    location_id: str | None = None
+    assigned_practitioners: tuple[str, ...] = ()
+    availability: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    notes: str = ""
+    invited: bool = False
+    has_login: bool = False
+    login_username: str | None = None
+    colors: dict[str, str] = field(default_factory=dict)
+    payments: int = 0
+    summary: ClientSummary | None = None
+    version: int = 0
+    state_version: int = 0
+    created_at: str = ""
+    updated_at: str = ""
+
+    @property
+    def appointments(self) -> int:
+        return self.summary.appointments if self.summary else 0
+
+    def client_summary(self) -> ClientSummary:
+        return self.summary or ClientSummary(self.id)
+
+
+def profile_fields(record: ClientRecord) -> dict[str, Any]:
+    return {
+        "name": record.name,
+        "email": record.email,
+        "phone": record.phone,
+        "status": record.status.value,
+        "location_id": record.location_id,
+        "assigned_practitioners": list(record.assigned_practitioners),
+        "availability": record.availability,
+        "notes": record.notes,
+        "invited": record.invited,
+        "has_login": record.has_login,
+        "login_username": record.login_username,
+        "updated_at": record.updated_at,
+    }
+
+
+def to_item(record: ClientRecord) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "pk": client_pk(record.org_id, record.id),
+        "sk": CLIENT_SK,
+        "type": ITEM_TYPE,
+        "id": record.id,
+        "org_id": record.org_id,
+        **profile_fields(record),
+        "colors": record.colors,
+        "payments": record.payments,
+        "summary": record.client_summary().to_dict(),
+        "version": record.version,
+        "state_version": record.state_version,
+        "created_at": record.created_at,
+        **list_keys(record),
+    }
+    return item
+
+
+def list_keys(record: ClientRecord) -> dict[str, Any]:
+    keys: dict[str, Any] = {
+        "gsi1pk": clients_list_pk(record.org_id),
+        "gsi1sk": name_sort_key(record.name, record.id),
+    }
+    if record.location_id:
+        keys["gsi2pk"] = location_clients_pk(record.org_id, record.location_id)
+        keys["gsi2sk"] = name_sort_key(record.name, record.id)
+    return keys
+
+
+def from_item(item: dict[str, Any]) -> ClientRecord:
+    return ClientRecord(
+        org_id=str(item["org_id"]),
+        id=str(item["id"]),
+        name=str(item.get("name", "")),
+        email=item.get("email"),
+        phone=item.get("phone"),
+        status=ClientStatus(item.get("status", "active")),
+        location_id=item.get("location_id"),
+        assigned_practitioners=tuple(item.get("assigned_practitioners", [])),
+        availability=dict(item.get("availability") or {}),
+        notes=str(item.get("notes", "")),
+        invited=bool(item.get("invited", False)),
+        has_login=bool(item.get("has_login", False)),
+        login_username=item.get("login_username"),
+        colors=dict(item.get("colors") or {}),
+        payments=int(item.get("payments", 0)),
+        summary=ClientSummary.from_dict(item["summary"]) if item.get("summary") else None,
+        version=int(item.get("version", 0)),
+        state_version=int(item.get("state_version", 0)),
+        created_at=str(item.get("created_at", "")),
+        updated_at=str(item.get("updated_at", "")),
+    )
+
+
+def get(org_id: str, client_id: str) -> ClientRecord | None:
+    item = dynamo.get_item(client_pk(org_id, client_id), CLIENT_SK)
+    return from_item(item) if item else None
+
+
+def assignment_item(record: ClientRecord, staff_id: str) -> dict[str, Any]:
+    return {
+        "pk": client_pk(record.org_id, record.id),
+        "sk": ASSIGN_PREFIX + staff_id,
+        "type": "client_assignment",
+        "staff_id": staff_id,
+        **{name: getattr(record, name) for name in LIST_FIELDS},
+        "status": record.status.value,
+        "gsi2pk": staff_clients_pk(record.org_id, staff_id),
+        "gsi2sk": name_sort_key(record.name, record.id),
+    }
+
+
+def create_ops(record: ClientRecord) -> list[dict[str, Any]]:
+    ops = [dynamo.put_op(to_item(record), condition="attribute_not_exists(pk)")]
+    ops += [dynamo.put_op(assignment_item(record, s)) for s in record.assigned_practitioners]
+    return ops
+
+
+def profile_update_ops(before: ClientRecord, after: ClientRecord) -> list[dict[str, Any]]:
+    """Write the edited profile (not the summary) if nobody edited it since `before`, and
+    keep the assignment items (the staff lists) in step, all in one transaction."""
+    fields = {**profile_fields(after), **list_keys(after)}
+    removals = [] if after.location_id else ["gsi2pk", "gsi2sk"]
+    sets = [f"#{k} = :{k}" for k, v in fields.items() if v is not None]
+    removals += [k for k, v in fields.items() if v is None]
+    expression = "SET " + ", ".join([*sets, "#version = :next"])
+    if removals:
+        expression += " REMOVE " + ", ".join(f"#{k}" for k in removals)
+    names = {f"#{k}": k for k in [*fields, *removals]}
+    names["#version"] = "version"
+    values: dict[str, Any] = {f":{k}": v for k, v in fields.items() if v is not None}
+    values[":next"] = before.version + 1
+    values[":expected"] = before.version
+    ops = [
+        dynamo.update_op(
+            client_pk(after.org_id, after.id),
+            CLIENT_SK,
+            update=expression,
+            condition="attribute_exists(pk) AND #version = :expected",
+            names=names,
+            values=values,
+        )
+    ]
+    removed = set(before.assigned_practitioners) - set(after.assigned_practitioners)
+    ops += [dynamo.delete_op(client_pk(after.org_id, after.id), ASSIGN_PREFIX + s) for s in removed]
+    ops += [dynamo.put_op(assignment_item(after, s)) for s in after.assigned_practitioners]
+    return ops
+
+
+def delete_ops(record: ClientRecord) -> list[dict[str, Any]]:
+    """Delete only while nothing is linked: the condition is checked inside the transaction,
+    so an appointment or payment created at the same moment makes one of the two fail."""
+    ops = [
+        dynamo.delete_op(
+            client_pk(record.org_id, record.id),
+            CLIENT_SK,
+            condition=(
+                "attribute_exists(pk) AND payments = :zero AND #summary.appointments = :zero"
+            ),
+            names={"#summary": "summary"},
+            values={":zero": 0},
+        )
+    ]
+    ops += [
+        dynamo.delete_op(client_pk(record.org_id, record.id), ASSIGN_PREFIX + s)
+        for s in record.assigned_practitioners
+    ]
+    return ops
+
+
+def set_color(org_id: str, client_id: str, user_id: str, color: str) -> None:
+    """A viewer's own colour for a client: not an edit of the client (no version change)."""
+    dynamo.update_item(
+        client_pk(org_id, client_id),
+        CLIENT_SK,
+        update="SET colors.#user = :color",
+        condition="attribute_exists(pk)",
+        names={"#user": user_id},
+        values={":color": color},
+    )
+
+
+def set_login(
+    record: ClientRecord, *, has_login: bool, username: str | None, now_text: str
+) -> ClientRecord:
+    """Record the portal login (invited once a login was ever created)."""
+    invited = record.invited or has_login
+    dynamo.update_item(
+        client_pk(record.org_id, record.id),
+        CLIENT_SK,
+        update=(
+            "SET has_login = :has, invited = :invited, login_username = :user, "
+            "updated_at = :now ADD #version :one"
+        ),
+        condition="attribute_exists(pk)",
+        names={"#version": "version"},
+        values={
+            ":has": has_login,
+            ":invited": invited,
+            ":user": username or "",
+            ":now": now_text,
+            ":one": 1,
+        },
+    )
+    return replace(
+        record,
+        has_login=has_login,
+        invited=invited,
+        login_username=username,
+        version=record.version + 1,
+    )
+
+
+def list_page(
+    org_id: str,
+    *,
+    location_id: str | None = None,
+    staff_id: str | None = None,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One page of list rows (LIST_FIELDS) for all clients, a location's, or a staff
+    member's, by name."""
+    if staff_id is not None:
+        pk, index = staff_clients_pk(org_id, staff_id), "gsi2"
+    elif location_id is not None:
+        pk, index = location_clients_pk(org_id, location_id), "gsi2"
+    else:
+        pk, index = clients_list_pk(org_id), "gsi1"
+    items, last = dynamo.query(pk, index=index, limit=limit, start_key=start_key)
+    return [{name: item.get(name) for name in LIST_FIELDS} for item in items], last
