@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     table = run(args.seconds)
     print(table)
     if args.write:
-        command = shlex.join(["python", "bench/bench_domain.py", *(argv or sys.argv[1:])])
+        command = shlex.join([".venv/bin/python", "bench/bench_domain.py", *(argv or sys.argv[1:])])
         section = (
             f"\n## Domain evaluations — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
             f"Command: `{command}`  \n"

@@ -7,13 +7,14 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from api.routes import clients, organizations
+from api.routes import clients, organizations, packages
 from momentum.api.resolver import create_resolver
 from momentum.observability import logger, metrics, tracer
 
 app = create_resolver()
 app.include_router(organizations.router)
 app.include_router(clients.router)
+app.include_router(packages.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

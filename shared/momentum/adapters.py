@@ -68,3 +68,6 @@ def reset() -> None:
     identity._client.cache_clear()
     signing.signing_secret.cache_clear()
     idempotency.reset()
+    from momentum.logic import organizations
+
+    organizations.forget_cached()

@@ -72,7 +72,7 @@ def create_client(
         return {"view": clients.client_view(caller, record), "version": record.version}
 
     result = idempotent_create(
-        caller, "POST /clients", idempotency_key, body, create, router.lambda_context
+        caller, "POST /clients", idempotency_key, body, create, lambda_context=router.lambda_context
     )
     return Response(
         status_code=201,

@@ -30,6 +30,7 @@ def idempotent_create(
     key: str | None,
     body: BaseModel | None,
     create: Callable[[], dict[str, Any]],
+    *,
     lambda_context: Any = None,
 ) -> dict[str, Any]:
     """Run `create` once per (caller, route, key); without a key, just run it."""

@@ -60,8 +60,7 @@ def ensure_can_delete(*, appointments: int, payments: int) -> None:
     """Refuse deleting a client that appointments or payments still point at (409)."""
     if appointments or payments:
         linked = f"{_plural(appointments, 'appointment')} and {_plural(payments, 'payment')}"
-        verb = "is" if appointments + payments == 1 else "are"
-        raise Conflict(f"{linked} {verb} linked to this client; mark the client inactive instead")
+        raise Conflict(f"{linked} are linked to this client; mark the client inactive instead")
 
 
 # --- availability -------------------------------------------------------------------------

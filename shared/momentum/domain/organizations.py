@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
+from momentum.domain.dates import validate_timezone
 from momentum.domain.errors import FieldError, InvalidInput
 
 DEFAULT_TIMEZONE = "UTC"
@@ -32,22 +33,13 @@ class Organization:
         return frozenset(loc.id for loc in self.locations)
 
 
-def is_timezone(name: str) -> bool:
-    """An IANA timezone name zoneinfo knows (e.g. "Europe/London", "UTC")."""
-    if name not in available_timezones() and name != "UTC":
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
 def validate_organization(org: Organization) -> Organization:
     """Refuse an unknown timezone or duplicate location ids (422 with field paths)."""
     errors: list[FieldError] = []
-    if not is_timezone(org.timezone):
-        errors.append(FieldError(("body", "timezone"), f"unknown IANA timezone {org.timezone!r}"))
+    try:
+        validate_timezone(org.timezone)
+    except InvalidInput as error:
+        errors += error.errors
     seen: set[str] = set()
     for index, location in enumerate(org.locations):
         if location.id in seen:

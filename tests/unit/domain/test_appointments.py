@@ -15,6 +15,8 @@ from momentum.domain.appointments import (
     duration_minutes,
 )
 from momentum.domain.errors import Conflict, InvalidInput
+from momentum.domain.on_track import window_count
+from momentum.domain.packages import PackageSummary
 
 from .builders import CANCELLED, COMPLETED, MISSED, SCHEDULED, appt, d
 
@@ -88,3 +90,22 @@ def test_an_appointment_dated_in_the_future_cannot_be_completed(
     else:
         check_change(after, d("2024-05-01"))
     check_change(None, d("2024-05-01"))  # deletes are always fine
+
+
+def test_a_2330_session_on_a_dst_change_day_counts_on_its_local_date_in_its_package() -> None:
+    # 23:30 on 10 March 2024 (the US spring-forward day) in Los Angeles is 11 March in UTC.
+    starts = datetime(2024, 3, 10, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    facts = appointment_facts(
+        id="a1",
+        client_id="c1",
+        practitioner_id="u1",
+        starts_at=starts.astimezone(UTC),
+        ends_at=starts.astimezone(UTC) + timedelta(minutes=30),
+        tz="America/Los_Angeles",
+        status=AppointmentStatus.COMPLETED,
+        package_id="p1",
+    )
+    summary = PackageSummary("p1").apply_change(None, facts)
+    assert summary.last_session == d("2024-03-10")
+    assert window_count(summary, d("2024-03-10"), 1) == 1
+    assert window_count(summary, d("2024-03-11"), 1) == 0

@@ -69,7 +69,7 @@ class TestStatus:
                 "3 appointments and 1 payment are linked to this client; "
                 "mark the client inactive instead",
             ),
-            (1, 0, "1 appointment and 0 payments is linked"),
+            (1, 0, "1 appointment and 0 payments are linked"),
             (0, 2, "0 appointments and 2 payments are linked"),
         ],
     )

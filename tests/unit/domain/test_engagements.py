@@ -118,6 +118,10 @@ class TestStatus:
         assert progress_on(selected, session_only, d("2024-04-21")).status is ON
         assert progress_on(selected, session_only, d("2024-04-22")).status is OFF
 
+    def test_without_any_activity_date_yet_it_is_on_track(self) -> None:
+        unknown_start = replace(ACTIVE, started_on=None)
+        assert progress_on(unknown_start, NO_SESSIONS, d("2024-05-01")) == EngagementProgress(ON)
+
     @pytest.mark.parametrize(
         "engagement",
         [

@@ -63,3 +63,9 @@ def test_any_order_of_changes_gives_the_same_tally(changes: list[tuple[date, int
     for key, count in reversed(changes):
         backwards = backwards.add(key, count)
     assert forwards == backwards == Tally.of(changes)
+
+
+def test_stored_dicts_with_zero_counts_or_one_instant_under_two_offsets_are_normalised() -> None:
+    assert dates_from_dict({"2024-05-01": 0, "2024-05-02": 1}) == Tally(((d("2024-05-02"), 1),))
+    merged = instants_from_dict({"2024-05-01T12:00:00+02:00": 1, "2024-05-01T10:00:00+00:00": 1})
+    assert merged.to_dict() == {"2024-05-01T10:00:00+00:00": 2}

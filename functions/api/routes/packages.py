@@ -1,0 +1,178 @@
+"""/package-templates, /clients/{id}/packages and /packages/{id}."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from momentum.api.etags import etag, expected_version
+from momentum.api.idempotency import idempotent_create
+from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from momentum.api.resolver import principal
+from momentum.logic import packages
+from momentum.schemas.common import RecordId
+from momentum.schemas.packages import (
+    PackageCreate,
+    PackagePatch,
+    PackageView,
+    TemplateBody,
+    TemplatePatch,
+    TemplateView,
+)
+
+router = APIGatewayHttpRouter()
+TEMPLATE_TAGS = ["Package templates"]
+PACKAGE_TAGS = ["Packages"]
+
+
+def _template_view(template: dict[str, Any]) -> TemplateView:
+    return TemplateView.model_validate({**template, "type": template["kind"]})
+
+
+def _template_response(template: dict[str, Any], status: int = 200) -> Response[TemplateView]:
+    headers = {"ETag": etag(int(template["version"]))}
+    if status == 201:
+        headers["Location"] = f"/package-templates/{template['id']}"
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=_template_view(template),
+        headers=headers,
+    )
+
+
+@router.get("/package-templates", summary="List package templates", tags=TEMPLATE_TAGS)
+def list_templates(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[TemplateView]:
+    items, next_cursor = packages.list_templates(
+        principal(router.current_event), limit=limit, cursor=cursor
+    )
+    return Page[TemplateView](items=[_template_view(t) for t in items], next_cursor=next_cursor)
+
+
+@router.post("/package-templates", summary="Set up a package template", tags=TEMPLATE_TAGS)
+def create_template(
+    body: Annotated[TemplateBody, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[TemplateView]:
+    caller = principal(router.current_event)
+    template = idempotent_create(
+        caller,
+        "POST /package-templates",
+        idempotency_key,
+        body,
+        lambda: packages.create_template(caller, body.model_dump(mode="python")),
+        lambda_context=router.lambda_context,
+    )
+    return _template_response(template, 201)
+
+
+@router.get(
+    "/package-templates/<template_id>", summary="Read a package template", tags=TEMPLATE_TAGS
+)
+def get_template(template_id: Annotated[RecordId, Path()]) -> Response[TemplateView]:
+    return _template_response(packages.get_template(principal(router.current_event), template_id))
+
+
+@router.patch(
+    "/package-templates/<template_id>",
+    summary="Change a package template (packages made from it keep their copy)",
+    tags=TEMPLATE_TAGS,
+)
+def patch_template(
+    template_id: Annotated[RecordId, Path()],
+    body: Annotated[TemplatePatch, Body()],
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Response[TemplateView]:
+    template = packages.update_template(
+        principal(router.current_event),
+        template_id,
+        body.model_dump(exclude_unset=True),
+        expected_version(if_match),
+    )
+    return _template_response(template)
+
+
+def _package_response(record: packages.PackageRecord, status: int = 200) -> Response[PackageView]:
+    caller = principal(router.current_event)
+    headers = {"ETag": etag(record.version)}
+    if status == 201:
+        headers["Location"] = f"/packages/{record.id}"
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=PackageView.model_validate(packages.package_view(caller, record)),
+        headers=headers,
+    )
+
+
+@router.get(
+    "/clients/<client_id>/packages",
+    summary="A client's packages (`open=true`: the ones that can take appointments)",
+    tags=PACKAGE_TAGS,
+)
+def list_client_packages(
+    client_id: Annotated[RecordId, Path()],
+    open: Annotated[bool, Query()] = False,
+) -> Page[PackageView]:
+    caller = principal(router.current_event)
+    records = packages.list_packages(caller, client_id, open_only=open)
+    return Page[PackageView](
+        items=[PackageView.model_validate(packages.package_view(caller, r)) for r in records]
+    )
+
+
+@router.post(
+    "/clients/<client_id>/packages",
+    summary="Give a client a package (from a template or custom)",
+    tags=PACKAGE_TAGS,
+)
+def create_client_package(
+    client_id: Annotated[RecordId, Path()],
+    body: Annotated[PackageCreate, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[PackageView]:
+    caller = principal(router.current_event)
+
+    def create() -> dict[str, Any]:
+        record = packages.create_package(caller, client_id, body.model_dump(mode="python"))
+        return {"id": record.id}
+
+    created = idempotent_create(
+        caller,
+        f"POST /clients/{client_id}/packages",
+        idempotency_key,
+        body,
+        create,
+        lambda_context=router.lambda_context,
+    )
+    return _package_response(packages.get_package(caller, created["id"]), 201)
+
+
+@router.get("/packages/<package_id>", summary="Read a package", tags=PACKAGE_TAGS)
+def get_package(package_id: Annotated[RecordId, Path()]) -> Response[PackageView]:
+    return _package_response(packages.get_package(principal(router.current_event), package_id))
+
+
+@router.patch(
+    "/packages/<package_id>",
+    summary="Change a package (its On track override: owners and admins)",
+    tags=PACKAGE_TAGS,
+)
+def patch_package(
+    package_id: Annotated[RecordId, Path()],
+    body: Annotated[PackagePatch, Body()],
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Response[PackageView]:
+    record = packages.update_package(
+        principal(router.current_event),
+        package_id,
+        body.model_dump(exclude_unset=True),
+        expected_version(if_match),
+    )
+    return _package_response(record)

@@ -1,0 +1,37 @@
+"""What every write that touches a tracked item does: recompute its stored status and its
+place in the due index. The nightly evaluator alone advances the persisted state and
+performs side effects; a write only makes sure the item is due when something is."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from momentum.domain.dates import start_of_day
+from momentum.domain.on_track import evaluate_package, status_on
+from momentum.store import due
+from momentum.store.keys import client_pk
+from momentum.store.packages import PREFIX as PACKAGE_PREFIX
+from momentum.store.packages import PackageRecord
+
+
+def due_fields(pk: str, sk: str, check: date | None, timezone: str) -> dict[str, Any]:
+    return due.due_fields(pk, sk, None if check is None else start_of_day(check, timezone))
+
+
+def refresh_package(record: PackageRecord, today: date, timezone: str) -> PackageRecord:
+    """The package with its status as of today and its next check date.
+
+    An evaluation that has effects due today (a reminder, an expiry, a renewal) makes the
+    package due now, so the next nightly sweep performs them."""
+    package, summary = record.package, record.package_summary()
+    evaluation = evaluate_package(package, record.settings, summary, record.state, today)
+    check = today if evaluation.effects else evaluation.next_check
+    status = status_on(package, record.settings, summary, today)
+    pk = client_pk(record.org_id, package.client_id)
+    return replace(
+        record,
+        status=status.value,
+        due=due_fields(pk, PACKAGE_PREFIX + package.id, check, timezone),
+    )

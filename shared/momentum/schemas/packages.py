@@ -1,0 +1,190 @@
+"""Package templates, client packages and On track settings (SPEC §4, §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from momentum.schemas.common import Name, RecordId, ShortText
+
+PackageType = Literal["fixed", "subscription", "usage"]
+ProgressName = Literal["on_track", "at_risk", "off_track", "not_tracking"]
+LifecycleName = Literal["open", "used_up", "expired", "cancelled"]
+
+
+class OnTrackBody(BaseModel):
+    """On track settings (off unless enabled). Only owners and admins may change them."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "enabled": True,
+                    "window_days": 30,
+                    "at_risk_below": 2,
+                    "off_track_below": 1,
+                    "reminder_after_days": 2,
+                    "remind_team_member": True,
+                    "remind_client": True,
+                    "client_visible": False,
+                }
+            ]
+        },
+    )
+
+    enabled: bool = False
+    window_days: int = Field(default=30, ge=1, le=365)
+    at_risk_below: int = Field(default=2, ge=1, le=10_000)
+    off_track_below: int = Field(default=1, ge=0, le=10_000)
+    reminder_after_days: int | None = Field(default=None, ge=0, le=365)
+    remind_team_member: bool = False
+    remind_client: bool = False
+    client_visible: bool = False
+
+
+class AuthorizationBody(BaseModel):
+    """Who authorised the sessions (a referrer or an insurer) and for what."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Literal["referrer", "insurer"]
+    name: ShortText = ""
+    reference: ShortText = ""
+    sessions_authorised: int | None = Field(default=None, ge=1, le=10_000)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class TemplateBody(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "10-session pack",
+                    "type": "fixed",
+                    "size": 10,
+                    "unit": "sessions",
+                    "validity_days": 90,
+                    "auto_renew": False,
+                    "on_track": {
+                        "enabled": True,
+                        "window_days": 30,
+                        "at_risk_below": 2,
+                        "off_track_below": 1,
+                    },
+                }
+            ]
+        },
+    )
+
+    name: Name
+    type: PackageType
+    size: int | None = Field(default=None, ge=1, le=10_000, description="Sessions or hours")
+    unit: Literal["sessions", "hours"] = "sessions"
+    period: Literal["week", "month"] | None = None
+    validity_days: int | None = Field(default=None, ge=1, le=3660)
+    auto_renew: bool = False
+    on_track: OnTrackBody | None = None
+    authorization: AuthorizationBody | None = None
+
+
+class TemplatePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    validity_days: int | None = Field(default=None, ge=1, le=3660)
+    auto_renew: bool | None = None
+    on_track: OnTrackBody | None = None
+    authorization: AuthorizationBody | None = None
+
+
+class TemplateView(BaseModel):
+    id: str
+    name: str
+    type: PackageType
+    size: int | None
+    unit: str
+    period: str | None
+    validity_days: int | None
+    auto_renew: bool
+    on_track: OnTrackBody | None
+    authorization: AuthorizationBody | None
+    version: int
+
+
+class PackageCreate(BaseModel):
+    """From a template (`template_id`; its settings are copied now) or custom (`type`...)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"template_id": "tpl_01J0000000000000000000000", "start_date": "2026-05-01"}
+            ]
+        },
+    )
+
+    template_id: RecordId | None = None
+    name: Name | None = None
+    type: PackageType | None = None
+    size: int | None = Field(default=None, ge=1, le=10_000)
+    unit: Literal["sessions", "hours"] | None = None
+    period: Literal["week", "month"] | None = None
+    start_date: dt.date | None = Field(default=None, description="Defaults to today")
+    end_date: dt.date | None = None
+    auto_renew: bool | None = None
+    assigned_team_member_id: RecordId | None = None
+    authorization: AuthorizationBody | None = None
+    preferred: bool = False
+    on_track: OnTrackBody | None = Field(
+        default=None, description="Client-level override; replaces the template's settings"
+    )
+
+
+class PackagePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    end_date: dt.date | None = None
+    auto_renew: bool | None = None
+    assigned_team_member_id: RecordId | None = None
+    authorization: AuthorizationBody | None = None
+    preferred: bool | None = None
+    cancelled: bool | None = None
+    on_track: OnTrackBody | None = Field(
+        default=None, description="Client-level override; null removes it (owners and admins)"
+    )
+
+
+class PackageView(BaseModel):
+    id: str
+    client_id: str
+    name: str
+    template_id: str | None
+    type: PackageType
+    size: int | None
+    unit: str
+    period: str | None
+    start_date: dt.date
+    end_date: dt.date | None
+    auto_renew: bool
+    assigned_team_member_id: str | None
+    authorization: AuthorizationBody | None
+    preferred: bool
+    lifecycle: LifecycleName
+    open: bool
+    used_sessions: int
+    used_hours: float
+    outstanding: int | float | Literal["N/A"]
+    status: ProgressName | None = Field(
+        description="On track status now; null when a client may not see it"
+    )
+    last_session: dt.date | None
+    on_track: OnTrackBody | None = Field(description="The effective settings")
+    on_track_override: OnTrackBody | None
+    renewed_from: str | None = None
+    version: int
