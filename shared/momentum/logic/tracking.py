@@ -8,12 +8,20 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from momentum.domain.clients import ClientSummary
 from momentum.domain.dates import start_of_day
+from momentum.domain.effects import CreateTask
+from momentum.domain.engagements import evaluate_engagement
 from momentum.domain.on_track import evaluate_package, status_on
+from momentum.domain.trackers import evaluate_tracker
 from momentum.store import due
+from momentum.store.engagements import PREFIX as ENGAGEMENT_PREFIX
+from momentum.store.engagements import EngagementRecord
 from momentum.store.keys import client_pk
 from momentum.store.packages import PREFIX as PACKAGE_PREFIX
 from momentum.store.packages import PackageRecord
+from momentum.store.trackers import PREFIX as TRACKER_PREFIX
+from momentum.store.trackers import TrackerRecord
 
 
 def due_fields(pk: str, sk: str, check: date | None, timezone: str) -> dict[str, Any]:
@@ -35,3 +43,40 @@ def refresh_package(record: PackageRecord, today: date, timezone: str) -> Packag
         status=status.value,
         due=due_fields(pk, PACKAGE_PREFIX + package.id, check, timezone),
     )
+
+
+def refresh_engagement(record: EngagementRecord, today: date, timezone: str) -> EngagementRecord:
+    """The engagement's next check; due today when an off-track notice is due."""
+    evaluation = evaluate_engagement(
+        record.engagement, record.engagement_summary(), record.state, today
+    )
+    check = today if evaluation.effects else evaluation.next_check
+    e = record.engagement
+    return replace(
+        record,
+        due=due_fields(
+            client_pk(record.org_id, e.coachee_id), ENGAGEMENT_PREFIX + e.id, check, timezone
+        ),
+    )
+
+
+def evaluate_tracker_now(
+    record: TrackerRecord, summary: ClientSummary, today: date, timezone: str
+) -> tuple[TrackerRecord, list[CreateTask]]:
+    """Trackers need no outside data to act: bring the tracker up to today, returning the
+    tasks to create now (a completion that reaches the count creates its task in the same
+    request) and the tracker with its new state and next check."""
+    evaluation = evaluate_tracker(record.tracker, summary, record.state, today)
+    tasks = [e for e in evaluation.effects if isinstance(e, CreateTask)]
+    t = record.tracker
+    updated = replace(
+        record,
+        state=evaluation.state,
+        due=due_fields(
+            client_pk(record.org_id, t.client_id),
+            TRACKER_PREFIX + t.id,
+            evaluation.next_check,
+            timezone,
+        ),
+    )
+    return updated, tasks

@@ -1,0 +1,125 @@
+"""/appointments: every write updates the counts and statuses it affects in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from momentum.api.etags import etag, expected_version
+from momentum.api.idempotency import idempotent_create
+from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from momentum.api.resolver import principal
+from momentum.logic import appointments
+from momentum.schemas.appointments import AppointmentCreate, AppointmentPatch, AppointmentView
+from momentum.schemas.common import RecordId
+
+router = APIGatewayHttpRouter()
+TAGS = ["Appointments"]
+AppointmentId = Annotated[RecordId, Path(description="The appointment's id")]
+
+
+def _response(
+    record: appointments.AppointmentRecord,
+    banners: list[dict[str, Any]] | None = None,
+    status: int = 200,
+) -> Response[AppointmentView]:
+    tz = appointments.timezone_of(record.org_id)
+    view = {**appointments.appointment_view(record, tz), "trackers": banners or []}
+    headers = {"ETag": etag(record.version)}
+    if status == 201:
+        headers["Location"] = f"/appointments/{record.id}"
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=AppointmentView.model_validate(view),
+        headers=headers,
+    )
+
+
+@router.get("/appointments", summary="List appointments by start time", tags=TAGS)
+def list_appointments(
+    client_id: Annotated[RecordId | None, Query()] = None,
+    practitioner_id: Annotated[RecordId | None, Query()] = None,
+    start_from: Annotated[datetime | None, Query(alias="from")] = None,
+    start_to: Annotated[datetime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[AppointmentView]:
+    caller = principal(router.current_event)
+    records, next_cursor = appointments.list_appointments(
+        caller,
+        client_id=client_id,
+        practitioner_id=practitioner_id,
+        start_from=start_from,
+        start_to=start_to,
+        limit=limit,
+        cursor=cursor,
+    )
+    tz = appointments.timezone_of(caller.org_id)
+    return Page[AppointmentView](
+        items=[
+            AppointmentView.model_validate(appointments.appointment_view(r, tz)) for r in records
+        ],
+        next_cursor=next_cursor,
+    )
+
+
+@router.post("/appointments", summary="Book (or record) an appointment", tags=TAGS)
+def create_appointment(
+    body: Annotated[AppointmentCreate, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[AppointmentView]:
+    caller = principal(router.current_event)
+
+    made: list[tuple[appointments.AppointmentRecord, list[dict[str, Any]]]] = []
+
+    def create() -> dict[str, Any]:
+        made.append(appointments.create_appointment(caller, body.model_dump()))
+        return {"id": made[0][0].id}
+
+    created = idempotent_create(
+        caller,
+        "POST /appointments",
+        idempotency_key,
+        body,
+        create,
+        lambda_context=router.lambda_context,
+    )
+    # A replayed request (same Idempotency-Key) reads the appointment it made the first time.
+    record, banners = made[0] if made else appointments.get_appointment(caller, created["id"])
+    return _response(record, banners, status=201)
+
+
+@router.get("/appointments/<appointment_id>", summary="Read an appointment", tags=TAGS)
+def get_appointment(appointment_id: AppointmentId) -> Response[AppointmentView]:
+    record, banners = appointments.get_appointment(principal(router.current_event), appointment_id)
+    return _response(record, banners)
+
+
+@router.patch(
+    "/appointments/<appointment_id>",
+    summary="Change an appointment (complete, cancel, move, re-package)",
+    tags=TAGS,
+)
+def patch_appointment(
+    appointment_id: AppointmentId,
+    body: Annotated[AppointmentPatch, Body()],
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Response[AppointmentView]:
+    record = appointments.update_appointment(
+        principal(router.current_event),
+        appointment_id,
+        body.model_dump(exclude_unset=True),
+        expected_version(if_match),
+    )
+    return _response(record)
+
+
+@router.delete("/appointments/<appointment_id>", summary="Delete an appointment", tags=TAGS)
+def delete_appointment(appointment_id: AppointmentId) -> Response[None]:
+    appointments.delete_appointment(principal(router.current_event), appointment_id)
+    return Response(status_code=204)

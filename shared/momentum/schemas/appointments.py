@@ -1,0 +1,96 @@
+"""Appointment request and response bodies (SPEC §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from momentum.schemas.common import LongText, RecordId
+
+Kind = Literal["session", "discovery_call"]
+Status = Literal["scheduled", "completed", "cancelled", "missed"]
+
+
+class AppointmentCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "client_id": "cl_01J00000000000000000000000",
+                    "practitioner_id": "user-sam",
+                    "starts_at": "2026-05-12T09:00:00+01:00",
+                    "ends_at": "2026-05-12T10:00:00+01:00",
+                    "kind": "session",
+                    "status": "scheduled",
+                }
+            ]
+        },
+    )
+
+    client_id: RecordId
+    practitioner_id: RecordId | None = Field(default=None, description="Defaults to you")
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    kind: Kind = "session"
+    status: Status = "scheduled"
+    package_id: RecordId | None = Field(
+        default=None, description="Include it in this open package (else the preferred one)"
+    )
+    template_id: RecordId | None = Field(
+        default=None, description="Create a new pack from this template and include it"
+    )
+    engagement_id: RecordId | None = None
+    notes: LongText = ""
+
+
+class AppointmentPatch(BaseModel):
+    """Only the fields sent change; every count and status they affect changes with them."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "completed"}]}
+    )
+
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    status: Status | None = None
+    kind: Kind | None = None
+    practitioner_id: RecordId | None = None
+    package_id: RecordId | None = None
+    engagement_id: RecordId | None = None
+    notes: LongText | None = None
+
+
+class TrackerBanner(BaseModel):
+    tracker_id: str
+    note: str
+    color: str
+    sessions: int
+    used: int
+    remaining: int
+    begin_date: dt.date
+    end_date: dt.date | None
+    ended: bool
+
+
+class AppointmentView(BaseModel):
+    id: str
+    client_id: str
+    practitioner_id: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    date: dt.date = Field(description="The start's date in the organization's timezone")
+    kind: Kind
+    status: Status
+    package_id: str | None
+    engagement_id: str | None
+    notes: str
+    version: int
+    created_at: str
+    updated_at: str
+    trackers: list[TrackerBanner] = Field(
+        default_factory=list,
+        description="Tracker banners; only on appointments dated today or earlier",
+    )
