@@ -15,7 +15,15 @@ from tests.infra.cfn import EVENTS_DIR, REPO_ROOT, events, function_property, fu
 
 HTTP_FUNCTIONS = {"ApiFunction": "api.app", "ReportsFunction": "reports.app"}
 DEFAULT_ROUTE = ("ANY", "$default")
-PUBLIC_ROUTES = {("GET", "/openapi.json"), ("GET", "/docs")}
+# Routes without the JWT authorizer: the API's own documentation, and the one-click
+# unsubscribe of every email (RFC 8058: a mail client POSTs it with no login; the signed
+# token in the link is the only key).
+PUBLIC_ROUTES = {
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/unsubscribe"),
+    ("POST", "/unsubscribe"),
+}
 
 
 def _handlers() -> list[tuple[str, str]]:
@@ -97,7 +105,7 @@ def test_default_route_goes_to_the_api_function_behind_the_authorizer() -> None:
     assert "Auth" not in default["Properties"], "$default stays behind the JWT authorizer"
 
 
-def test_only_the_documentation_routes_are_public() -> None:
+def test_only_the_documentation_and_unsubscribe_routes_are_public() -> None:
     public = {
         (str(e["Properties"]["Method"]).upper(), e["Properties"]["Path"])
         for name in functions()

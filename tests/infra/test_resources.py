@@ -209,6 +209,9 @@ def test_nightly_runs_hourly_in_utc_with_retries_and_a_dlq() -> None:
     assert props["ScheduleExpression"] == "cron(5 * * * ? *)"
     assert props["ScheduleExpressionTimezone"] == "UTC"
     assert props.get("State", "ENABLED") == "ENABLED"
+    # SAM would name the schedule after the event's logical id, which is unique only per
+    # stack; schedule names are unique per account and region.
+    assert render(props["Name"]) == "momentum-Stage-nightly"
     assert set(props["RetryPolicy"]) == {"MaximumRetryAttempts", "MaximumEventAgeInSeconds"}
     assert logical_id(props["DeadLetterConfig"]["Arn"]) == "SchedulerDeadLetterQueue"
     assert json.loads(props["Input"]) == {
