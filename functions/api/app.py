@@ -7,7 +7,16 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from api.routes import clients, organizations, packages
+from api.routes import (
+    appointments,
+    clients,
+    organizations,
+    packages,
+    preferences,
+    trackers,
+    unsubscribe,
+    users,
+)
 from momentum.api.resolver import create_resolver
 from momentum.observability import logger, metrics, tracer
 
@@ -15,6 +24,11 @@ app = create_resolver()
 app.include_router(organizations.router)
 app.include_router(clients.router)
 app.include_router(packages.router)
+app.include_router(appointments.router)
+app.include_router(trackers.router)
+app.include_router(users.router)
+app.include_router(preferences.router)
+app.include_router(unsubscribe.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -48,3 +48,19 @@ def owner_client(record_id: str, prefix: str) -> str | None:
 def is_id(value: str, prefix: str) -> bool:
     match = _TOP.match(value)
     return match is not None and match.group(1) == prefix
+
+
+def owned_id_from(prefix: str, client_id: str, seed: str) -> str:
+    """A deterministic owned id: the same seed always gives the same id (e.g. the one task
+    of a tracker period), so creating it twice is caught by a conditional write."""
+    import hashlib
+
+    match = _TOP.match(client_id)
+    if match is None:
+        raise ValueError(f"not a client id: {client_id!r}")
+    value = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:17], "big") >> 6
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return f"{prefix}_{match.group(2)}_{''.join(reversed(chars))}"

@@ -370,3 +370,26 @@ def versioned_put_op(item: Mapping[str, Any], *, expected_version: int) -> dict[
         names={"#version": "version"},
         values={":expected": expected_version},
     )
+
+
+def batch_get(
+    keys: Sequence[tuple[str, str]], *, consistent: bool = True
+) -> dict[tuple[str, str], Item]:
+    """Up to 100 items by key in one call (more keys: more calls); missing keys are absent."""
+    found: dict[tuple[str, str], Item] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), 100):
+        request: dict[str, Any] = {
+            table_name(): {
+                "Keys": [_key(pk, sk) for pk, sk in unique[start : start + 100]],
+                "ConsistentRead": consistent,
+            }
+        }
+        while request:
+            with translate_errors():
+                response = client().batch_get_item(RequestItems=request)
+            for raw in response.get("Responses", {}).get(table_name(), []):
+                item = from_attributes(raw)
+                found[(str(item["pk"]), str(item["sk"]))] = item
+            request = dict(response.get("UnprocessedKeys") or {})
+    return found

@@ -109,10 +109,11 @@ def write_op(
 
 
 def task_id_for(effect: CreateTask) -> str:
-    """One task per tracker period: its id comes from the tracker and the period."""
-    from momentum.notify.intents import intent_id
+    """One task per tracker period: its id comes from the tracker and the period (and
+    carries the client, so a task is found with one GetItem)."""
+    from momentum.ids import owned_id_from
 
-    return "tsk_" + intent_id(effect.key).removeprefix("em-")
+    return owned_id_from("tsk", effect.client_id, effect.key)
 
 
 def task_put_op(org_id: str, effect: CreateTask, *, created_at: str) -> dict[str, Any]:

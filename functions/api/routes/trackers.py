@@ -1,0 +1,126 @@
+"""/clients/{id}/trackers, /trackers/{id} and /tasks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from momentum.api.etags import etag, expected_version
+from momentum.api.idempotency import idempotent_create
+from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from momentum.api.resolver import principal
+from momentum.logic import trackers
+from momentum.schemas.common import RecordId
+from momentum.schemas.trackers import TaskPatch, TaskView, TrackerCreate, TrackerPatch, TrackerView
+
+router = APIGatewayHttpRouter()
+TAGS = ["Session trackers"]
+TASK_TAGS = ["Tasks"]
+
+
+def _response(
+    client: trackers.ClientRecord, record: trackers.TrackerRecord, status: int = 200
+) -> Response[TrackerView]:
+    caller = principal(router.current_event)
+    headers = {"ETag": etag(record.version)}
+    if status == 201:
+        headers["Location"] = f"/trackers/{record.id}"
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=TrackerView.model_validate(trackers.tracker_view_of(caller, client, record)),
+        headers=headers,
+    )
+
+
+@router.get("/clients/<client_id>/trackers", summary="A client's session trackers", tags=TAGS)
+def list_trackers(client_id: Annotated[RecordId, Path()]) -> Page[TrackerView]:
+    caller = principal(router.current_event)
+    client, records = trackers.list_trackers(caller, client_id)
+    return Page[TrackerView](
+        items=[
+            TrackerView.model_validate(trackers.tracker_view_of(caller, client, r)) for r in records
+        ]
+    )
+
+
+@router.post("/clients/<client_id>/trackers", summary="Add a tracker (at most 8)", tags=TAGS)
+def create_tracker(
+    client_id: Annotated[RecordId, Path()],
+    body: Annotated[TrackerCreate, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[TrackerView]:
+    caller = principal(router.current_event)
+
+    def create() -> dict[str, Any]:
+        return {"id": trackers.create_tracker(caller, client_id, body.model_dump()).id}
+
+    created = idempotent_create(
+        caller,
+        f"POST /clients/{client_id}/trackers",
+        idempotency_key,
+        body,
+        create,
+        lambda_context=router.lambda_context,
+    )
+    client, record = trackers.get_tracker(caller, created["id"])
+    return _response(client, record, 201)
+
+
+@router.get("/trackers/<tracker_id>", summary="Read a tracker", tags=TAGS)
+def get_tracker(tracker_id: Annotated[RecordId, Path()]) -> Response[TrackerView]:
+    return _response(*trackers.get_tracker(principal(router.current_event), tracker_id))
+
+
+@router.patch("/trackers/<tracker_id>", summary="Change a tracker", tags=TAGS)
+def patch_tracker(
+    tracker_id: Annotated[RecordId, Path()],
+    body: Annotated[TrackerPatch, Body()],
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Response[TrackerView]:
+    client, record = trackers.update_tracker(
+        principal(router.current_event),
+        tracker_id,
+        body.model_dump(exclude_unset=True),
+        expected_version(if_match),
+    )
+    return _response(client, record)
+
+
+@router.delete("/trackers/<tracker_id>", summary="Delete a tracker", tags=TAGS)
+def delete_tracker(tracker_id: Annotated[RecordId, Path()]) -> Response[None]:
+    trackers.delete_tracker(principal(router.current_event), tracker_id)
+    return Response(status_code=204)
+
+
+@router.get("/tasks", summary="Your tasks (administrators: anyone's)", tags=TASK_TAGS)
+def list_tasks(
+    assignee_id: Annotated[RecordId | None, Query()] = None,
+    done: Annotated[bool | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[TaskView]:
+    rows, next_cursor = trackers.list_tasks(
+        principal(router.current_event),
+        assignee_id=assignee_id,
+        done=done,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page[TaskView](items=[TaskView.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.patch("/tasks/<task_id>", summary="Mark a task done (or not)", tags=TASK_TAGS)
+def patch_task(
+    task_id: Annotated[RecordId, Path()], body: Annotated[TaskPatch, Body()]
+) -> Response[TaskView]:
+    task = trackers.mark_task(principal(router.current_event), task_id, done=body.done)
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=TaskView.model_validate(task),
+        headers={"ETag": etag(int(task["version"]))},
+    )

@@ -1,0 +1,97 @@
+"""Session trackers and tasks (SPEC §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from momentum.schemas.common import Color, LongText, RecordId
+
+Trigger = Literal["count_reached", "end_date", "first"]
+
+
+class TaskSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: RecordId = Field(description="The staff user the task is assigned to")
+    trigger: Trigger = Field(description="count_reached, end_date, or first (whichever first)")
+
+
+class TrackerCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "sessions": 6,
+                    "begin_date": "2026-03-01",
+                    "end_date": "2026-03-14",
+                    "note": "Insurer review after 6 sessions",
+                    "color": "#E67E22",
+                    "task": {"assignee": "user-sam", "trigger": "first"},
+                    "auto_reset": True,
+                }
+            ]
+        },
+    )
+
+    sessions: int = Field(ge=1, le=10_000, description="The target")
+    begin_date: dt.date
+    end_date: dt.date | None = None
+    note: LongText = ""
+    color: Color = "#4A90E2"
+    task: TaskSettings | None = None
+    auto_reset: bool = False
+
+
+class TrackerPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sessions: int | None = Field(default=None, ge=1, le=10_000)
+    begin_date: dt.date | None = None
+    end_date: dt.date | None = None
+    note: LongText | None = None
+    color: Color | None = None
+    task: TaskSettings | None = None
+    auto_reset: bool | None = None
+
+
+class TrackerView(BaseModel):
+    id: str
+    client_id: str
+    sessions: int
+    begin_date: dt.date = Field(description="The tracker's first period's start")
+    end_date: dt.date | None
+    note: str
+    color: str
+    task: TaskSettings | None
+    auto_reset: bool
+    period_begin: dt.date = Field(description="The current period")
+    period_end: dt.date | None
+    used: int
+    remaining: int
+    ended: bool
+    version: int
+
+
+class TaskView(BaseModel):
+    id: str
+    client_id: str
+    client_name: str
+    tracker_id: str
+    assignee_id: str
+    note: str
+    reason: Literal["count_reached", "end_date"]
+    period_begin: dt.date
+    period_end: dt.date | None
+    done: bool
+    created_at: str
+    version: int
+
+
+class TaskPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    done: bool
