@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from api.routes import (
     appointments,
+    billing,
     clients,
     organizations,
     packages,
@@ -26,6 +27,7 @@ app.include_router(clients.router)
 app.include_router(packages.router)
 app.include_router(appointments.router)
 app.include_router(trackers.router)
+app.include_router(billing.router)
 app.include_router(users.router)
 app.include_router(preferences.router)
 app.include_router(unsubscribe.router)

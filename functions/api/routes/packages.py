@@ -15,6 +15,7 @@ from momentum.api.resolver import principal
 from momentum.logic import packages
 from momentum.schemas.common import RecordId
 from momentum.schemas.packages import (
+    OnTrackRowView,
     PackageCreate,
     PackagePatch,
     PackageView,
@@ -176,3 +177,13 @@ def patch_package(
         expected_version(if_match),
     )
     return _package_response(record)
+
+
+@router.get(
+    "/clients/<client_id>/on-track",
+    summary="The client's On track rows (one per package) with the next predicted change",
+    tags=PACKAGE_TAGS,
+)
+def client_on_track(client_id: Annotated[RecordId, Path()]) -> Page[OnTrackRowView]:
+    rows = packages.client_on_track(principal(router.current_event), client_id)
+    return Page[OnTrackRowView](items=[OnTrackRowView.model_validate(r) for r in rows])

@@ -408,3 +408,50 @@ def package_view(principal: Principal, record: PackageRecord) -> dict[str, Any]:
         "renewed_from": record.renewed_from,
         "version": record.version,
     }
+
+
+def client_on_track(principal: Principal, client_id: str) -> list[dict[str, Any]]:
+    """The client's On track rows, one per package, with the predicted next change (the
+    next check date and the status from then on, if nothing new happens)."""
+    from momentum.domain.on_track import evaluate_package, report_row
+    from momentum.store import appointments as appointment_store
+
+    client = load_client(principal, client_id)
+    state = appointment_store.load_state(principal.org_id, client.id)
+    today, _ = _today(principal.org_id)
+    now = _now()
+    rows = []
+    for record in sorted(state.packages.values(), key=lambda r: (r.package.start_date, r.id)):
+        package, summary = record.package, record.package_summary()
+        row = report_row(
+            package, record.settings, summary, client.client_summary(), today=today, now=now
+        )
+        status: Any = row.status
+        if principal.role is Role.CLIENT:
+            status = portal_status(record.settings, row.status)
+        next_check = evaluate_package(
+            package, record.settings, summary, record.state, today
+        ).next_check
+        next_change = None
+        if next_check is not None and principal.role is not Role.CLIENT:
+            next_change = {
+                "date": next_check,
+                "status": status_on(package, record.settings, summary, next_check).value,
+                "lifecycle": lifecycle_on(package, summary, next_check).value,
+            }
+        left = row.outstanding
+        rows.append(
+            {
+                "client_id": client.id,
+                "client_name": client.name,
+                "package_id": record.id,
+                "package_name": record.name,
+                "last_session": row.last_session,
+                "days_since": row.days_since,
+                "next_session": row.next_session_at,
+                "status": status.value if status is not None else None,
+                "outstanding": float(left) if isinstance(left, Decimal) else left,
+                "next_change": next_change,
+            }
+        )
+    return rows

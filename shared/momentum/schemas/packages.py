@@ -188,3 +188,24 @@ class PackageView(BaseModel):
     on_track_override: OnTrackBody | None
     renewed_from: str | None = None
     version: int
+
+
+class NextChange(BaseModel):
+    date: dt.date = Field(description="The first day something changes if nothing new happens")
+    status: ProgressName = Field(description="The status from that day")
+    lifecycle: LifecycleName
+
+
+class OnTrackRowView(BaseModel):
+    """One row of the On track report: one per package of the client."""
+
+    client_id: str
+    client_name: str
+    package_id: str
+    package_name: str
+    last_session: dt.date | None
+    days_since: int | None
+    next_session: dt.datetime | None
+    status: ProgressName | None = Field(description="null when a client may not see it")
+    outstanding: int | float | Literal["N/A"]
+    next_change: NextChange | None = None

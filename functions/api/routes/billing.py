@@ -1,0 +1,93 @@
+"""/clients/{id}/payments, /invoices."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from momentum.api.idempotency import idempotent_create
+from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from momentum.api.resolver import principal
+from momentum.logic import billing
+from momentum.schemas.billing import InvoiceCreate, InvoiceView, PaymentCreate, PaymentView
+from momentum.schemas.common import RecordId
+
+router = APIGatewayHttpRouter()
+
+
+@router.get("/clients/<client_id>/payments", summary="A client's payments", tags=["Payments"])
+def list_payments(client_id: Annotated[RecordId, Path()]) -> Page[PaymentView]:
+    rows = billing.list_payments(principal(router.current_event), client_id)
+    return Page[PaymentView](items=[PaymentView.model_validate(r) for r in rows])
+
+
+@router.post("/clients/<client_id>/payments", summary="Record a payment", tags=["Payments"])
+def create_payment(
+    client_id: Annotated[RecordId, Path()],
+    body: Annotated[PaymentCreate, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[PaymentView]:
+    caller = principal(router.current_event)
+    payment = idempotent_create(
+        caller,
+        f"POST /clients/{client_id}/payments",
+        idempotency_key,
+        body,
+        lambda: billing.record_payment(caller, client_id, body.model_dump()),
+        lambda_context=router.lambda_context,
+    )
+    return Response(
+        status_code=201, content_type="application/json", body=PaymentView.model_validate(payment)
+    )
+
+
+@router.get(
+    "/invoices", summary="Invoices (by client, or all for administrators)", tags=["Invoices"]
+)
+def list_invoices(
+    client_id: Annotated[RecordId | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[InvoiceView]:
+    rows, next_cursor = billing.list_invoices(
+        principal(router.current_event), client_id=client_id, limit=limit, cursor=cursor
+    )
+    return Page[InvoiceView](
+        items=[InvoiceView.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.post(
+    "/invoices",
+    summary="Invoice services, new packs (from a template) or use of an open pack",
+    tags=["Invoices"],
+)
+def create_invoice(
+    body: Annotated[InvoiceCreate, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[InvoiceView]:
+    caller = principal(router.current_event)
+
+    def create() -> dict[str, Any]:
+        return billing.create_invoice(caller, body.model_dump())
+
+    invoice = idempotent_create(
+        caller, "POST /invoices", idempotency_key, body, create,
+        lambda_context=router.lambda_context,
+    )  # fmt: skip
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=InvoiceView.model_validate(invoice),
+        headers={"Location": f"/invoices/{invoice['id']}"},
+    )
+
+
+@router.get("/invoices/<invoice_id>", summary="Read an invoice", tags=["Invoices"])
+def get_invoice(invoice_id: Annotated[RecordId, Path()]) -> InvoiceView:
+    return InvoiceView.model_validate(
+        billing.get_invoice(principal(router.current_event), invoice_id)
+    )
