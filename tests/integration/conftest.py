@@ -138,3 +138,62 @@ def dynamodb_calls(aws: infra.LocalAws) -> Iterator[list[str]]:
 @pytest.fixture
 def raw_dynamodb(aws: infra.LocalAws) -> Any:
     return boto3.client("dynamodb", region_name=infra.REGION)
+
+
+@pytest.fixture
+def nightly(aws: infra.LocalAws) -> Callable[[], dict[str, Any]]:
+    """Run the scheduled chain in-process: nightly, then every queue through its consumer
+    until all are empty (failed records retried, as SQS would)."""
+    from local import events
+    from momentum.clock import current
+
+    template = infra.load_template()
+    sqs = boto3.client("sqs", region_name=infra.REGION)
+    consumers = infra.sqs_consumers(template)
+
+    def run() -> dict[str, Any]:
+        summary: dict[str, Any] = {"queues": {q: 0 for q in consumers}}
+        for function, props in infra.scheduled_functions(template).items():
+            handler = load_handler(infra.handler_of(template, function))
+            event = events.scheduler_event(props.get("Input"), current().now())
+            summary[function] = handler(event, LocalContext(function_name=function))
+        for _ in range(200):
+            busy = False
+            for queue, function in consumers.items():
+                url = aws.queue_urls[queue]
+                received = sqs.receive_message(
+                    QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]
+                ).get("Messages", [])
+                if not received:
+                    continue
+                busy = True
+                handler = load_handler(infra.handler_of(template, function))
+                arn = f"arn:aws:sqs:{infra.REGION}:{infra.ACCOUNT_ID}:{queue}"
+                result = handler(
+                    events.sqs_event(arn, received), LocalContext(function_name=function)
+                )
+                failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+                summary["queues"][queue] += len(received)
+                for message in received:
+                    if message["MessageId"] in failed:
+                        sqs.change_message_visibility(
+                            QueueUrl=url,
+                            ReceiptHandle=message["ReceiptHandle"],
+                            VisibilityTimeout=0,
+                        )
+                    else:
+                        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            if not busy:
+                break
+        return summary
+
+    return run
+
+
+def sent_emails() -> list[dict[str, Any]]:
+    """Every email moto's SES accepted, parsed like the local runner's /_local/emails."""
+    from moto.ses.models import ses_backends
+
+    from local.runtime import _email_view
+
+    return [_email_view(m) for m in ses_backends[infra.ACCOUNT_ID][infra.REGION].sent_messages]

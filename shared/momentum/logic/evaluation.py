@@ -18,6 +18,10 @@ Evaluate = Callable[[dict[str, Any], datetime], None]
 # a batch needs.
 EVALUATORS: dict[str, str] = {
     "email_intent": "momentum.logic.mail:requeue",
+    "package": "momentum.logic.evaluators:evaluate_package_item",
+    "tracker": "momentum.logic.evaluators:evaluate_tracker_item",
+    "engagement": "momentum.logic.evaluators:evaluate_engagement_item",
+    "off_track_notice": "momentum.logic.evaluators:evaluate_notice_item",
 }
 
 
@@ -38,8 +42,21 @@ def evaluate_items(items: Iterable[dict[str, Any]], run_at: datetime) -> int:
     """Evaluate every item; an error propagates so the message is retried (each item's
     write is conditional, so items already done are not done twice)."""
     count = 0
+    owners: dict[str, set[str]] = {}
     for item in items:
         evaluator_for(str(item.get("type", "")))(item, run_at)
+        if item.get("type") == "engagement":
+            owners.setdefault(str(item["org_id"]), set()).add(str(item["owner_id"]))
         count += 1
+    if owners:
+        # The digest step: the nightly puts all of an owner's due engagements in one
+        # message, so their crossings become one digest for that owner.
+        from momentum.domain.dates import today_in
+        from momentum.logic.evaluators import send_off_track_notices
+        from momentum.logic.organizations import organization_settings
+
+        for org_id, org_owners in owners.items():
+            run_date = today_in(organization_settings(org_id).timezone, run_at)
+            send_off_track_notices(org_id, run_date, org_owners, run_at)
     logger.debug("evaluated due items", extra={"count": count})
     return count

@@ -11,6 +11,8 @@ from momentum.ports import MessageQueue
 from momentum.store import due
 
 ITEMS_PER_MESSAGE = 10
+# An owner's engagements travel together (up to the message size) for one digest.
+OWNER_ITEMS_PER_MESSAGE = 100
 MAX_MESSAGE_BYTES = 200_000  # SQS allows 256 KiB; keep room for the envelope.
 PAGE_SIZE = 100
 
@@ -24,31 +26,48 @@ class FanOutSummary:
 
 def fan_out(now: datetime, queue: MessageQueue) -> FanOutSummary:
     """Read every shard of the due index up to `now` and send the due items (whole, as the
-    index projects them) to the evaluator: it then needs no second read per item."""
+    index projects them) to the evaluator: it then needs no second read per item.
+
+    Engagements are grouped by owner across shards and each owner's go in the same
+    message, so that owner's crossings in this run become one digest email."""
     items_total = 0
     messages = 0
     shards = due.all_shards()
+    by_owner: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for shard in shards:
         start: dict[str, Any] | None = None
         while True:
             items, start = due.query_due(shard, now, start_key=start, limit=PAGE_SIZE)
-            bodies = _messages(items, now)
+            items_total += len(items)
+            others = []
+            for item in items:
+                if item.get("type") == "engagement":
+                    key = (str(item.get("org_id")), str(item.get("owner_id")))
+                    by_owner.setdefault(key, []).append(item)
+                else:
+                    others.append(item)
+            bodies = _messages(others, now)
             if bodies:
                 queue.send(bodies)
-            items_total += len(items)
             messages += len(bodies)
             if not start:
                 break
+    for _, owned in sorted(by_owner.items()):
+        bodies = _messages(owned, now, per_message=OWNER_ITEMS_PER_MESSAGE)
+        queue.send(bodies)
+        messages += len(bodies)
     return FanOutSummary(shards=len(shards), items=items_total, messages=messages)
 
 
-def _messages(items: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+def _messages(
+    items: list[dict[str, Any]], now: datetime, per_message: int = ITEMS_PER_MESSAGE
+) -> list[dict[str, Any]]:
     bodies: list[dict[str, Any]] = []
     batch: list[dict[str, Any]] = []
     size = 0
     for item in items:
         item_size = len(json.dumps(item, default=str))
-        if batch and (len(batch) >= ITEMS_PER_MESSAGE or size + item_size > MAX_MESSAGE_BYTES):
+        if batch and (len(batch) >= per_message or size + item_size > MAX_MESSAGE_BYTES):
             bodies.append({"run_at": due.instant_text(now), "items": batch})
             batch, size = [], 0
         batch.append(item)
