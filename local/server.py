@@ -12,8 +12,8 @@ from werkzeug.wrappers import Request, Response
 
 from local.runtime import PROBLEM_JSON, LocalRuntime
 
-# Handlers share process-wide state (the clock, cached clients); one request at a time
-# keeps local runs deterministic. Concurrency tests still race at DynamoDB (moto).
+# A Lambda container serves one request at a time, and Powertools' resolver keeps the
+# current event in process-wide state: the runner, one process, does the same.
 _LOCAL_LOCK = threading.Lock()
 
 
@@ -52,13 +52,14 @@ class LocalApp:
     def dispatch(self, request: Request) -> Response:
         if request.path.startswith("/_local/"):
             return self.local_route(request)
-        result = self.runtime.handle_http(
-            method=request.method,
-            path=request.path,
-            query={k: request.args.getlist(k) for k in request.args},
-            headers=dict(request.headers.items()),
-            body=request.get_data(),
-        )
+        with _LOCAL_LOCK:
+            result = self.runtime.handle_http(
+                method=request.method,
+                path=request.path,
+                query={k: request.args.getlist(k) for k in request.args},
+                headers=dict(request.headers.items()),
+                body=request.get_data(),
+            )
         response = Response(result.body, status=result.status)
         for name, value in result.headers.items():
             response.headers[name] = value

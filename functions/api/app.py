@@ -11,6 +11,7 @@ from api.routes import (
     appointments,
     billing,
     clients,
+    engagements,
     organizations,
     packages,
     preferences,
@@ -26,6 +27,7 @@ app.include_router(organizations.router)
 app.include_router(clients.router)
 app.include_router(packages.router)
 app.include_router(appointments.router)
+app.include_router(engagements.router)
 app.include_router(trackers.router)
 app.include_router(billing.router)
 app.include_router(users.router)

@@ -44,6 +44,10 @@ class Identities(Protocol):
         """Remove the login; its tokens stop being honoured by the API at once."""
         ...
 
+    def set_enabled(self, *, username: str, enabled: bool) -> None:
+        """Disable (or enable again) a login without deleting it."""
+        ...
+
 
 @cache
 def _client() -> CognitoIdentityProviderClient:
@@ -86,10 +90,18 @@ class CognitoIdentities:
         except _client().exceptions.UserNotFoundException:
             return  # already gone: removing is idempotent
 
+    def set_enabled(self, *, username: str, enabled: bool) -> None:
+        call = _client().admin_enable_user if enabled else _client().admin_disable_user
+        try:
+            call(UserPoolId=self.pool, Username=username)
+        except _client().exceptions.UserNotFoundException:
+            return
+
 
 class InMemoryIdentities:
     def __init__(self) -> None:
         self.logins: dict[str, tuple[str, LoginClaims]] = {}
+        self.disabled: set[str] = set()
 
     def create_login(self, *, username: str, email: str, claims: LoginClaims) -> str:
         if username in self.logins:
@@ -103,6 +115,13 @@ class InMemoryIdentities:
 
     def delete_login(self, *, username: str) -> None:
         self.logins.pop(username, None)
+        self.disabled.discard(username)
+
+    def set_enabled(self, *, username: str, enabled: bool) -> None:
+        if enabled:
+            self.disabled.discard(username)
+        else:
+            self.disabled.add(username)
 
 
 _installed: Identities | None = None

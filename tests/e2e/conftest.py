@@ -64,9 +64,9 @@ def start_runner(*args: str) -> tuple[subprocess.Popen[str], str]:
             output = process.stdout.read() if process.stdout else ""
             raise RuntimeError(f"the local runner exited early:\n{output}")
         try:
-            if requests.get(base + "/openapi.json", timeout=2).status_code == 200:
+            if requests.get(base + "/_local/clock", timeout=10).status_code == 200:
                 return process, base
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("the local runner did not answer within 60 s")

@@ -142,14 +142,14 @@ def test_login_creates_a_cognito_user_with_the_claims(
     call(api, "PUT", ada["id"], "/login", caller=ADMIN, body={})
     cognito = boto3.client("cognito-idp", region_name=infra.REGION)
     pool = aws.user_pool_ids["UserPool"]
-    user = cognito.admin_get_user(UserPoolId=pool, Username=f"org-test.{ada['id']}")
+    user = cognito.admin_get_user(UserPoolId=pool, Username="ada@example.com")
     attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
     assert attributes["custom:org_id"] == "org-test"
     assert attributes["custom:role"] == "client"
     assert attributes["custom:client_id"] == ada["id"]
     call(api, "DELETE", ada["id"], "/login", caller=ADMIN)
     with pytest.raises(cognito.exceptions.UserNotFoundException):
-        cognito.admin_get_user(UserPoolId=pool, Username=f"org-test.{ada['id']}")
+        cognito.admin_get_user(UserPoolId=pool, Username="ada@example.com")
 
 
 def test_patch_with_a_stale_etag_is_412(api: HttpCall, org: None) -> None:

@@ -41,13 +41,14 @@ def create_resolver(*, with_docs: bool = True) -> APIGatewayHttpResolver:
         persist_authorization=True,
     )
 
+    document: list[str] = []
+
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_document() -> Response[Any]:
-        return Response(
-            status_code=200,
-            content_type="application/json",
-            body=openapi_json(app),
-        )
+        # Built once per container: the routes cannot change while it runs.
+        if not document:
+            document.append(openapi_json(app))
+        return Response(status_code=200, content_type="application/json", body=document[0])
 
     return app
 

@@ -178,7 +178,8 @@ def create_login(principal: Principal, client_id: str, email: str | None) -> Cli
             "A portal login needs an email address.",
             errors=[FieldError(("body", "email"), "required when the client has no email")],
         )
-    username = f"{principal.org_id}.{client_id}"
+    # The pool signs in by email (UsernameAttributes: email), so the email is the username.
+    username = address
     claims = LoginClaims(org_id=principal.org_id, role=Role.CLIENT.value, client_id=client_id)
     # A previous attempt may have created it before failing to record it: adopt it.
     with contextlib.suppress(UsernameTaken):

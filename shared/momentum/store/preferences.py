@@ -42,3 +42,67 @@ def suppress(org_id: str, address: str, reason: str, now: datetime) -> None:
             "since": due.instant_text(now),
         }
     )
+
+
+# -- the preferences record as a whole (`/me/preferences`, one-click unsubscribe) ------------
+# `version` counts every change (the ETag); an item written before it existed reads as 0.
+
+
+def prefs_sk(person_id: str) -> str:
+    return f"PREFS#{person_id}"
+
+
+def get_preferences(org_id: str, person_id: str) -> tuple[frozenset[str], int]:
+    """The kinds a person turned off, and the record's version (0: never changed)."""
+    item = dynamo.get_item(org_pk(org_id), prefs_sk(person_id))
+    if not item:
+        return frozenset(), 0
+    return frozenset(str(k) for k in item.get("off", [])), int(item.get("version", 0))
+
+
+def save_preferences(
+    org_id: str,
+    person_id: str,
+    off: frozenset[str],
+    *,
+    expected_version: int | None,
+    now: datetime,
+) -> int:
+    """Replace the turned-off kinds; returns the new version. With `expected_version` the
+    write lands only while the stored version is still that (else dynamo.ConditionFailed)."""
+    update = "SET #type = :type, #updated = :now"
+    values: dict[str, object] = {":type": "preferences", ":now": due.instant_text(now), ":one": 1}
+    if off:
+        update += ", #off = :off"
+        values[":off"] = set(off)
+    update += " ADD #version :one"
+    if not off:
+        update += " REMOVE #off"
+    condition = None
+    if expected_version is not None:
+        if expected_version == 0:
+            condition = "attribute_not_exists(#version) OR #version = :expected"
+        else:
+            condition = "#version = :expected"
+        values[":expected"] = expected_version
+    item = dynamo.update_item(
+        org_pk(org_id),
+        prefs_sk(person_id),
+        update=update,
+        condition=condition,
+        names={"#type": "type", "#updated": "updated_at", "#off": "off", "#version": "version"},
+        values=values,
+    )
+    return int(item.get("version", 0))
+
+
+def turn_off_versioned(org_id: str, person_id: str, kind: str, now: datetime) -> None:
+    """Like `turn_off`, and count it as a change of the record (a PUT holding an older ETag
+    then gets 412 instead of switching the kind back on). Idempotent for the kind."""
+    dynamo.update_item(
+        org_pk(org_id),
+        prefs_sk(person_id),
+        update="ADD #off :kind, #version :one SET #type = :type, #updated = :now",
+        names={"#off": "off", "#type": "type", "#version": "version", "#updated": "updated_at"},
+        values={":kind": {kind}, ":type": "preferences", ":one": 1, ":now": due.instant_text(now)},
+    )

@@ -1,0 +1,44 @@
+"""/me/preferences: which kinds of email the caller receives."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from momentum.api.etags import etag, expected_version
+from momentum.api.resolver import principal
+from momentum.logic import preferences
+from momentum.schemas.preferences import EmailChoices, PreferencesBody, PreferencesView
+
+router = APIGatewayHttpRouter()
+TAGS = ["Preferences"]
+
+
+def _view(prefs: preferences.Preferences) -> Response[PreferencesView]:
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=PreferencesView(
+            emails=EmailChoices.model_validate(prefs.emails), version=prefs.version
+        ),
+        headers={"ETag": etag(prefs.version)},
+    )
+
+
+@router.get("/me/preferences", summary="Your email preferences", tags=TAGS)
+def get_preferences() -> Response[PreferencesView]:
+    return _view(preferences.get_preferences(principal(router.current_event)))
+
+
+@router.put("/me/preferences", summary="Choose which kinds of email you receive", tags=TAGS)
+def put_preferences(
+    body: Annotated[PreferencesBody, Body()],
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Response[PreferencesView]:
+    prefs = preferences.replace_preferences(
+        principal(router.current_event), body.emails.model_dump(), expected_version(if_match)
+    )
+    return _view(prefs)

@@ -1,0 +1,93 @@
+"""/users: the organization's staff users and their logins."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from momentum.api.etags import etag, expected_version
+from momentum.api.idempotency import idempotent_create
+from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from momentum.api.resolver import principal
+from momentum.logic import users
+from momentum.schemas.common import RecordId
+from momentum.schemas.users import (
+    UserCreate,
+    UserListItem,
+    UserPatch,
+    UserRole,
+    UserStatusName,
+    UserView,
+)
+
+router = APIGatewayHttpRouter()
+TAGS = ["Users"]
+UserId = Annotated[RecordId, Path(description="The user's id (the `sub` of their login)")]
+
+
+def _view(record: users.UserRecord) -> Response[UserView]:
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=UserView.model_validate(users.user_view(record)),
+        headers={"ETag": etag(record.version)},
+    )
+
+
+@router.get("/users", summary="List users (by name; administrators)", tags=TAGS)
+def list_users(
+    role: Annotated[UserRole | None, Query()] = None,
+    status: Annotated[UserStatusName | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[UserListItem]:
+    rows, next_cursor = users.list_users(
+        principal(router.current_event), role=role, status=status, limit=limit, cursor=cursor
+    )
+    return Page[UserListItem](
+        items=[UserListItem.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.post("/users", summary="Add a user and create their login (owners and admins)", tags=TAGS)
+def create_user(
+    body: Annotated[UserCreate, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[UserView]:
+    caller = principal(router.current_event)
+
+    def create() -> dict[str, Any]:
+        return users.user_view(users.create_user(caller, body.model_dump()))
+
+    view = idempotent_create(
+        caller, "POST /users", idempotency_key, body, create, lambda_context=router.lambda_context
+    )
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=UserView.model_validate(view),
+        headers={"ETag": etag(view["version"]), "Location": f"/users/{view['id']}"},
+    )
+
+
+@router.get("/users/<user_id>", summary="Read a user", tags=TAGS)
+def get_user(user_id: UserId) -> Response[UserView]:
+    return _view(users.get_user(principal(router.current_event), user_id))
+
+
+@router.patch("/users/<user_id>", summary="Change a user", tags=TAGS)
+def patch_user(
+    user_id: UserId,
+    body: Annotated[UserPatch, Body()],
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Response[UserView]:
+    record = users.update_user(
+        principal(router.current_event),
+        user_id,
+        body.model_dump(exclude_unset=True),
+        expected_version(if_match),
+    )
+    return _view(record)

@@ -1,0 +1,38 @@
+"""`/me/preferences`: which kinds of email the caller receives (SPEC §7, §8)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+
+class EmailChoices(BaseModel):
+    """One switch per kind of email (`momentum.notify.intents.EmailKind`); every kind is on
+    unless turned off. In a PUT, a kind left out is on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    welcome: StrictBool = Field(default=True, description="Welcome emails.")
+    on_track_reminder: StrictBool = Field(
+        default=True, description="On track reminders about packages slipping."
+    )
+    tracker_task: StrictBool = Field(default=True, description="Session tracker task emails.")
+    engagement_off_track: StrictBool = Field(
+        default=True, description="An engagement you are part of went off track."
+    )
+    engagement_digest: StrictBool = Field(
+        default=True, description="The daily digest of your engagements that went off track."
+    )
+
+
+class PreferencesBody(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"emails": {"welcome": True, "on_track_reminder": False}}]},
+    )
+
+    emails: EmailChoices
+
+
+class PreferencesView(BaseModel):
+    emails: EmailChoices
+    version: int

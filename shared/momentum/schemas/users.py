@@ -1,0 +1,90 @@
+"""Staff user request and response bodies (SPEC §1 roles)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from momentum.schemas.common import Email, Name, Phone, RecordId
+
+UserRole = Literal["owner", "admin", "location_admin", "staff"]
+UserStatusName = Literal["active", "inactive"]
+MAX_LOCATIONS = 50
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Sam Carter",
+                    "email": "sam@example.com",
+                    "role": "staff",
+                    "location_ids": ["north"],
+                    "phone": "+44 20 7946 0001",
+                }
+            ]
+        },
+    )
+
+    name: Name
+    email: Email = Field(description="Also the sign-in name of the login created for them.")
+    role: UserRole
+    location_ids: list[RecordId] = Field(
+        default_factory=list,
+        max_length=MAX_LOCATIONS,
+        description="The locations a location admin administers (at least one), or a "
+        "staff member works at.",
+    )
+    phone: Phone | None = None
+    status: UserStatusName = "active"
+
+
+class UserPatch(BaseModel):
+    """Only the fields sent are changed. The email is the sign-in name and is not changed
+    here."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "inactive"}]}
+    )
+
+    name: Name | None = None
+    phone: Phone | None = Field(default=None, description="`null` removes it.")
+    role: UserRole | None = None
+    location_ids: list[RecordId] | None = Field(default=None, max_length=MAX_LOCATIONS)
+    status: UserStatusName | None = None
+
+    @field_validator("name", "role", "location_ids", "status")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Validators run on values that were sent: an explicit null is refused (422).
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+
+class UserView(BaseModel):
+    id: str = Field(description="The user's id: the `sub` of their login.")
+    name: str
+    email: str
+    phone: str | None = None
+    role: UserRole
+    location_ids: list[str]
+    status: UserStatusName
+    invited: bool = Field(description="A login was created for them.")
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class UserListItem(BaseModel):
+    id: str
+    name: str
+    email: str
+    phone: str | None = None
+    role: UserRole
+    location_ids: list[str]
+    status: UserStatusName
+    invited: bool
