@@ -59,9 +59,9 @@ def _serve(host: str, port: int, *, empty: bool) -> int:
     if not empty:
         from local import demo
 
-        demo.seed()
+        seeded = demo.seed()
         lines.append("Demo users (Authorization: Bearer <token>):")
-        for user in demo.DEMO_USERS:
+        for user in seeded.users:
             t = tokens.issue(
                 org=user.org,
                 role=user.role,
@@ -76,11 +76,11 @@ def _serve(host: str, port: int, *, empty: bool) -> int:
         f"OpenAPI document:       {base}/openapi.json",
         f"Try it:                 curl -H 'Authorization: Bearer <token>' {base}/org",
         f"Run the nightly:        curl -X POST {base}/_local/nightly",
-        f"Move the clock:         curl -X POST {base}/_local/clock",
-        """                        -d '{"now": "2026-05-12T09:00:00+01:00"}'""",
+        f"Move the clock:         curl -X POST {base}/_local/clock "
+        """-d '{"now": "2026-05-12T00:30:00+01:00"}'""",
         f"Emails sent:            curl {base}/_local/emails",
         "Make a token:           "
-        "python -m local token --org org-harbour --role staff --sub user-sam",
+        ".venv/bin/python -m local token --org org-harbour --role admin --sub <user id>",
     ]
     print("\n".join(lines), flush=True)
     try:

@@ -1,16 +1,23 @@
 """Demo data for the local runner: a believable practice to click through.
 
-Seeded through the same use cases the API calls, so demo data obeys every rule."""
+Seeded through the same use cases the API calls (so it obeys every rule), with dates
+relative to today: a few staff, a dozen clients, packages in every status, trackers with
+tasks, appointments past and future, and a second organization to prove isolation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from momentum import clock
 from momentum.domain.access import Principal, Role
-from momentum.logic import organizations
+from momentum.logic import appointments, clients, organizations, packages, trackers, users
 
 DEMO_ORG = "org-harbour"
 OTHER_ORG = "org-elsewhere"
+TIMEZONE = "Europe/London"
 
 
 @dataclass(frozen=True)
@@ -23,24 +30,225 @@ class DemoUser:
     locations: tuple[str, ...] = ()
 
 
-DEMO_USERS = [
-    DemoUser("owner", "owner", "user-olivia"),
-    DemoUser("admin", "admin", "user-adam"),
-    DemoUser("location admin (north)", "location_admin", "user-lena", locations=("north",)),
-    DemoUser("staff", "staff", "user-sam"),
-    DemoUser("owner of another organization", "owner", "user-otto", org=OTHER_ORG),
-]
+@dataclass
+class Demo:
+    users: list[DemoUser] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
-def seed() -> None:
-    owner = Principal(org_id=DEMO_ORG, user_id="user-olivia", role=Role.OWNER)
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), ZoneInfo(TIMEZONE))
+
+
+def seed() -> Demo:  # noqa: PLR0915 - one linear story of demo data
+    demo = Demo()
+    today = clock.current().now().astimezone(ZoneInfo(TIMEZONE)).date()
+    # The founder creates the organization and its team.
+    founder = Principal(org_id=DEMO_ORG, user_id="user-olivia", role=Role.OWNER)
     organizations.replace_organization(
-        owner,
+        founder,
         name="Harbour Physio & Coaching",
-        timezone="Europe/London",
+        timezone=TIMEZONE,
         locations=[("north", "North clinic"), ("south", "South clinic")],
         expected_version=None,
     )
+    team: dict[str, Any] = {}
+    for key, name, role, locations in [
+        ("adam", "Adam Admin", "admin", ()),
+        ("lena", "Lena North", "location_admin", ("north",)),
+        ("sam", "Sam Rivers", "staff", ()),
+        ("zoe", "Zoe Park", "staff", ()),
+    ]:
+        team[key] = users.create_user(
+            founder,
+            {
+                "name": name,
+                "email": f"{key}@harbour.example",
+                "role": role,
+                "location_ids": list(locations),
+            },
+        )
+    demo.users = [
+        DemoUser("owner", "owner", "user-olivia"),
+        DemoUser("admin", "admin", team["adam"].id),
+        DemoUser("location admin (north)", "location_admin", team["lena"].id, locations=("north",)),
+        DemoUser("staff (Sam)", "staff", team["sam"].id),
+        DemoUser("staff (Zoe)", "staff", team["zoe"].id),
+    ]
+    admin = Principal(org_id=DEMO_ORG, user_id=team["adam"].id, role=Role.ADMIN)
+    sam, zoe = team["sam"].id, team["zoe"].id
+
+    on_track = {
+        "enabled": True,
+        "window_days": 30,
+        "at_risk_below": 2,
+        "off_track_below": 1,
+        "reminder_after_days": 2,
+        "remind_team_member": True,
+        "remind_client": True,
+    }
+    ten = packages.create_template(
+        admin,
+        {
+            "name": "10-session pack",
+            "type": "fixed",
+            "size": 10,
+            "validity_days": 120,
+            "on_track": on_track,
+        },
+    )
+    monthly = packages.create_template(
+        admin,
+        {
+            "name": "Monthly coaching (4/month)",
+            "type": "subscription",
+            "size": 4,
+            "period": "month",
+            "auto_renew": False,
+            "on_track": {**on_track, "at_risk_below": 3},
+        },
+    )
+    packages.create_template(admin, {"name": "Pay as you go", "type": "usage"})
+    insurer = packages.create_template(
+        admin,
+        {
+            "name": "Insurer authorised (6)",
+            "type": "fixed",
+            "size": 6,
+            "validity_days": 60,
+            "auto_renew": True,
+            "authorization": {
+                "source": "insurer",
+                "name": "Bupa",
+                "reference": "AUTH-2291",
+                "sessions_authorised": 6,
+            },
+        },
+    )
+
+    roster = [
+        ("Ada Lovelace", "active", "north", [sam]),
+        ("Grace Hopper", "active", "north", [sam]),
+        ("Alan Turing", "active", "south", [zoe]),
+        ("Katherine Johnson", "active", "south", [zoe]),
+        ("Edsger Dijkstra", "active", "north", [sam, zoe]),
+        ("Barbara Liskov", "active", "south", [zoe]),
+        ("Donald Knuth", "active", "north", [sam]),
+        ("Margaret Hamilton", "active", "south", [zoe]),
+        ("Tim Berners-Lee", "prospect", "north", [sam]),
+        ("Radia Perlman", "prospect", "south", [zoe]),
+        ("Ken Thompson", "inactive", "north", [sam]),
+        ("Frances Allen", "active", None, [sam]),
+    ]
+    made = []
+    for name, status, location, assigned in roster:
+        first = name.split()[0].lower()
+        made.append(
+            clients.create_client(
+                admin,
+                {
+                    "name": name,
+                    "email": f"{first}@example.com",
+                    "status": status,
+                    "location_id": location,
+                    "assigned_practitioners": assigned,
+                    "availability": {
+                        "monday": [{"start": "09:00", "end": "12:00"}],
+                        "thursday": [{"start": "14:00", "end": "18:00"}],
+                    },
+                    "notes": "Demo client: prefers mornings." if first == "ada" else "",
+                },
+            )
+        )
+    ada, grace, alan, katherine, edsger, barbara, donald, margaret = made[:8]
+    tim = made[8]
+
+    def book(
+        client: Any, practitioner: str, day: date, status: str = "completed", **extra: Any
+    ) -> Any:
+        start = _at(day, 10)
+        record, _ = appointments.create_appointment(
+            admin,
+            {
+                "client_id": client.id,
+                "practitioner_id": practitioner,
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=1),
+                "status": status,
+                **extra,
+            },
+        )
+        return record
+
+    def pack(client: Any, template: dict[str, Any], start: date, **extra: Any) -> Any:
+        return packages.create_package(
+            admin, client.id, {"template_id": template["id"], "start_date": start, **extra}
+        )
+
+    # On track: two sessions in the last 30 days, one booked next week.
+    p = pack(ada, ten, today - timedelta(days=60), preferred=True)
+    for days in (40, 20, 6):
+        book(ada, sam, today - timedelta(days=days), package_id=p.id)
+    book(ada, sam, today + timedelta(days=5), "scheduled", package_id=p.id)
+    # At risk: one session in the window.
+    p = pack(grace, ten, today - timedelta(days=70))
+    book(grace, sam, today - timedelta(days=45), package_id=p.id)
+    book(grace, sam, today - timedelta(days=12), package_id=p.id)
+    # Off track: nothing for six weeks.
+    p = pack(alan, monthly, today - timedelta(days=90))
+    book(alan, zoe, today - timedelta(days=44), package_id=p.id)
+    # Used up: an insurer-authorised pack of 6, all done (renews itself tonight).
+    p = pack(katherine, insurer, today - timedelta(days=30))
+    for days in (28, 24, 20, 16, 12, 8):
+        book(katherine, zoe, today - timedelta(days=days), package_id=p.id)
+    # Expired: a pack that ended last week, never used.
+    pack(edsger, ten, today - timedelta(days=130))
+    # Cancelled.
+    p = pack(barbara, ten, today - timedelta(days=10))
+    packages.update_package(admin, p.id, {"cancelled": True}, None)
+    # A pack made from an appointment, and cancelled and missed sessions that never count.
+    book(donald, sam, today - timedelta(days=3), template_id=ten["id"])
+    book(donald, sam, today - timedelta(days=2), "cancelled")
+    book(margaret, zoe, today - timedelta(days=1), "missed")
+    book(tim, sam, today + timedelta(days=2), "scheduled")
+
+    # Trackers: whichever-first task, auto-reset fortnightly, and one that has ended.
+    trackers.create_tracker(
+        admin,
+        ada.id,
+        {
+            "sessions": 4,
+            "begin_date": today - timedelta(days=20),
+            "end_date": today + timedelta(days=9),
+            "note": "Review progress with the insurer",
+            "color": "#E67E22",
+            "task": {"assignee": sam, "trigger": "first"},
+        },
+    )
+    trackers.create_tracker(
+        admin,
+        grace.id,
+        {
+            "sessions": 2,
+            "begin_date": today - timedelta(days=10),
+            "end_date": today + timedelta(days=3),
+            "note": "Fortnightly check-in",
+            "color": "#3498DB",
+            "auto_reset": True,
+            "task": {"assignee": sam, "trigger": "end_date"},
+        },
+    )
+    trackers.create_tracker(
+        admin,
+        katherine.id,
+        {
+            "sessions": 6,
+            "begin_date": today - timedelta(days=30),
+            "note": "Authorised sessions",
+            "task": {"assignee": zoe, "trigger": "count_reached"},
+        },
+    )
+
     other = Principal(org_id=OTHER_ORG, user_id="user-otto", role=Role.OWNER)
     organizations.replace_organization(
         other,
@@ -49,3 +257,13 @@ def seed() -> None:
         locations=[],
         expected_version=None,
     )
+    clients.create_client(other, {"name": "Someone Else", "email": "else@example.com"})
+    demo.users.append(
+        DemoUser("owner of another organization", "owner", "user-otto", org=OTHER_ORG)
+    )
+    ada_login = clients.create_login(admin, ada.id, None)
+    demo.users.append(
+        DemoUser("client (Ada, portal)", "client", "client-ada", client_id=ada_login.id)
+    )
+    demo.counts = {"clients": len(made) + 1, "staff": len(team)}
+    return demo
