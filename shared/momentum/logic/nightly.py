@@ -34,25 +34,30 @@ def fan_out(now: datetime, queue: MessageQueue) -> FanOutSummary:
     messages = 0
     shards = due.all_shards()
     by_owner: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    pending: list[dict[str, Any]] = []
     for shard in shards:
         start: dict[str, Any] | None = None
         while True:
             items, start = due.query_due(shard, now, start_key=start, limit=PAGE_SIZE)
             items_total += len(items)
-            others = []
             for item in items:
                 if item.get("type") == "engagement":
                     key = (str(item.get("org_id")), str(item.get("owner_id")))
                     by_owner.setdefault(key, []).append(item)
                 else:
-                    others.append(item)
-            bodies = _messages(others, now)
+                    pending.append(item)
+            # Send full messages as they fill; the rest waits for the next page or shard.
+            full = len(pending) - len(pending) % ITEMS_PER_MESSAGE
+            bodies = _messages(pending[:full], now)
+            pending = pending[full:]
             if bodies:
                 queue.send(bodies)
             messages += len(bodies)
             if not start:
                 break
-    for _, owned in sorted(by_owner.items()):
+    groups = [pending] if pending else []
+    groups += [owned for _, owned in sorted(by_owner.items())]
+    for owned in groups:
         bodies = _messages(owned, now, per_message=OWNER_ITEMS_PER_MESSAGE)
         queue.send(bodies)
         messages += len(bodies)
