@@ -299,8 +299,12 @@ def _email_view(message: Any) -> dict[str, Any]:
     assert isinstance(parsed, EmailMessage)
     text_part = parsed.get_body(preferencelist=("plain",))
     html_part = parsed.get_body(preferencelist=("html",))
+    to_header = parsed.get("To")
+    addresses = list(getattr(to_header, "addresses", ()) or ())
     return {
-        "to": str(parsed.get("To", "")),
+        # Plain addresses: what a test or a person looks for first.
+        "to": ", ".join(a.addr_spec for a in addresses) or str(to_header or ""),
+        "to_name": ", ".join(a.display_name for a in addresses if a.display_name),
         "from": str(parsed.get("From", "")),
         "subject": str(parsed.get("Subject", "")),
         "text": text_part.get_content() if text_part is not None else "",  # type: ignore[attr-defined]
