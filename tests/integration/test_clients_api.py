@@ -314,3 +314,21 @@ def test_reading_a_client_is_one_dynamodb_call(
     dynamodb_calls.clear()
     call(api, "GET", client_id, caller=ADMIN)
     assert dynamodb_calls == ["GetItem"]
+
+
+def test_deleting_a_client_removes_its_packages_and_trackers_everywhere(
+    api: HttpCall, org: None, raw_dynamodb: Any
+) -> None:
+    client_id = _create(api)["json"]["id"]
+    api("POST", f"/clients/{client_id}/packages", caller=ADMIN, body={"type": "usage"},
+        route="POST /clients/{client_id}/packages", path_parameters={"client_id": client_id})  # fmt: skip
+    api("POST", f"/clients/{client_id}/trackers", caller=ADMIN,
+        body={"sessions": 2, "begin_date": "2026-05-01", "end_date": "2026-05-10"},
+        route="POST /clients/{client_id}/trackers", path_parameters={"client_id": client_id})  # fmt: skip
+    assert call(api, "DELETE", client_id, caller=ADMIN)["status"] == 204
+    left = raw_dynamodb.query(
+        TableName="MomentumTable",
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"ORG#org-test#CL#{client_id}"}},
+    )
+    assert left["Items"] == []

@@ -129,8 +129,14 @@ def delete_client(principal: Principal, client_id: str) -> None:
     record = load_client(principal, client_id)
     ensure_admin_of(principal, record.location_id)
     ensure_can_delete(appointments=record.appointments, payments=record.payments)
+    owned = client_store.owned_keys(record)
+    if len(owned) >= dynamo.MAX_TRANSACTION_ITEMS:
+        raise Conflict(
+            f"This client still has {len(owned)} records (packages, trackers, tasks...); "
+            "remove some first or mark the client inactive instead."
+        )
     try:
-        dynamo.transact_write(client_store.delete_ops(record))
+        dynamo.transact_write(client_store.delete_ops(record, owned))
     except dynamo.ConditionFailed:
         fresh = client_store.get(principal.org_id, client_id)
         if fresh is None:

@@ -188,7 +188,14 @@ def profile_update_ops(before: ClientRecord, after: ClientRecord) -> list[dict[s
     return ops
 
 
-def delete_ops(record: ClientRecord) -> list[dict[str, Any]]:
+def owned_keys(record: ClientRecord) -> list[tuple[str, str]]:
+    """Everything else in the client's partition (packages, trackers, engagements, tasks,
+    assignments...): deleted with the client, so nothing is left in lists or the due index."""
+    items = dynamo.query_all(client_pk(record.org_id, record.id), consistent=True)
+    return [(str(i["pk"]), str(i["sk"])) for i in items if i["sk"] != CLIENT_SK]
+
+
+def delete_ops(record: ClientRecord, owned: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """Delete only while nothing is linked: the condition is checked inside the transaction,
     so an appointment or payment created at the same moment makes one of the two fail."""
     ops = [
@@ -202,10 +209,7 @@ def delete_ops(record: ClientRecord) -> list[dict[str, Any]]:
             values={":zero": 0},
         )
     ]
-    ops += [
-        dynamo.delete_op(client_pk(record.org_id, record.id), ASSIGN_PREFIX + s)
-        for s in record.assigned_practitioners
-    ]
+    ops += [dynamo.delete_op(pk, sk) for pk, sk in owned]
     return ops
 
 
