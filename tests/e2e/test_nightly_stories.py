@@ -79,21 +79,45 @@ def practice(runner: Runner) -> Practice:
 
 
 def test_reminder_after_two_days_at_risk_goes_to_team_member_and_client(practice: Practice) -> None:
-    pack = practice.post(f"/clients/{practice.client_id}/packages", {
-        "type": "usage", "name": "Physio plan", "start_date": "2026-03-01",
-        "assigned_team_member_id": practice.staff_id,
-        "on_track": {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1,
-                     "reminder_after_days": 2, "remind_team_member": True, "remind_client": True}})  # fmt: skip
+    pack = practice.post(
+        f"/clients/{practice.client_id}/packages",
+        {
+            "type": "usage",
+            "name": "Physio plan",
+            "start_date": "2026-03-01",
+            "assigned_team_member_id": practice.staff_id,
+            "on_track": {
+                "enabled": True,
+                "window_days": 30,
+                "at_risk_below": 2,
+                "off_track_below": 1,
+                "reminder_after_days": 2,
+                "remind_team_member": True,
+                "remind_client": True,
+            },
+        },
+    )
     practice.clock("2026-05-06T09:00:00+01:00")
     for start in ("2026-04-10T10:00:00+01:00", "2026-05-05T10:00:00+01:00"):
-        practice.post("/appointments", {
-            "client_id": practice.client_id, "practitioner_id": practice.staff_id,
-            "starts_at": start, "ends_at": start.replace("10:00", "11:00"),
-            "status": "completed", "package_id": pack["id"]})  # fmt: skip
+        practice.post(
+            "/appointments",
+            {
+                "client_id": practice.client_id,
+                "practitioner_id": practice.staff_id,
+                "starts_at": start,
+                "ends_at": start.replace("10:00", "11:00"),
+                "status": "completed",
+                "package_id": pack["id"],
+            },
+        )
     sent = practice.nights(date(2026, 5, 9), date(2026, 5, 13))
     assert {day: len(emails) for day, emails in sent.items()} == {
-        "2026-05-09": 0, "2026-05-10": 0, "2026-05-11": 0, "2026-05-12": 2, "2026-05-13": 0,
-    }  # fmt: skip
+        "2026-05-09": 0,
+        "2026-05-10": 0,
+        "2026-05-11": 0,
+        "2026-05-12": 2,
+        "2026-05-13": 0,
+    }
     recipients = sorted(e["to"] for e in sent["2026-05-12"])
     assert recipients == sorted([f"ada@{practice.org}.example", f"sam@{practice.org}.example"])
     for email in sent["2026-05-12"]:
@@ -106,10 +130,17 @@ def test_reminder_after_two_days_at_risk_goes_to_team_member_and_client(practice
 
 def test_tracker_end_date_task_and_auto_reset(practice: Practice) -> None:
     practice.clock("2026-03-01T09:00:00+00:00")
-    tracker = practice.post(f"/clients/{practice.client_id}/trackers", {
-        "sessions": 3, "begin_date": "2026-03-01", "end_date": "2026-03-14",
-        "note": "Fortnightly review", "auto_reset": True,
-        "task": {"assignee": practice.staff_id, "trigger": "first"}})  # fmt: skip
+    tracker = practice.post(
+        f"/clients/{practice.client_id}/trackers",
+        {
+            "sessions": 3,
+            "begin_date": "2026-03-01",
+            "end_date": "2026-03-14",
+            "note": "Fortnightly review",
+            "auto_reset": True,
+            "task": {"assignee": practice.staff_id, "trigger": "first"},
+        },
+    )
     practice.nights(date(2026, 3, 13), date(2026, 3, 16))
     staff = practice.runner.headers(org=practice.org, role="staff", sub=practice.staff_id)
     tasks = practice.get("/tasks", headers=staff)["items"]
@@ -119,26 +150,49 @@ def test_tracker_end_date_task_and_auto_reset(practice: Practice) -> None:
 
 
 def test_a_pack_expires_and_renews_once(practice: Practice) -> None:
-    template = practice.post("/package-templates", {
-        "name": "Monthly pack", "type": "fixed", "size": 4, "validity_days": 30,
-        "auto_renew": True})  # fmt: skip
-    pack = practice.post(f"/clients/{practice.client_id}/packages",
-                         {"template_id": template["id"], "start_date": "2026-04-01"})  # fmt: skip
+    template = practice.post(
+        "/package-templates",
+        {
+            "name": "Monthly pack",
+            "type": "fixed",
+            "size": 4,
+            "validity_days": 30,
+            "auto_renew": True,
+        },
+    )
+    pack = practice.post(
+        f"/clients/{practice.client_id}/packages",
+        {"template_id": template["id"], "start_date": "2026-04-01"},
+    )
     practice.nights(date(2026, 4, 30), date(2026, 5, 2))
     packs = practice.get(f"/clients/{practice.client_id}/packages")["items"]
     assert len(packs) == 2
     renewed = next(p for p in packs if p["id"] != pack["id"])
     assert (renewed["start_date"], renewed["end_date"], renewed["renewed_from"]) == (
-        "2026-05-01", "2026-05-30", pack["id"])  # fmt: skip
+        "2026-05-01",
+        "2026-05-30",
+        pack["id"],
+    )
     practice.nights(date(2026, 5, 2), date(2026, 5, 3))
     assert len(practice.get(f"/clients/{practice.client_id}/packages")["items"]) == 2
 
 
 def test_the_nightly_twice_in_one_day_sends_nothing_new(practice: Practice) -> None:
-    practice.post(f"/clients/{practice.client_id}/packages", {
-        "type": "usage", "start_date": "2026-01-01",
-        "on_track": {"enabled": True, "window_days": 30, "at_risk_below": 1, "off_track_below": 0,
-                     "reminder_after_days": 0, "remind_client": True}})  # fmt: skip
+    practice.post(
+        f"/clients/{practice.client_id}/packages",
+        {
+            "type": "usage",
+            "start_date": "2026-01-01",
+            "on_track": {
+                "enabled": True,
+                "window_days": 30,
+                "at_risk_below": 1,
+                "off_track_below": 0,
+                "reminder_after_days": 0,
+                "remind_client": True,
+            },
+        },
+    )
     first = practice.nights(date(2026, 4, 2), date(2026, 4, 2))
     assert len(first["2026-04-02"]) == 1
     again = practice.nights(date(2026, 4, 2), date(2026, 4, 2))

@@ -152,7 +152,7 @@ def nightly(aws: infra.LocalAws) -> Callable[[], dict[str, Any]]:
     consumers = infra.sqs_consumers(template)
 
     def run() -> dict[str, Any]:
-        summary: dict[str, Any] = {"queues": {q: 0 for q in consumers}}
+        summary: dict[str, Any] = {"queues": dict.fromkeys(consumers, 0)}
         for function, props in infra.scheduled_functions(template).items():
             handler = load_handler(infra.handler_of(template, function))
             event = events.scheduler_event(props.get("Input"), current().now())

@@ -1,8 +1,8 @@
-"""Appointments over the API: counts and statuses change in the same request (SPEC §3–§5)."""
+"""Appointments over the API: counts and statuses change in the same request (SPEC §3-§5)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest

@@ -28,28 +28,44 @@ def client_id(api: HttpCall) -> str:
     at("2026-05-01T09:00:00+00:00")
     api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
     return str(
-        api("POST", "/clients", body={"name": "Ada", "assigned_practitioners": ["user-sam"]},
-            caller=ADMIN)["json"]["id"]
-    )  # fmt: skip
+        api(
+            "POST",
+            "/clients",
+            body={"name": "Ada", "assigned_practitioners": ["user-sam"]},
+            caller=ADMIN,
+        )["json"]["id"]
+    )
 
 
 def test_a_payment_blocks_deleting_the_client(api: HttpCall, client_id: str) -> None:
     route = path("POST", "/clients/{client_id}/payments", client_id=client_id)
     paid = api(
-        "POST", f"/clients/{client_id}/payments", caller=ADMIN,
+        "POST",
+        f"/clients/{client_id}/payments",
+        caller=ADMIN,
         body={"amount": "60.00", "currency": "GBP", "date": "2026-05-01", "reference": "card"},
         **route,
-    )  # fmt: skip
+    )
     assert paid["status"] == 201, paid
-    listed = api("GET", f"/clients/{client_id}/payments", caller=ADMIN,
-                 **path("GET", "/clients/{client_id}/payments", client_id=client_id))  # fmt: skip
+    listed = api(
+        "GET",
+        f"/clients/{client_id}/payments",
+        caller=ADMIN,
+        **path("GET", "/clients/{client_id}/payments", client_id=client_id),
+    )
     assert [p["amount"] for p in listed["json"]["items"]] == ["60.00"]
-    refused = api("DELETE", f"/clients/{client_id}", caller=ADMIN,
-                  **path("DELETE", "/clients/{client_id}", client_id=client_id))  # fmt: skip
+    refused = api(
+        "DELETE",
+        f"/clients/{client_id}",
+        caller=ADMIN,
+        **path("DELETE", "/clients/{client_id}", client_id=client_id),
+    )
     assert refused["status"] == 409
     assert "1 payment" in refused["json"]["detail"]
-    for body in ({"amount": "-1", "currency": "GBP", "date": "2026-05-01"},
-                 {"amount": "10", "currency": "pounds", "date": "2026-05-01"}):  # fmt: skip
+    for body in (
+        {"amount": "-1", "currency": "GBP", "date": "2026-05-01"},
+        {"amount": "10", "currency": "pounds", "date": "2026-05-01"},
+    ):
         assert (
             api("POST", f"/clients/{client_id}/payments", caller=ADMIN, body=body, **route)[
                 "status"
@@ -60,48 +76,92 @@ def test_a_payment_blocks_deleting_the_client(api: HttpCall, client_id: str) -> 
 
 def test_an_invoice_line_with_a_template_creates_the_pack(api: HttpCall, client_id: str) -> None:
     template = api(
-        "POST", "/package-templates", caller=ADMIN,
+        "POST",
+        "/package-templates",
+        caller=ADMIN,
         body={"name": "5-pack", "type": "fixed", "size": 5, "validity_days": 90},
-    )["json"]  # fmt: skip
+    )["json"]
     invoice = api(
-        "POST", "/invoices", caller=ADMIN,
-        body={"client_id": client_id, "date": "2026-05-01", "currency": "GBP",
-              "lines": [{"kind": "new_pack", "template_id": template["id"], "amount": "250.00"},
-                        {"kind": "service", "description": "Assessment", "amount": "40.00"}]},
-    )  # fmt: skip
+        "POST",
+        "/invoices",
+        caller=ADMIN,
+        body={
+            "client_id": client_id,
+            "date": "2026-05-01",
+            "currency": "GBP",
+            "lines": [
+                {"kind": "new_pack", "template_id": template["id"], "amount": "250.00"},
+                {"kind": "service", "description": "Assessment", "amount": "40.00"},
+            ],
+        },
+    )
     assert invoice["status"] == 201, invoice
     assert invoice["json"]["total"] == "290.00"
     pack_id = invoice["json"]["lines"][0]["package_id"]
-    packs = api("GET", f"/clients/{client_id}/packages", caller=ADMIN, query={"open": "true"},
-                **path("GET", "/clients/{client_id}/packages", client_id=client_id))  # fmt: skip
+    packs = api(
+        "GET",
+        f"/clients/{client_id}/packages",
+        caller=ADMIN,
+        query={"open": "true"},
+        **path("GET", "/clients/{client_id}/packages", client_id=client_id),
+    )
     assert [p["id"] for p in packs["json"]["items"]] == [pack_id]
     use = api(
-        "POST", "/invoices", caller=ADMIN,
-        body={"client_id": client_id, "date": "2026-05-02", "currency": "GBP",
-              "lines": [{"kind": "use_pack", "package_id": pack_id, "amount": "0"}]},
-    )  # fmt: skip
+        "POST",
+        "/invoices",
+        caller=ADMIN,
+        body={
+            "client_id": client_id,
+            "date": "2026-05-02",
+            "currency": "GBP",
+            "lines": [{"kind": "use_pack", "package_id": pack_id, "amount": "0"}],
+        },
+    )
     assert use["status"] == 201
-    got = api("GET", f"/invoices/{use['json']['id']}", caller=ADMIN,
-              **path("GET", "/invoices/{invoice_id}", invoice_id=use["json"]["id"]))  # fmt: skip
+    got = api(
+        "GET",
+        f"/invoices/{use['json']['id']}",
+        caller=ADMIN,
+        **path("GET", "/invoices/{invoice_id}", invoice_id=use["json"]["id"]),
+    )
     assert got["json"]["lines"][0]["package_id"] == pack_id
-    foreign = api("GET", f"/invoices/{use['json']['id']}", caller=claims(org=OTHER_ORG),
-                  **path("GET", "/invoices/{invoice_id}", invoice_id=use["json"]["id"]))  # fmt: skip
+    foreign = api(
+        "GET",
+        f"/invoices/{use['json']['id']}",
+        caller=claims(org=OTHER_ORG),
+        **path("GET", "/invoices/{invoice_id}", invoice_id=use["json"]["id"]),
+    )
     assert foreign["status"] == 404
     assert len(api("GET", "/invoices", caller=ADMIN)["json"]["items"]) == 2
 
 
 def test_client_on_track_rows_predict_the_next_change(api: HttpCall, client_id: str) -> None:
     pack = api(
-        "POST", f"/clients/{client_id}/packages", caller=ADMIN,
+        "POST",
+        f"/clients/{client_id}/packages",
+        caller=ADMIN,
         body={"type": "usage", "start_date": "2026-03-01", "on_track": ON_TRACK},
         **path("POST", "/clients/{client_id}/packages", client_id=client_id),
-    )["json"]  # fmt: skip
+    )["json"]
     for start in ("2026-04-20T10:00:00+00:00", "2026-04-28T10:00:00+00:00"):
-        api("POST", "/appointments", caller=STAFF, body={
-            "client_id": client_id, "starts_at": start, "ends_at": start.replace("10:00", "11:00"),
-            "status": "completed", "package_id": pack["id"]})  # fmt: skip
-    rows = api("GET", f"/clients/{client_id}/on-track", caller=ADMIN,
-               **path("GET", "/clients/{client_id}/on-track", client_id=client_id))["json"]["items"]  # fmt: skip
+        api(
+            "POST",
+            "/appointments",
+            caller=STAFF,
+            body={
+                "client_id": client_id,
+                "starts_at": start,
+                "ends_at": start.replace("10:00", "11:00"),
+                "status": "completed",
+                "package_id": pack["id"],
+            },
+        )
+    rows = api(
+        "GET",
+        f"/clients/{client_id}/on-track",
+        caller=ADMIN,
+        **path("GET", "/clients/{client_id}/on-track", client_id=client_id),
+    )["json"]["items"]
     assert len(rows) == 1
     row = rows[0]
     assert row["status"] == "on_track"

@@ -320,11 +320,22 @@ def test_deleting_a_client_removes_its_packages_and_trackers_everywhere(
     api: HttpCall, org: None, raw_dynamodb: Any
 ) -> None:
     client_id = _create(api)["json"]["id"]
-    api("POST", f"/clients/{client_id}/packages", caller=ADMIN, body={"type": "usage"},
-        route="POST /clients/{client_id}/packages", path_parameters={"client_id": client_id})  # fmt: skip
-    api("POST", f"/clients/{client_id}/trackers", caller=ADMIN,
+    api(
+        "POST",
+        f"/clients/{client_id}/packages",
+        caller=ADMIN,
+        body={"type": "usage"},
+        route="POST /clients/{client_id}/packages",
+        path_parameters={"client_id": client_id},
+    )
+    api(
+        "POST",
+        f"/clients/{client_id}/trackers",
+        caller=ADMIN,
         body={"sessions": 2, "begin_date": "2026-05-01", "end_date": "2026-05-10"},
-        route="POST /clients/{client_id}/trackers", path_parameters={"client_id": client_id})  # fmt: skip
+        route="POST /clients/{client_id}/trackers",
+        path_parameters={"client_id": client_id},
+    )
     assert call(api, "DELETE", client_id, caller=ADMIN)["status"] == 204
     left = raw_dynamodb.query(
         TableName="MomentumTable",

@@ -46,15 +46,23 @@ def practice(api: HttpCall) -> dict[str, str]:
     at("2026-04-01T09:00:00+01:00")
     api("PUT", "/org", body={"name": "Harbour Physio", "timezone": "Europe/London"}, caller=OWNER)
     staff = api(
-        "POST", "/users", caller=OWNER,
+        "POST",
+        "/users",
+        caller=OWNER,
         body={"name": "Sam Rivers", "email": "sam@harbour.example", "role": "staff"},
-    )  # fmt: skip
+    )
     assert staff["status"] == 201, staff
     staff_id = staff["json"]["id"]
     client = api(
-        "POST", "/clients", caller=ADMIN,
-        body={"name": "Ada Lovelace", "email": "ada@example.com", "assigned_practitioners": [staff_id]},
-    )["json"]  # fmt: skip
+        "POST",
+        "/clients",
+        caller=ADMIN,
+        body={
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "assigned_practitioners": [staff_id],
+        },
+    )["json"]
     return {"staff_id": staff_id, "client_id": client["id"]}
 
 
@@ -65,34 +73,66 @@ def test_the_seed_reminder_goes_out_two_days_into_the_at_risk_episode(
     team member and to the client; once per episode."""
     client_id, staff_id = practice["client_id"], practice["staff_id"]
     pack = api(
-        "POST", f"/clients/{client_id}/packages", caller=ADMIN,
-        body={"type": "usage", "name": "Physio plan", "start_date": "2026-03-01",
-              "assigned_team_member_id": staff_id,
-              "on_track": {"enabled": True, "window_days": 30, "at_risk_below": 2,
-                           "off_track_below": 1, "reminder_after_days": 2,
-                           "remind_team_member": True, "remind_client": True}},
+        "POST",
+        f"/clients/{client_id}/packages",
+        caller=ADMIN,
+        body={
+            "type": "usage",
+            "name": "Physio plan",
+            "start_date": "2026-03-01",
+            "assigned_team_member_id": staff_id,
+            "on_track": {
+                "enabled": True,
+                "window_days": 30,
+                "at_risk_below": 2,
+                "off_track_below": 1,
+                "reminder_after_days": 2,
+                "remind_team_member": True,
+                "remind_client": True,
+            },
+        },
         **path("POST", "/clients/{client_id}/packages", client_id=client_id),
-    )["json"]  # fmt: skip
+    )["json"]
     for start in ("2026-04-10T10:00:00+01:00", "2026-05-05T10:00:00+01:00"):
         at("2026-05-06T09:00:00+01:00")
-        made = api("POST", "/appointments", caller=ADMIN, body={
-            "client_id": client_id, "practitioner_id": staff_id, "starts_at": start,
-            "ends_at": start.replace("10:00", "11:00"), "status": "completed",
-            "package_id": pack["id"]})  # fmt: skip
+        made = api(
+            "POST",
+            "/appointments",
+            caller=ADMIN,
+            body={
+                "client_id": client_id,
+                "practitioner_id": staff_id,
+                "starts_at": start,
+                "ends_at": start.replace("10:00", "11:00"),
+                "status": "completed",
+                "package_id": pack["id"],
+            },
+        )
         assert made["status"] == 201, made
     emails = each_night("2026-05-07", "2026-05-15", nightly)
     assert {day: len(sent) for day, sent in emails.items()} == {
-        "2026-05-07": 0, "2026-05-08": 0, "2026-05-09": 0, "2026-05-10": 0, "2026-05-11": 0,
-        "2026-05-12": 2, "2026-05-13": 0, "2026-05-14": 0, "2026-05-15": 0,
-    }  # fmt: skip
+        "2026-05-07": 0,
+        "2026-05-08": 0,
+        "2026-05-09": 0,
+        "2026-05-10": 0,
+        "2026-05-11": 0,
+        "2026-05-12": 2,
+        "2026-05-13": 0,
+        "2026-05-14": 0,
+        "2026-05-15": 0,
+    }
     to = sorted(e["to"] for e in emails["2026-05-12"])
     assert any("sam@harbour.example" in t for t in to)
     assert any("ada@example.com" in t for t in to)
     staff_email = next(e for e in emails["2026-05-12"] if "sam@" in e["to"])
     assert "Ada Lovelace" in staff_email["subject"]
     assert staff_email["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    got = api("GET", f"/packages/{pack['id']}", caller=ADMIN,
-              **path("GET", "/packages/{package_id}", package_id=pack["id"]))["json"]  # fmt: skip
+    got = api(
+        "GET",
+        f"/packages/{pack['id']}",
+        caller=ADMIN,
+        **path("GET", "/packages/{package_id}", package_id=pack["id"]),
+    )["json"]
     assert got["status"] == "at_risk"
 
 
@@ -101,12 +141,23 @@ def test_running_the_nightly_twice_on_the_same_day_sends_nothing_new(
 ) -> None:
     client_id = practice["client_id"]
     api(
-        "POST", f"/clients/{client_id}/packages", caller=ADMIN,
-        body={"type": "usage", "start_date": "2026-01-01",
-              "on_track": {"enabled": True, "window_days": 30, "at_risk_below": 1,
-                           "off_track_below": 0, "reminder_after_days": 0, "remind_client": True}},
+        "POST",
+        f"/clients/{client_id}/packages",
+        caller=ADMIN,
+        body={
+            "type": "usage",
+            "start_date": "2026-01-01",
+            "on_track": {
+                "enabled": True,
+                "window_days": 30,
+                "at_risk_below": 1,
+                "off_track_below": 0,
+                "reminder_after_days": 0,
+                "remind_client": True,
+            },
+        },
         **path("POST", "/clients/{client_id}/packages", client_id=client_id),
-    )  # fmt: skip
+    )
     at("2026-04-02T00:30:00+01:00")
     nightly()
     first = len(sent_emails())
@@ -120,15 +171,24 @@ def test_a_pack_expires_and_renews_exactly_once(
 ) -> None:
     client_id = practice["client_id"]
     template = api(
-        "POST", "/package-templates", caller=ADMIN,
-        body={"name": "Monthly pack", "type": "fixed", "size": 4, "validity_days": 30,
-              "auto_renew": True},
-    )["json"]  # fmt: skip
+        "POST",
+        "/package-templates",
+        caller=ADMIN,
+        body={
+            "name": "Monthly pack",
+            "type": "fixed",
+            "size": 4,
+            "validity_days": 30,
+            "auto_renew": True,
+        },
+    )["json"]
     pack = api(
-        "POST", f"/clients/{client_id}/packages", caller=ADMIN,
+        "POST",
+        f"/clients/{client_id}/packages",
+        caller=ADMIN,
         body={"template_id": template["id"], "start_date": "2026-04-01"},
         **path("POST", "/clients/{client_id}/packages", client_id=client_id),
-    )["json"]  # fmt: skip
+    )["json"]
     assert pack["end_date"] == "2026-04-30"
     each_night("2026-04-29", "2026-05-03", nightly)
     route = path("GET", "/clients/{client_id}/packages", client_id=client_id)
@@ -151,11 +211,19 @@ def test_a_tracker_end_date_task_and_auto_reset(
     client_id, staff_id = practice["client_id"], practice["staff_id"]
     at("2026-03-01T09:00:00+00:00")
     tracker = api(
-        "POST", f"/clients/{client_id}/trackers", caller=ADMIN,
-        body={"sessions": 4, "begin_date": "2026-03-01", "end_date": "2026-03-14", "note": "Review",
-              "task": {"assignee": staff_id, "trigger": "end_date"}, "auto_reset": True},
+        "POST",
+        f"/clients/{client_id}/trackers",
+        caller=ADMIN,
+        body={
+            "sessions": 4,
+            "begin_date": "2026-03-01",
+            "end_date": "2026-03-14",
+            "note": "Review",
+            "task": {"assignee": staff_id, "trigger": "end_date"},
+            "auto_reset": True,
+        },
         **path("POST", "/clients/{client_id}/trackers", client_id=client_id),
-    )["json"]  # fmt: skip
+    )["json"]
     staff = claims(role="staff", sub=staff_id)
     day = datetime.fromisoformat("2026-03-13T00:30:00+00:00")
     while day <= datetime.fromisoformat("2026-03-16T00:30:00+00:00"):
@@ -166,8 +234,12 @@ def test_a_tracker_end_date_task_and_auto_reset(
     assert len(tasks) == 1
     assert tasks[0]["reason"] == "end_date"
     assert tasks[0]["period_begin"] == "2026-03-01"
-    got = api("GET", f"/trackers/{tracker['id']}", caller=ADMIN,
-              **path("GET", "/trackers/{tracker_id}", tracker_id=tracker["id"]))["json"]  # fmt: skip
+    got = api(
+        "GET",
+        f"/trackers/{tracker['id']}",
+        caller=ADMIN,
+        **path("GET", "/trackers/{tracker_id}", tracker_id=tracker["id"]),
+    )["json"]
     assert (got["period_begin"], got["period_end"]) == ("2026-03-15", "2026-03-28")
     nightly()
     assert len(api("GET", "/tasks", caller=staff)["json"]["items"]) == 1
@@ -178,12 +250,21 @@ def test_the_nightly_reads_only_what_is_due(
 ) -> None:
     client_id = practice["client_id"]
     api(
-        "POST", f"/clients/{client_id}/packages", caller=ADMIN,
-        body={"type": "usage", "start_date": "2026-04-01",
-              "on_track": {"enabled": True, "window_days": 60, "at_risk_below": 1,
-                           "off_track_below": 0}},
+        "POST",
+        f"/clients/{client_id}/packages",
+        caller=ADMIN,
+        body={
+            "type": "usage",
+            "start_date": "2026-04-01",
+            "on_track": {
+                "enabled": True,
+                "window_days": 60,
+                "at_risk_below": 1,
+                "off_track_below": 0,
+            },
+        },
         **path("POST", "/clients/{client_id}/packages", client_id=client_id),
-    )  # fmt: skip
+    )
     at("2026-04-02T00:30:00+01:00")
     dynamodb_calls.clear()
     summary = nightly()

@@ -30,17 +30,30 @@ def reminders_due(api: HttpCall) -> None:
     api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
     for n in range(CLIENTS):
         client_id = api(
-            "POST", "/clients", caller=ADMIN,
+            "POST",
+            "/clients",
+            caller=ADMIN,
             body={"name": f"Client {n}", "email": f"c{n}@example.com"},
-        )["json"]["id"]  # fmt: skip
+        )["json"]["id"]
         response = api(
-            "POST", f"/clients/{client_id}/packages", caller=ADMIN,
-            route="POST /clients/{client_id}/packages", path_parameters={"client_id": client_id},
-            body={"type": "usage", "start_date": "2026-01-01",
-                  "on_track": {"enabled": True, "window_days": 30, "at_risk_below": 1,
-                               "off_track_below": 0, "reminder_after_days": 0,
-                               "remind_client": True}},
-        )  # fmt: skip
+            "POST",
+            f"/clients/{client_id}/packages",
+            caller=ADMIN,
+            route="POST /clients/{client_id}/packages",
+            path_parameters={"client_id": client_id},
+            body={
+                "type": "usage",
+                "start_date": "2026-01-01",
+                "on_track": {
+                    "enabled": True,
+                    "window_days": 30,
+                    "at_risk_below": 1,
+                    "off_track_below": 0,
+                    "reminder_after_days": 0,
+                    "remind_client": True,
+                },
+            },
+        )
         assert response["status"] == 201
     at("2026-04-02T00:30:00+01:00")
 

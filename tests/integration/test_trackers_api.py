@@ -28,9 +28,13 @@ def client_id(api: HttpCall) -> str:
     at("2026-03-01T09:00:00+00:00")
     api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
     return str(
-        api("POST", "/clients", body={"name": "Ada", "assigned_practitioners": ["user-sam"]},
-            caller=ADMIN)["json"]["id"]
-    )  # fmt: skip
+        api(
+            "POST",
+            "/clients",
+            body={"name": "Ada", "assigned_practitioners": ["user-sam"]},
+            caller=ADMIN,
+        )["json"]["id"]
+    )
 
 
 def add_tracker(api: HttpCall, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -68,10 +72,17 @@ def tasks(api: HttpCall, caller: dict[str, str] = STAFF) -> list[dict[str, Any]]
 def test_given_a_count_reached_tracker_the_completing_request_creates_the_task(
     api: HttpCall, client_id: str
 ) -> None:
-    tracker = add_tracker(api, client_id, {
-        "sessions": 2, "begin_date": "2026-03-01", "end_date": "2026-03-14", "note": "Review <b>",
-        "task": {"assignee": "user-sam", "trigger": "count_reached"},
-    })["json"]  # fmt: skip
+    tracker = add_tracker(
+        api,
+        client_id,
+        {
+            "sessions": 2,
+            "begin_date": "2026-03-01",
+            "end_date": "2026-03-14",
+            "note": "Review <b>",
+            "task": {"assignee": "user-sam", "trigger": "count_reached"},
+        },
+    )["json"]
     at("2026-03-05T12:00:00+00:00")
     complete(api, client_id, "2026-03-02T10:00:00+00:00")
     assert tasks(api) == []
@@ -108,10 +119,15 @@ def test_trackers_show_only_on_past_or_today_appointments(api: HttpCall, client_
     past = complete(api, client_id, "2026-03-01T07:00:00+00:00")
     assert len(past["trackers"]) == 1
     future = api(
-        "POST", "/appointments", caller=STAFF,
-        body={"client_id": client_id, "starts_at": "2026-03-09T10:00:00+00:00",
-              "ends_at": "2026-03-09T11:00:00+00:00"},
-    )["json"]  # fmt: skip
+        "POST",
+        "/appointments",
+        caller=STAFF,
+        body={
+            "client_id": client_id,
+            "starts_at": "2026-03-09T10:00:00+00:00",
+            "ends_at": "2026-03-09T11:00:00+00:00",
+        },
+    )["json"]
     assert future["trackers"] == []
 
 
@@ -154,10 +170,16 @@ def test_the_ninth_tracker_is_refused_even_when_created_concurrently(
         ({"sessions": 1, "begin_date": "2026-03-05", "end_date": "2026-03-01"}, "body.end_date"),
         ({"sessions": 1, "begin_date": "2026-03-01", "auto_reset": True}, "body.auto_reset"),
         ({"sessions": 1, "begin_date": "2026-03-01", "color": "blue"}, "body.color"),
-        ({"sessions": 1, "begin_date": "2026-03-01",
-          "task": {"assignee": "user-sam", "trigger": "end_date"}}, "body.task.trigger"),
+        (
+            {
+                "sessions": 1,
+                "begin_date": "2026-03-01",
+                "task": {"assignee": "user-sam", "trigger": "end_date"},
+            },
+            "body.task.trigger",
+        ),
     ],
-)  # fmt: skip
+)
 def test_invalid_trackers_are_422(
     api: HttpCall, client_id: str, body: dict[str, Any], field: str
 ) -> None:
