@@ -89,7 +89,10 @@ class LocalRuntime:
     def start(self, *, now: datetime | None = None) -> None:
         from moto.server import ThreadedMotoServer
 
+        from local.moto_atomic import make_dynamodb_atomic
         from momentum import adapters, clock
+
+        make_dynamodb_atomic()
 
         # moto's request log would drown the runner's own output.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)

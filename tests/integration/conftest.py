@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from local import infra
 from local.lambdas import LocalContext, load_handler
+from local.moto_atomic import make_dynamodb_atomic
 from momentum import adapters, clock
 from momentum.store import dynamo
 
@@ -37,6 +38,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[infra.LocalAws]:
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    make_dynamodb_atomic()
     with mock_aws():
         local = infra.create(infra.load_template(), endpoint_url="")  # in-process mock
         for key, value in local.environment.items():

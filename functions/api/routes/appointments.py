@@ -68,7 +68,9 @@ def list_appointments(
     )
 
 
-@router.post("/appointments", summary="Book (or record) an appointment", tags=TAGS)
+@router.post(
+    "/appointments", summary="Book (or record) an appointment", tags=TAGS, status_code=201
+)
 def create_appointment(
     body: Annotated[AppointmentCreate, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
@@ -119,7 +121,9 @@ def patch_appointment(
     return _response(record)
 
 
-@router.delete("/appointments/<appointment_id>", summary="Delete an appointment", tags=TAGS)
+@router.delete(
+    "/appointments/<appointment_id>", summary="Delete an appointment", tags=TAGS, status_code=204
+)
 def delete_appointment(appointment_id: AppointmentId) -> Response[None]:
     appointments.delete_appointment(principal(router.current_event), appointment_id)
     return Response(status_code=204)

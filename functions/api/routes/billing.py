@@ -24,7 +24,9 @@ def list_payments(client_id: Annotated[RecordId, Path()]) -> Page[PaymentView]:
     return Page[PaymentView](items=[PaymentView.model_validate(r) for r in rows])
 
 
-@router.post("/clients/<client_id>/payments", summary="Record a payment", tags=["Payments"])
+@router.post(
+    "/clients/<client_id>/payments", summary="Record a payment", tags=["Payments"], status_code=201
+)
 def create_payment(
     client_id: Annotated[RecordId, Path()],
     body: Annotated[PaymentCreate, Body()],
@@ -64,6 +66,7 @@ def list_invoices(
     "/invoices",
     summary="Invoice services, new packs (from a template) or use of an open pack",
     tags=["Invoices"],
+    status_code=201,
 )
 def create_invoice(
     body: Annotated[InvoiceCreate, Body()],

@@ -60,7 +60,7 @@ def list_clients(
     )
 
 
-@router.post("/clients", summary="Add a client (administrators)", tags=TAGS)
+@router.post("/clients", summary="Add a client (administrators)", tags=TAGS, status_code=201)
 def create_client(
     body: Annotated[ClientCreate, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
@@ -102,7 +102,12 @@ def patch_client(
     return _view(record)
 
 
-@router.delete("/clients/<client_id>", summary="Delete a client with nothing linked", tags=TAGS)
+@router.delete(
+    "/clients/<client_id>",
+    summary="Delete a client with nothing linked",
+    tags=TAGS,
+    status_code=204,
+)
 def delete_client(client_id: ClientId) -> Response[None]:
     clients.delete_client(principal(router.current_event), client_id)
     return Response(status_code=204)
@@ -132,7 +137,10 @@ def delete_login(client_id: ClientId) -> Response[ClientView]:
 
 
 @router.post(
-    "/clients/<client_id>/welcome-email", summary="Send the welcome email (active only)", tags=TAGS
+    "/clients/<client_id>/welcome-email",
+    summary="Send the welcome email (active only)",
+    tags=TAGS,
+    status_code=202,
 )
 def post_welcome_email(client_id: ClientId) -> Response[WelcomeEmailSent]:
     event = router.current_event

@@ -56,7 +56,12 @@ def list_templates(
     return Page[TemplateView](items=[_template_view(t) for t in items], next_cursor=next_cursor)
 
 
-@router.post("/package-templates", summary="Set up a package template", tags=TEMPLATE_TAGS)
+@router.post(
+    "/package-templates",
+    summary="Set up a package template",
+    tags=TEMPLATE_TAGS,
+    status_code=201,
+)
 def create_template(
     body: Annotated[TemplateBody, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
@@ -132,6 +137,7 @@ def list_client_packages(
     "/clients/<client_id>/packages",
     summary="Give a client a package (from a template or custom)",
     tags=PACKAGE_TAGS,
+    status_code=201,
 )
 def create_client_package(
     client_id: Annotated[RecordId, Path()],

@@ -47,7 +47,12 @@ def list_trackers(client_id: Annotated[RecordId, Path()]) -> Page[TrackerView]:
     )
 
 
-@router.post("/clients/<client_id>/trackers", summary="Add a tracker (at most 8)", tags=TAGS)
+@router.post(
+    "/clients/<client_id>/trackers",
+    summary="Add a tracker (at most 8)",
+    tags=TAGS,
+    status_code=201,
+)
 def create_tracker(
     client_id: Annotated[RecordId, Path()],
     body: Annotated[TrackerCreate, Body()],
@@ -90,7 +95,9 @@ def patch_tracker(
     return _response(client, record)
 
 
-@router.delete("/trackers/<tracker_id>", summary="Delete a tracker", tags=TAGS)
+@router.delete(
+    "/trackers/<tracker_id>", summary="Delete a tracker", tags=TAGS, status_code=204
+)
 def delete_tracker(tracker_id: Annotated[RecordId, Path()]) -> Response[None]:
     trackers.delete_tracker(principal(router.current_event), tracker_id)
     return Response(status_code=204)

@@ -52,7 +52,12 @@ def list_users(
     )
 
 
-@router.post("/users", summary="Add a user and create their login (owners and admins)", tags=TAGS)
+@router.post(
+    "/users",
+    summary="Add a user and create their login (owners and admins)",
+    tags=TAGS,
+    status_code=201,
+)
 def create_user(
     body: Annotated[UserCreate, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
