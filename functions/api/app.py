@@ -20,7 +20,7 @@ from api.routes import (
     users,
 )
 from momentum.api.resolver import create_resolver
-from momentum.observability import logger, metrics, tracer
+from momentum.observability import logger, metrics
 
 app = create_resolver()
 app.include_router(organizations.router)
@@ -36,7 +36,6 @@ app.include_router(unsubscribe.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from momentum.logic import evaluation
-from momentum.observability import logger, metrics, tracer
+from momentum.observability import logger, metrics
 
 # Report failures per record even when all fail: SQS retries exactly those.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -28,7 +28,6 @@ def record_handler(record: SQSRecord) -> int:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_partial_response(

@@ -11,11 +11,10 @@ from momentum import clock
 from momentum.config import get_settings
 from momentum.logic import nightly
 from momentum.messaging.sqs import SqsQueue
-from momentum.observability import logger, metrics, tracer
+from momentum.observability import logger, metrics
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = clock.current().now()

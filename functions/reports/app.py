@@ -8,13 +8,15 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from momentum.api.resolver import create_resolver
-from momentum.observability import logger, metrics, tracer
+from momentum.observability import logger, metrics
+from reports.routes import engagements, on_track
 
 app = create_resolver(with_docs=False)
+app.include_router(on_track.router)
+app.include_router(engagements.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+ENV_PREFIX = "MOMENTUM_"
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Everything a function needs to know about its deployment; all names come from
-    template.yaml (Globals.Function.Environment) or, locally, from the local runner."""
+    template.yaml (Globals.Function.Environment) or, locally, from the local runner.
+    Read from `MOMENTUM_*` variables (plain pydantic: pydantic-settings would add ~0.2 s
+    to every cold start for no feature we use)."""
 
-    model_config = SettingsConfigDict(env_prefix="MOMENTUM_", frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     stage: Literal["dev", "prod", "local", "test"] = "dev"
     table_name: str = Field(min_length=1)
@@ -35,4 +39,9 @@ class Settings(BaseSettings):
 @cache
 def get_settings() -> Settings:
     """The settings of this process, read on first use (not at import, so tests can set env)."""
-    return Settings()  # values come from the environment
+    values = {
+        key.removeprefix(ENV_PREFIX).lower(): value
+        for key, value in os.environ.items()
+        if key.startswith(ENV_PREFIX)
+    }
+    return Settings.model_validate(values)

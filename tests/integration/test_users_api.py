@@ -512,7 +512,9 @@ def test_given_a_user_made_inactive_then_their_login_is_disabled_and_enabled_aga
     cognito = boto3.client("cognito-idp", region_name=infra.REGION)
     pool = aws.user_pool_ids["UserPool"]
     assert cognito.admin_get_user(UserPoolId=pool, Username="sam@example.com")["Enabled"] is True
-    assert call(api, "PATCH", user["id"], caller=OWNER, body={"status": "inactive"})["status"] == 200
+    assert (
+        call(api, "PATCH", user["id"], caller=OWNER, body={"status": "inactive"})["status"] == 200
+    )
     assert cognito.admin_get_user(UserPoolId=pool, Username="sam@example.com")["Enabled"] is False
     call(api, "PATCH", user["id"], caller=OWNER, body={"status": "active"})
     assert cognito.admin_get_user(UserPoolId=pool, Username="sam@example.com")["Enabled"] is True

@@ -10,8 +10,6 @@ from typing import Any
 from momentum import adapters, signing
 from momentum.config import get_settings
 from momentum.notify.intents import EmailIntent, IntentStatus
-from momentum.notify.message import build_message
-from momentum.notify.render import render
 from momentum.notify.ses import EmailSender, PermanentSendFailure
 from momentum.observability import logger
 from momentum.store import organizations, outbox, preferences
@@ -75,6 +73,10 @@ def deliver(
     if preferences.is_suppressed(org_id, intent.recipient.email):
         outbox.finish(org_id, intent_id, now, status=IntentStatus.SKIPPED, reason="suppressed")
         return Delivery.SUPPRESSED
+    # Rendering is only the mailer's job: its imports (Jinja2) stay out of the API's cold start.
+    from momentum.notify.message import build_message
+    from momentum.notify.render import render
+
     org = organizations.get(org_id)
     org_name = org.name if org and org.name else "Your practice"
     link = unsubscribe_url(org_id, person, intent.kind.value, now)

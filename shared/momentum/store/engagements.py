@@ -138,3 +138,41 @@ def write_op(
         names={"#v": "version", "#sv": "state_version"},
         values={":v": expected_version, ":sv": expected_state_version},
     )
+
+
+# -- reads ------------------------------------------------------------------------------------
+
+
+def get(org_id: str, coachee_id: str, engagement_id: str) -> EngagementRecord | None:
+    item = dynamo.get_item(client_pk(org_id, coachee_id), PREFIX + engagement_id)
+    return from_item(item) if item else None
+
+
+def list_for_client(org_id: str, client_id: str) -> list[EngagementRecord]:
+    """A coachee's engagements (one Query on the client's partition), oldest first."""
+    items = dynamo.query_all(client_pk(org_id, client_id), sk_prefix=PREFIX, consistent=True)
+    return sorted((from_item(i) for i in items), key=lambda r: (r.created_at, r.id))
+
+
+def _start_key(org_id: str, coachee_id: str, position: tuple[str, str]) -> dict[str, Any]:
+    """The ExclusiveStartKey of the list just after `position`, built from the caller's
+    organization: whatever a cursor says, the Query stays in that organization's list."""
+    created_at, engagement_id = position
+    return {
+        "pk": {"S": client_pk(org_id, coachee_id)},
+        "sk": {"S": PREFIX + engagement_id},
+        "gsi1pk": {"S": engagements_list_pk(org_id)},
+        "gsi1sk": {"S": f"{created_at}#{engagement_id}"},
+    }
+
+
+def list_page(
+    org_id: str, *, after: tuple[str, str, str] | None, limit: int
+) -> tuple[list[EngagementRecord], bool]:
+    """One page of the organization's engagements, oldest first, after the position
+    `(created_at, engagement_id, coachee_id)`; and whether more may follow."""
+    start = None if after is None else _start_key(org_id, after[2], (after[0], after[1]))
+    items, last = dynamo.query(
+        engagements_list_pk(org_id), index="gsi1", limit=limit, start_key=start
+    )
+    return [from_item(i) for i in items], bool(last)

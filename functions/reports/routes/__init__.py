@@ -1,0 +1,1 @@
+"""The reports function's routes, one module per report."""

@@ -1,0 +1,58 @@
+"""GET /reports/engagements: engagements with their On/Off track column (SPEC §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from momentum.api.resolver import principal
+from momentum.logic import reports
+from momentum.schemas.engagements import EngagementProgressName
+from momentum.schemas.reports import (
+    ENGAGEMENT_COLUMNS,
+    EngagementReport,
+    EngagementRow,
+    ReportFormat,
+)
+from reports.routes._export import csv_response, page_size
+
+router = APIGatewayHttpRouter()
+TAGS = ["Reports"]
+
+
+@router.get(
+    "/reports/engagements",
+    summary="The engagements report: progress and off-track-since filters (`format=csv`)",
+    tags=TAGS,
+)
+def engagements_report(
+    progress: Annotated[EngagementProgressName | None, Query()] = None,
+    off_track_since_from: Annotated[dt.date | None, Query()] = None,
+    off_track_since_to: Annotated[dt.date | None, Query()] = None,
+    format: Annotated[ReportFormat, Query()] = "json",
+    limit: Annotated[int | None, Query(ge=1, le=reports.EXPORT_LIMIT)] = None,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Response[EngagementReport | str]:
+    rows, next_cursor, today = reports.engagements_report(
+        principal(router.current_event),
+        progress=progress,
+        off_track_since_from=off_track_since_from,
+        off_track_since_to=off_track_since_to,
+        limit=page_size(limit, format),
+        cursor=cursor,
+    )
+    items = [EngagementRow.model_validate(r) for r in rows]
+    if format == "csv":
+        response: Response[Any] = csv_response(
+            "engagements", ENGAGEMENT_COLUMNS, list(items), today, next_cursor
+        )
+        return response
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=EngagementReport(items=items, next_cursor=next_cursor),
+    )

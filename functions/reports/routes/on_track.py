@@ -1,0 +1,58 @@
+"""GET /reports/on-track: every open package with its On track row (SPEC §5)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from momentum.api.resolver import principal
+from momentum.logic import reports
+from momentum.schemas.common import RecordId
+from momentum.schemas.reports import (
+    ON_TRACK_COLUMNS,
+    OnTrackReport,
+    OnTrackRow,
+    OnTrackStatusName,
+    ReportFormat,
+)
+from reports.routes._export import csv_response, page_size
+
+router = APIGatewayHttpRouter()
+TAGS = ["Reports"]
+
+
+@router.get(
+    "/reports/on-track",
+    summary="The On track report: one row per open package (`format=csv` to export)",
+    tags=TAGS,
+)
+def on_track_report(
+    status: Annotated[OnTrackStatusName | None, Query()] = None,
+    team_member_id: Annotated[RecordId | None, Query()] = None,
+    location_id: Annotated[RecordId | None, Query()] = None,
+    format: Annotated[ReportFormat, Query()] = "json",
+    limit: Annotated[int | None, Query(ge=1, le=reports.EXPORT_LIMIT)] = None,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Response[OnTrackReport | str]:
+    rows, next_cursor, today = reports.on_track_report(
+        principal(router.current_event),
+        status=status,
+        team_member_id=team_member_id,
+        location_id=location_id,
+        limit=page_size(limit, format),
+        cursor=cursor,
+    )
+    items = [OnTrackRow.model_validate(r) for r in rows]
+    if format == "csv":
+        response: Response[Any] = csv_response(
+            "on-track", ON_TRACK_COLUMNS, list(items), today, next_cursor
+        )
+        return response
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=OnTrackReport(items=items, next_cursor=next_cursor),
+    )

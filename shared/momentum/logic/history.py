@@ -1,0 +1,112 @@
+"""Status history (SPEC §7 and the On track pages): every status transition of a tracked
+item — from, to, the organization's date, and what caused it — kept next to the item.
+
+Writers add `history_op(...)` to the transaction that makes the change, so an entry exists
+exactly when the change does. Readers call `history_for(principal, kind, id)`, which
+applies the same access rules as reading the item itself."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from momentum import clock, ids
+from momentum.domain.access import Principal, Role
+from momentum.store import history as history_store
+from momentum.store.due import instant_text
+from momentum.store.history import HistoryEntry
+
+# Item kinds and the prefix of their (client-owned) ids.
+KIND_PREFIX = {"package": "pkg", "engagement": "eng", "tracker": "trk"}
+STATUS = "status"  # the lifecycle status (engagements) or the On track status (packages)
+PROGRESS = "progress"  # the On/Off track column of an engagement
+
+
+def owner_of(item_kind: str, item_id: str) -> str:
+    """The client that owns the item (its id carries it)."""
+    prefix = KIND_PREFIX.get(item_kind)
+    if prefix is None:
+        raise ValueError(f"no status history for {item_kind!r} items")
+    client_id = ids.owner_client(item_id, prefix)
+    if client_id is None:
+        raise ValueError(f"not a {item_kind} id: {item_id!r}")
+    return client_id
+
+
+def history_op(
+    org_id: str,
+    item_kind: str,
+    item_id: str,
+    from_status: str | None,
+    to_status: str,
+    on: date,
+    cause: str,
+    *,
+    field: str = STATUS,
+    actor_id: str | None = None,
+    entry_id: str | None = None,
+) -> dict[str, Any]:
+    """The transaction operation that records one transition of `item_id`.
+
+    `on` is the organization's date of the transition, `cause` says what caused it (e.g.
+    "changed", "coach_selected", "appointment", "nightly"). Pass a deterministic
+    `entry_id` when a retried run must not record the same transition twice (the put is
+    conditional on the entry not existing)."""
+    entry = HistoryEntry(
+        org_id=org_id,
+        client_id=owner_of(item_kind, item_id),
+        item_kind=item_kind,
+        item_id=item_id,
+        field=field,
+        from_status=from_status,
+        to_status=to_status,
+        on=on,
+        cause=cause,
+        entry_id=entry_id or ids.new_id("hist"),
+        at=instant_text(clock.current().now()),
+        actor_id=actor_id,
+    )
+    return history_store.put_op(entry)
+
+
+def entries_of(org_id: str, item_kind: str, item_id: str) -> list[HistoryEntry]:
+    """The item's history, oldest first — no access check: for callers that have already
+    loaded the item for this principal."""
+    return history_store.list_for(org_id, owner_of(item_kind, item_id), item_id)
+
+
+def entry_view(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "field": entry.field,
+        "from_status": entry.from_status,
+        "to_status": entry.to_status,
+        "date": entry.on,
+        "cause": entry.cause,
+        "at": entry.at or None,
+        "actor_id": entry.actor_id,
+    }
+
+
+def history_for(principal: Principal, item_kind: str, item_id: str) -> list[dict[str, Any]]:
+    """The item's history as the caller may see it (404/403 exactly as reading the item).
+
+    - engagement: progress entries only for those who may see its progress;
+    - package: a client sees its On track status entries only when the package's settings
+      make the status client-visible."""
+    if item_kind == "engagement":
+        from momentum.logic.engagements import get_engagement, visible_history
+
+        return visible_history(principal, get_engagement(principal, item_id))
+    if item_kind == "package":
+        from momentum.logic.packages import get_package
+
+        package = get_package(principal, item_id)
+        hide_status = principal.role is Role.CLIENT and not (
+            package.settings is not None and package.settings.client_visible
+        )
+        return [
+            entry_view(e)
+            for e in entries_of(principal.org_id, "package", item_id)
+            if not (hide_status and e.field == STATUS)
+        ]
+    raise ValueError(f"no status history for {item_kind!r} items")

@@ -1,0 +1,318 @@
+"""Reports (SPEC §5 report row, §7 engagements report): read-only, served by the `reports`
+function, whose role may only GetItem, BatchGetItem and Query.
+
+Each report reads only its organization's own partitions: the On track report Queries
+`gsi1 ORG#<org>#PKGS` (packages by client) and BatchGets the clients of each page; the
+engagements report Queries `gsi1 ORG#<org>#ENGS`. Status and progress are computed from the
+stored summaries and today, so a report read right after a change shows it.
+
+The same visibility rules as the API apply to every row and export: a package row to
+whoever may open the client record (admins of its location, staff assigned to it); an
+engagement row to whoever may open the engagement (see logic.engagements), with the
+On/Off track column as that caller may see it. Client tokens get 403.
+
+Cursors here are positions (the last row's id, under a scope naming the report and its
+filters), not signed keys: the reports function holds no secret. The start key is rebuilt
+from the caller's organization and that id, so a cursor cannot leave the caller's own list
+— a forged one can only skip ahead in it."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from momentum import clock, ids
+from momentum.domain.access import Principal, Role, may_access_client
+from momentum.domain.dates import local_date, today_in
+from momentum.domain.errors import BadRequest, FieldError, Forbidden, InvalidInput
+from momentum.domain.on_track import report_row, status_on
+from momentum.domain.packages import is_open
+from momentum.logic import engagements as engagement_logic
+from momentum.logic.access import ensure_admin_of
+from momentum.logic.organizations import organization_settings
+from momentum.store import dynamo
+from momentum.store import packages as package_store
+from momentum.store.clients import ClientRecord
+from momentum.store.keys import client_pk
+from momentum.store.packages import PackageRecord
+
+READ_BUDGET = 5000  # items read at most to answer one page (sparse filters end it early)
+EXPORT_LIMIT = 1000  # rows at most in one page (and one CSV export)
+JSON_DEFAULT_LIMIT = 50
+CSV_INJECTION_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _ensure_may_read_reports(principal: Principal) -> None:
+    if principal.role is Role.CLIENT:
+        raise Forbidden("Reports are for the practice and the coaching team.")
+
+
+# -- position cursors -------------------------------------------------------------------------
+
+
+def encode_position(scope: str, position: Mapping[str, str] | None) -> str | None:
+    if position is None:
+        return None
+    raw = json.dumps({"s": scope, "p": dict(position)}, separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode("ascii")
+
+
+def decode_position(cursor: str | None, scope: str) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadRequest("The cursor is invalid; start again from the first page.") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("p"), dict):
+        raise BadRequest("The cursor is invalid; start again from the first page.")
+    if payload.get("s") != scope:
+        raise BadRequest("The cursor belongs to another report or other filters.")
+    position: dict[str, Any] = payload["p"]
+    return position
+
+
+# -- the On track report ------------------------------------------------------------------------
+
+
+def _package_start_key(org_id: str, package_id: str) -> dict[str, Any]:
+    client_id = ids.owner_client(package_id, "pkg")
+    if client_id is None:
+        raise BadRequest("The cursor is invalid; start again from the first page.")
+    return {
+        "pk": {"S": client_pk(org_id, client_id)},
+        "sk": {"S": package_store.PREFIX + package_id},
+        "gsi1pk": {"S": package_store.packages_list_pk(org_id)},
+        "gsi1sk": {"S": f"{client_id}#{package_id}"},
+    }
+
+
+def _outstanding(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def on_track_row(
+    record: PackageRecord, client: ClientRecord, *, today: date, now: datetime, timezone: str
+) -> dict[str, Any]:
+    """One row of the On track report (SPEC §5), as of now."""
+    row = report_row(
+        record.package,
+        record.settings,
+        record.package_summary(),
+        client.client_summary(),
+        today=today,
+        now=now,
+    )
+    next_at = row.next_session_at
+    return {
+        "client_id": client.id,
+        "client_name": client.name,
+        "location_id": client.location_id,
+        "package_id": record.id,
+        "package_name": record.name,
+        "assigned_team_member_id": record.package.assigned_team_member_id,
+        "last_session": row.last_session,
+        "days_since": row.days_since,
+        "next_session": None if next_at is None else local_date(next_at, timezone),
+        "next_session_at": next_at,
+        "status": row.status.value,
+        "outstanding": _outstanding(row.outstanding),
+    }
+
+
+def on_track_report(
+    principal: Principal,
+    *,
+    status: str | None,
+    team_member_id: str | None,
+    location_id: str | None,
+    limit: int,
+    cursor: str | None,
+    budget: int = READ_BUDGET,
+) -> tuple[list[dict[str, Any]], str | None, date]:
+    """Every open package the caller may see, by client: one row each, filtered by status,
+    assigned team member and the client's location. Returns the page, the next cursor and
+    the organization's today."""
+    _ensure_may_read_reports(principal)
+    if location_id is not None and principal.role is Role.LOCATION_ADMIN:
+        ensure_admin_of(principal, location_id)
+    scope = f"on-track|{status}|{team_member_id}|{location_id}"
+    position = decode_position(cursor, scope)
+    after = None if position is None else str(position.get("package_id", ""))
+    org_id = principal.org_id
+    now = clock.current().now()
+    timezone = organization_settings(org_id).timezone
+    today = today_in(timezone, now)
+    rows: list[dict[str, Any]] = []
+    read = 0
+    while True:
+        start = None if after is None else _package_start_key(org_id, after)
+        items, last = dynamo.query(
+            package_store.packages_list_pk(org_id),
+            index="gsi1",
+            limit=min(max(limit - len(rows), 25), 200),
+            start_key=start,
+        )
+        records = [package_store.from_item(i) for i in items]
+        candidates = {r.id for r in records if _candidate(r, today, status, team_member_id)}
+        clients = engagement_logic.clients_by_id(
+            org_id, [r.client_id for r in records if r.id in candidates]
+        )
+        for index, record in enumerate(records):
+            read += 1
+            after = record.id
+            client = clients.get(record.client_id)
+            if (
+                record.id in candidates
+                and client is not None
+                and _sees(principal, client)
+                and (location_id is None or client.location_id == location_id)
+            ):
+                rows.append(on_track_row(record, client, today=today, now=now, timezone=timezone))
+            if len(rows) >= limit or read >= budget:
+                at_end = not last and index == len(records) - 1
+                next_cursor = None if at_end else encode_position(scope, {"package_id": after})
+                return rows, next_cursor, today
+        if not last:
+            return rows, None, today
+
+
+def _candidate(
+    record: PackageRecord, today: date, status: str | None, team_member_id: str | None
+) -> bool:
+    """What can be decided from the package alone: open, status, team member."""
+    package, summary = record.package, record.package_summary()
+    if not is_open(package, summary, today):
+        return False
+    if team_member_id is not None and package.assigned_team_member_id != team_member_id:
+        return False
+    return status is None or status_on(package, record.settings, summary, today).value == status
+
+
+def _sees(principal: Principal, client: ClientRecord) -> bool:
+    return may_access_client(
+        principal,
+        client_id=client.id,
+        location_id=client.location_id,
+        assigned_staff=client.assigned_practitioners,
+    )
+
+
+# -- the engagements report --------------------------------------------------------------------
+
+
+def engagement_row(seen: engagement_logic.Seen) -> dict[str, Any]:
+    view = engagement_logic.engagement_view(seen)
+    return {
+        "engagement_id": view["id"],
+        **{
+            name: view[name]
+            for name in (
+                "name",
+                "type",
+                "status",
+                "coachee_id",
+                "coachee_name",
+                "coach_id",
+                "owner_id",
+                "location_id",
+                "started_on",
+                "progress",
+                "off_track_since",
+            )
+        },
+    }
+
+
+def engagements_report(
+    principal: Principal,
+    *,
+    progress: str | None,
+    off_track_since_from: date | None,
+    off_track_since_to: date | None,
+    limit: int,
+    cursor: str | None,
+    budget: int = READ_BUDGET,
+) -> tuple[list[dict[str, Any]], str | None, date]:
+    """The engagements the caller may see, oldest first, filtered by the On/Off track
+    column (as they see it) and by an inclusive `off_track_since` date range (a range
+    keeps only engagements that are off track, since a day within it)."""
+    _ensure_may_read_reports(principal)
+    if (
+        off_track_since_from is not None
+        and off_track_since_to is not None
+        and off_track_since_from > off_track_since_to
+    ):
+        raise InvalidInput(
+            "The off_track_since range ends before it starts.",
+            errors=[
+                FieldError(
+                    ("query", "off_track_since_to"), "must not be before off_track_since_from"
+                )
+            ],
+        )
+    scope = f"engagements|{progress}|{off_track_since_from}|{off_track_since_to}"
+    position = decode_position(cursor, scope)
+    after = None
+    if position is not None:
+        after = engagement_logic.position_of(position)
+        if after is None:
+            raise BadRequest("The cursor is invalid; start again from the first page.")
+    today, _ = engagement_logic.today_for(principal.org_id)
+    ranged = off_track_since_from is not None or off_track_since_to is not None
+
+    def keep(seen: engagement_logic.Seen) -> bool:
+        if progress is not None and seen.progress.status.value != progress:
+            return False
+        if not ranged:
+            return True
+        since = seen.progress.off_track_since
+        if since is None:
+            return False
+        return (off_track_since_from is None or since >= off_track_since_from) and (
+            off_track_since_to is None or since <= off_track_since_to
+        )
+
+    seen, last = engagement_logic.scan_visible(
+        principal, today=today, keep=keep, limit=limit, after=after, budget=budget
+    )
+    next_cursor = (
+        None if last is None else encode_position(scope, engagement_logic.position_dict(last))
+    )
+    return [engagement_row(s) for s in seen], next_cursor, today
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        # A cell a spreadsheet would run as a formula is exported as text.
+        return "'" + value if value.startswith(CSV_INJECTION_LEADS) else value
+    return str(value)
+
+
+def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """A header row, then one line per row: RFC 4180 quoting (the csv module), ISO dates.
+    Pass rows as their JSON form, so the export has exactly the values the JSON has."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def csv_filename(report: str, today: date) -> str:
+    return f"{report}-{today.isoformat()}.csv"

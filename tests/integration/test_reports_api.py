@@ -1,0 +1,504 @@
+"""The reports function in-process under moto (SPEC §5 report row, §7 engagements report):
+rows, filters, visibility, pagination, CSV exports, and what it reads."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from local import infra
+from local.lambdas import LocalContext, load_handler
+from momentum import clock
+from momentum.store import dynamo
+from tests.integration.conftest import OTHER_ORG, HttpCall, claims, load_event
+
+SAMPLE = "reports/get_on_track_report.json"
+OWNER = claims(role="owner", sub="user-owner")
+ADMIN = claims(role="admin", sub="user-adam")
+NORTH_ADMIN = claims(role="location_admin", sub="user-nora", locations="north")
+SAM = claims(role="staff", sub="user-sam")
+CORA = claims(role="staff", sub="user-cora")
+ON_TRACK = {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1}
+
+Report = Callable[..., dict[str, Any]]
+
+
+def at(text: str) -> None:
+    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
+
+
+@pytest.fixture
+def report(aws: infra.LocalAws) -> Report:
+    """Call the reports function with the sample event, changed for this request."""
+    handler = load_handler(infra.handler_of(infra.load_template(), "ReportsFunction"))
+
+    def call(
+        path: str,
+        *,
+        caller: dict[str, str] = ADMIN,
+        query: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        event = copy.deepcopy(load_event(SAMPLE))
+        event["routeKey"] = f"GET {path}"
+        event["requestContext"]["routeKey"] = event["routeKey"]
+        event["rawPath"] = event["requestContext"]["http"]["path"] = path
+        event["queryStringParameters"] = query
+        event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in (query or {}).items())
+        event["requestContext"]["authorizer"]["jwt"]["claims"] = caller
+        response: dict[str, Any] = handler(event, LocalContext(function_name="ReportsFunction"))
+        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        text = response.get("body") or ""
+        parsed = json.loads(text) if "json" in headers.get("content-type", "") else text
+        return {"status": response["statusCode"], "headers": headers, "json": parsed}
+
+    return call
+
+
+@pytest.fixture
+def dynamodb_requests(aws: infra.LocalAws) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Every DynamoDB operation with its parameters, in order."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def record(event_name: str, params: dict[str, Any], **_: Any) -> None:
+        calls.append((event_name.rsplit(".", maxsplit=1)[-1], copy.deepcopy(params)))
+
+    dynamo.client().meta.events.register("before-parameter-build.dynamodb.*", record)
+    yield calls
+    dynamo.client().meta.events.unregister("before-parameter-build.dynamodb.*", record)
+
+
+def call(
+    api: HttpCall,
+    method: str,
+    route: str,
+    *,
+    caller: dict[str, str] = ADMIN,
+    body: Any = None,
+    **params: str,
+) -> dict[str, Any]:
+    response = api(
+        method,
+        route.format(**params),
+        caller=caller,
+        body=body,
+        route=f"{method} {route}",
+        path_parameters=params or None,
+    )
+    assert response["status"] in (200, 201), response
+    return response["json"]
+
+
+def client(api: HttpCall, name: str, **fields: Any) -> str:
+    return str(call(api, "POST", "/clients", body={"name": name, **fields})["id"])
+
+
+def package(api: HttpCall, client_id: str, **body: Any) -> str:
+    made = call(api, "POST", "/clients/{client_id}/packages", body=body, client_id=client_id)
+    return str(made["id"])
+
+
+def book(
+    api: HttpCall, client_id: str, start: str, practitioner: str = "user-tom", **extra: Any
+) -> dict[str, Any]:
+    """Booked by an admin with Tom (booking assigns the practitioner to the client)."""
+    starts = datetime.fromisoformat(start)
+    body = {
+        "client_id": client_id,
+        "practitioner_id": practitioner,
+        "starts_at": starts.isoformat(),
+        "ends_at": starts.replace(hour=starts.hour + 1).isoformat(),
+        **extra,
+    }
+    return call(api, "POST", "/appointments", body=body)
+
+
+@pytest.fixture
+def practice(api: HttpCall) -> dict[str, str]:
+    """Ada (North, Sam's) with an On track pack and a usage package; Ben (South) with an
+    hours pack; Cy (North) whose packages are used up or expired; and another
+    organization's client that must never show up."""
+    at("2026-04-10T09:00:00+00:00")
+    api(
+        "PUT",
+        "/org",
+        caller=OWNER,
+        body={
+            "name": "Harbour",
+            "timezone": "Europe/London",
+            "locations": [{"id": "north", "name": "North"}, {"id": "south", "name": "South"}],
+        },
+    )
+    ada = client(
+        api, 'Ada "The Ace", Lovelace', location_id="north", assigned_practitioners=["user-sam"]
+    )
+    ben = client(api, "Ben", location_id="south")
+    cy = client(api, "Cy", location_id="north")
+    ten = package(
+        api,
+        ada,
+        type="fixed",
+        size=10,
+        start_date="2026-01-01",
+        assigned_team_member_id="user-sam",
+        on_track=ON_TRACK,
+    )
+    usage = package(api, ada, type="usage", start_date="2026-01-01")
+    hours = package(
+        api, ben, type="fixed", size=5, unit="hours", start_date="2026-01-01", on_track=ON_TRACK
+    )
+    used = package(api, cy, type="fixed", size=1, start_date="2026-01-01")
+    package(api, cy, type="fixed", size=5, start_date="2026-01-01", end_date="2026-03-31")
+    book(api, ada, "2026-04-02T09:00:00+00:00", package_id=ten, status="completed")
+    book(api, ada, "2026-04-15T09:00:00+00:00", package_id=ten)  # next, in the package
+    book(api, ada, "2026-04-12T08:00:00+00:00")  # Ada's next, in no package
+    book(api, ben, "2026-03-01T09:00:00+00:00", package_id=hours, status="completed")
+    book(api, cy, "2026-04-01T09:00:00+00:00", package_id=used, status="completed")
+    foreign = api("POST", "/clients", body={"name": "Zed"}, caller=claims(org=OTHER_ORG))
+    call(
+        api,
+        "POST",
+        "/clients/{client_id}/packages",
+        caller=claims(org=OTHER_ORG),
+        body={"type": "usage"},
+        client_id=foreign["json"]["id"],
+    )
+    return {"ada": ada, "ben": ben, "cy": cy, "ten": ten, "usage": usage, "hours": hours}
+
+
+def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    assert result["status"] == 200, result
+    items: list[dict[str, Any]] = result["json"]["items"]
+    return items
+
+
+def as_csv_cells(row: dict[str, Any]) -> dict[str, str]:
+    """A JSON row as the CSV writes it: empty for null, text otherwise."""
+    return {k: "" if v is None else str(v) for k, v in row.items()}
+
+
+# -- the On track report --------------------------------------------------------------------------
+
+
+def test_given_open_packages_when_reported_then_one_row_each_with_the_spec_columns(
+    report: Report, practice: dict[str, str]
+) -> None:
+    result = rows(report("/reports/on-track"))
+    by_package = {r["package_id"]: r for r in result}
+    assert set(by_package) == {practice["ten"], practice["usage"], practice["hours"]}
+    ten = by_package[practice["ten"]]
+    assert ten == {
+        "client_id": practice["ada"],
+        "client_name": 'Ada "The Ace", Lovelace',
+        "location_id": "north",
+        "package_id": practice["ten"],
+        "package_name": "Fixed package",
+        "assigned_team_member_id": "user-sam",
+        "last_session": "2026-04-02",
+        "days_since": 8,
+        "next_session": "2026-04-15",
+        "next_session_at": "2026-04-15T09:00:00Z",
+        "status": "at_risk",
+        "outstanding": 9,
+    }
+    usage = by_package[practice["usage"]]
+    # Nothing scheduled in the package: the client's next scheduled appointment.
+    assert (usage["next_session_at"], usage["last_session"], usage["days_since"]) == (
+        "2026-04-12T08:00:00Z",
+        None,
+        None,
+    )
+    assert (usage["status"], usage["outstanding"]) == ("not_tracking", "N/A")
+    hours = by_package[practice["hours"]]
+    assert (hours["status"], hours["outstanding"], hours["days_since"]) == ("off_track", 4.0, 40)
+
+
+def test_given_a_change_then_the_report_read_right_after_shows_it(
+    api: HttpCall, report: Report, practice: dict[str, str]
+) -> None:
+    book(
+        api,
+        practice["ada"],
+        "2026-04-09T09:00:00+00:00",
+        package_id=practice["ten"],
+        status="completed",
+    )
+    (ten,) = [r for r in rows(report("/reports/on-track")) if r["package_id"] == practice["ten"]]
+    assert (ten["status"], ten["outstanding"], ten["last_session"]) == ("on_track", 8, "2026-04-09")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "off_track"}, {"hours"}),
+        ({"status": "at_risk"}, {"ten"}),
+        ({"status": "not_tracking"}, {"usage"}),
+        ({"team_member_id": "user-sam"}, {"ten"}),
+        ({"location_id": "south"}, {"hours"}),
+        ({"location_id": "north", "status": "at_risk"}, {"ten"}),
+        ({"location_id": "east"}, set()),
+    ],
+)
+def test_given_filters_then_only_matching_rows(
+    report: Report, practice: dict[str, str], query: dict[str, str], expected: set[str]
+) -> None:
+    got = {r["package_id"] for r in rows(report("/reports/on-track", query=query))}
+    assert got == {practice[name] for name in expected}
+
+
+def test_given_roles_then_rows_follow_access_to_the_client_record(
+    api: HttpCall, report: Report, practice: dict[str, str]
+) -> None:
+    sam = {r["package_id"] for r in rows(report("/reports/on-track", caller=SAM))}
+    assert sam == {practice["ten"], practice["usage"]}
+    north = {r["package_id"] for r in rows(report("/reports/on-track", caller=NORTH_ADMIN))}
+    assert north == {practice["ten"], practice["usage"]}
+    assert rows(report("/reports/on-track", caller=CORA)) == []
+    south = report("/reports/on-track", caller=NORTH_ADMIN, query={"location_id": "south"})
+    assert south["status"] == 403
+    portal = claims(role="client", sub="user-ada", client_id=practice["ada"])
+    for path in ("/reports/on-track", "/reports/engagements"):
+        refused = report(path, caller=portal)
+        assert refused["status"] == 403
+        assert refused["headers"]["content-type"] == "application/problem+json"
+    foreign = rows(report("/reports/on-track", caller=claims(org=OTHER_ORG, role="admin")))
+    assert [r["client_name"] for r in foreign] == ["Zed"]
+
+
+def test_given_csv_then_it_round_trips_to_the_same_rows_as_the_json(
+    report: Report, practice: dict[str, str]
+) -> None:
+    as_json = rows(report("/reports/on-track"))
+    exported = report("/reports/on-track", query={"format": "csv"})
+    assert exported["status"] == 200
+    assert exported["headers"]["content-type"].startswith("text/csv")
+    assert (
+        exported["headers"]["content-disposition"]
+        == 'attachment; filename="on-track-2026-04-10.csv"'
+    )
+    text = exported["json"]
+    assert isinstance(text, str)
+    assert text.splitlines()[0].split(",") == list(as_json[0])
+    parsed = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert parsed == [as_csv_cells(r) for r in as_json]
+    assert '"Ada ""The Ace"", Lovelace"' in text  # quoted as RFC 4180 says
+
+
+def test_given_a_name_that_looks_like_a_formula_then_the_csv_cell_is_text(
+    api: HttpCall, report: Report, practice: dict[str, str]
+) -> None:
+    sly = client(api, '=HYPERLINK("http://evil")', location_id="north")
+    package(api, sly, type="usage")
+    exported = report("/reports/on-track", query={"format": "csv", "location_id": "north"})
+    parsed = list(csv.DictReader(io.StringIO(exported["json"], newline="")))
+    assert '\'=HYPERLINK("http://evil")' in [r["client_name"] for r in parsed]
+
+
+def test_given_many_rows_when_paging_then_every_row_comes_once_in_order(
+    api: HttpCall, report: Report, practice: dict[str, str]
+) -> None:
+    made = {practice["ten"], practice["usage"], practice["hours"]}
+    for name in ("Dee", "Eve", "Fay"):
+        someone = client(api, name, location_id="south")
+        made |= {package(api, someone, type="usage") for _ in range(12)}
+    everything = rows(report("/reports/on-track", query={"limit": "1000"}))
+    assert {r["package_id"] for r in everything} == made
+    paged: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        query = {"limit": "7", **({"cursor": cursor} if cursor else {})}
+        page = report("/reports/on-track", query=query)
+        items = rows(page)
+        assert len(items) <= 7
+        paged += [r["package_id"] for r in items]
+        pages += 1
+        cursor = page["json"].get("next_cursor")
+        if not cursor:
+            break
+    assert paged == [r["package_id"] for r in everything]
+    assert pages == 6  # 39 rows: 5 full pages and a last one
+    # The CSV export pages the same way, its cursor in a header.
+    first = report("/reports/on-track", query={"format": "csv", "limit": "30"})
+    second = report(
+        "/reports/on-track",
+        query={"format": "csv", "limit": "30", "cursor": first["headers"]["x-next-cursor"]},
+    )
+    exported = [
+        *csv.DictReader(io.StringIO(first["json"], newline="")),
+        *csv.DictReader(io.StringIO(second["json"], newline="")),
+    ]
+    assert "x-next-cursor" not in second["headers"]
+    assert [r["package_id"] for r in exported] == paged
+    # A cursor names its filters, and a forged one is refused.
+    first_cursor = first["headers"]["x-next-cursor"]
+    other = report("/reports/on-track", query={"status": "off_track", "cursor": first_cursor})
+    assert other["status"] == 400
+    wrong_id = {"s": "on-track|None|None|None", "p": {"package_id": "cl_x"}}
+    forged_id = base64.urlsafe_b64encode(json.dumps(wrong_id).encode()).decode().rstrip("=")
+    for forged in ("not-a-cursor", forged_id):
+        refused = report("/reports/on-track", query={"cursor": forged})
+        assert refused["status"] == 400, refused
+        assert refused["headers"]["content-type"] == "application/problem+json"
+
+
+def test_given_a_report_then_it_reads_only_the_organizations_own_index_partitions(
+    report: Report, practice: dict[str, str], dynamodb_requests: list[tuple[str, dict[str, Any]]]
+) -> None:
+    dynamodb_requests.clear()
+    rows(report("/reports/on-track", query={"limit": "2"}))
+    assert report("/reports/on-track", query={"format": "csv"})["status"] == 200
+    rows(report("/reports/engagements"))
+    operations = [op for op, _ in dynamodb_requests]
+    assert "Scan" not in operations
+    assert set(operations) <= {"Query", "BatchGetItem", "GetItem"}
+    for op, params in dynamodb_requests:
+        if op == "Query":
+            assert params["IndexName"] == "gsi1"
+            partition = params["ExpressionAttributeValues"][":pk"]["S"]
+            assert partition in ("ORG#org-test#PKGS", "ORG#org-test#ENGS"), partition
+            start = params.get("ExclusiveStartKey")
+            if start:
+                assert start["gsi1pk"]["S"] == partition
+                assert start["pk"]["S"].startswith("ORG#org-test#CL#")
+        elif op == "BatchGetItem":
+            (keys,) = [t["Keys"] for t in params["RequestItems"].values()]
+            assert all(k["pk"]["S"].startswith("ORG#org-test#CL#") for k in keys)
+            assert {k["sk"]["S"] for k in keys} == {"S#CLIENT"}
+        else:
+            assert params["Key"]["pk"]["S"] == "ORG#org-test"  # the organization's settings
+
+
+def test_given_the_sample_event_then_the_reports_function_answers_with_an_empty_csv(
+    aws: infra.LocalAws,
+) -> None:
+    handler = load_handler(infra.handler_of(infra.load_template(), "ReportsFunction"))
+    response = handler(load_event(SAMPLE), LocalContext(function_name="ReportsFunction"))
+    assert response["statusCode"] == 200, response
+    headers = {k.lower(): v for k, v in response["headers"].items()}
+    assert headers["content-type"].startswith("text/csv")
+    assert response["body"].splitlines() == [
+        "client_id,client_name,location_id,package_id,package_name,assigned_team_member_id,"
+        "last_session,days_since,next_session,next_session_at,status,outstanding"
+    ]
+
+
+# -- the engagements report ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def coaching(api: HttpCall, practice: dict[str, str]) -> dict[str, str]:
+    """Three-week engagements launched 1 March (off track since 22 March), 8 March (off
+    since 29 March), one with a session scheduled (on track), and a draft."""
+    template = call(
+        api,
+        "POST",
+        "/engagement-templates",
+        body={"name": "Three weeks", "type": "one_to_one", "threshold_days": 21},
+    )["id"]
+
+    def launch(day: str, coachee: str, **extra: Any) -> str:
+        at(f"{day}T09:00:00+00:00")
+        body = {"template_id": template, "coachee_id": coachee, **extra}
+        return str(call(api, "POST", "/engagements", body=body)["id"])
+
+    first = launch("2026-03-01", practice["ada"], status="active", coach_id="user-cora")
+    second = launch("2026-03-08", practice["ben"], status="active")
+    scheduled = launch("2026-03-08", practice["cy"], status="active")
+    draft = launch("2026-03-09", practice["ada"])
+    at("2026-04-10T09:00:00+00:00")
+    book(api, practice["cy"], "2026-04-20T09:00:00+00:00", engagement_id=scheduled)
+    return {"first": first, "second": second, "scheduled": scheduled, "draft": draft}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["first", "second", "scheduled", "draft"]),
+        ({"progress": "off_track"}, ["first", "second"]),
+        ({"progress": "on_track"}, ["scheduled"]),
+        ({"progress": "not_tracking"}, ["draft"]),
+        ({"off_track_since_from": "2026-03-25"}, ["second"]),
+        ({"off_track_since_to": "2026-03-25"}, ["first"]),
+        (
+            {"off_track_since_from": "2026-03-22", "off_track_since_to": "2026-03-29"},
+            ["first", "second"],
+        ),
+        ({"off_track_since_from": "2026-03-23", "off_track_since_to": "2026-03-28"}, []),
+        ({"progress": "on_track", "off_track_since_from": "2026-03-01"}, []),
+    ],
+)
+def test_given_engagements_then_the_report_filters_by_progress_and_off_track_since(
+    report: Report, coaching: dict[str, str], query: dict[str, str], expected: list[str]
+) -> None:
+    got = [r["engagement_id"] for r in rows(report("/reports/engagements", query=query))]
+    assert got == [coaching[name] for name in expected]
+
+
+def test_given_the_engagements_report_then_rows_carry_progress_as_the_caller_may_see_it(
+    report: Report, coaching: dict[str, str], practice: dict[str, str]
+) -> None:
+    by_id = {r["engagement_id"]: r for r in rows(report("/reports/engagements"))}
+    first = by_id[coaching["first"]]
+    assert {k: first[k] for k in ("progress", "off_track_since", "coachee_name", "started_on")} == {
+        "progress": "off_track",
+        "off_track_since": "2026-03-22",
+        "coachee_name": 'Ada "The Ace", Lovelace',
+        "started_on": "2026-03-01",
+    }
+    # Cora coaches the first one; Sam is assigned to its coachee but is not its coach.
+    cora = rows(report("/reports/engagements", caller=CORA))
+    assert [(r["engagement_id"], r["progress"]) for r in cora] == [(coaching["first"], "off_track")]
+    sam = rows(report("/reports/engagements", caller=SAM))
+    assert [(r["engagement_id"], r["progress"], r["off_track_since"]) for r in sam] == [
+        (coaching["first"], "not_tracking", None),
+        (coaching["draft"], "not_tracking", None),
+    ]
+    assert rows(report("/reports/engagements", caller=SAM, query={"progress": "off_track"})) == []
+
+
+def test_given_the_engagements_report_as_csv_then_it_round_trips_to_the_json_rows(
+    report: Report, coaching: dict[str, str]
+) -> None:
+    query = {"progress": "off_track"}
+    as_json = rows(report("/reports/engagements", query=query))
+    exported = report("/reports/engagements", query={**query, "format": "csv"})
+    assert (
+        exported["headers"]["content-disposition"]
+        == 'attachment; filename="engagements-2026-04-10.csv"'
+    )
+    parsed = list(csv.DictReader(io.StringIO(exported["json"], newline="")))
+    assert parsed == [as_csv_cells(r) for r in as_json]
+    assert [r["off_track_since"] for r in parsed] == ["2026-03-22", "2026-03-29"]
+
+
+def test_given_bad_report_parameters_then_422_with_field_paths(
+    report: Report, practice: dict[str, str]
+) -> None:
+    cases = [
+        (
+            "/reports/engagements",
+            {"off_track_since_from": "2026-04-02", "off_track_since_to": "2026-04-01"},
+            "query.off_track_since_to",
+        ),
+        (
+            "/reports/engagements",
+            {"off_track_since_from": "yesterday"},
+            "query.off_track_since_from",
+        ),
+        ("/reports/engagements", {"progress": "at_risk"}, "query.progress"),
+        ("/reports/on-track", {"status": "late"}, "query.status"),
+        ("/reports/on-track", {"format": "xlsx"}, "query.format"),
+        ("/reports/on-track", {"limit": "0"}, "query.limit"),
+    ]
+    for path, query, field in cases:
+        response = report(path, query=query)
+        assert response["status"] == 422, (query, response)
+        assert field in [e["field"] for e in response["json"]["errors"]], (query, response)
