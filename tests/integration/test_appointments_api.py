@@ -331,3 +331,34 @@ def test_creating_and_completing_cost_one_query_and_one_transaction(
     )
     assert dynamodb_calls == ["Query"]
     assert "Scan" not in dynamodb_calls
+
+
+def test_package_status_history_records_each_transition_and_its_cause(
+    api: HttpCall, practice: dict[str, str]
+) -> None:
+    client_id = practice["client_id"]
+    pack = new_package(
+        api, client_id, {"type": "usage", "start_date": "2026-01-01", "on_track": ON_TRACK}
+    )
+    one = book(
+        api, client_id, "2026-03-20T10:00:00+00:00", package_id=pack["id"], status="completed"
+    )
+    book(api, client_id, "2026-03-25T10:00:00+00:00", package_id=pack["id"], status="completed")
+    patch(api, one["json"]["id"], {"status": "cancelled"})
+    got = api(
+        "GET",
+        f"/packages/{pack['id']}",
+        caller=ADMIN,
+        query={"include": "history"},
+        **path("GET", "/packages/{package_id}", package_id=pack["id"]),
+    )["json"]
+    progress = [
+        (h["from_status"], h["to_status"], h["cause"])
+        for h in got["history"]
+        if h["field"] == "progress"
+    ]
+    assert progress == [
+        ("off_track", "at_risk", "appointment"),
+        ("at_risk", "on_track", "appointment"),
+        ("on_track", "at_risk", "appointment"),
+    ]

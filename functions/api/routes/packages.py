@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
@@ -13,6 +13,7 @@ from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from momentum.api.resolver import principal
 from momentum.logic import packages
+from momentum.logic.history import history_for
 from momentum.schemas.common import RecordId
 from momentum.schemas.packages import (
     OnTrackRowView,
@@ -104,7 +105,11 @@ def patch_template(
     return _template_response(template)
 
 
-def _package_response(record: packages.PackageRecord, status: int = 200) -> Response[PackageView]:
+def _package_response(
+    record: packages.PackageRecord,
+    status: int = 200,
+    history: list[dict[str, Any]] | None = None,
+) -> Response[PackageView]:
     caller = principal(router.current_event)
     headers = {"ETag": etag(record.version)}
     if status == 201:
@@ -112,7 +117,9 @@ def _package_response(record: packages.PackageRecord, status: int = 200) -> Resp
     return Response(
         status_code=status,
         content_type="application/json",
-        body=PackageView.model_validate(packages.package_view(caller, record)),
+        body=PackageView.model_validate(
+            {**packages.package_view(caller, record), "history": history}
+        ),
         headers=headers,
     )
 
@@ -161,9 +168,19 @@ def create_client_package(
     return _package_response(packages.get_package(caller, created["id"]), 201)
 
 
-@router.get("/packages/<package_id>", summary="Read a package", tags=PACKAGE_TAGS)
-def get_package(package_id: Annotated[RecordId, Path()]) -> Response[PackageView]:
-    return _package_response(packages.get_package(principal(router.current_event), package_id))
+@router.get(
+    "/packages/<package_id>",
+    summary="Read a package (`include=history`: with its status history)",
+    tags=PACKAGE_TAGS,
+)
+def get_package(
+    package_id: Annotated[RecordId, Path()],
+    include: Annotated[Literal["history"] | None, Query()] = None,
+) -> Response[PackageView]:
+    caller = principal(router.current_event)
+    record = packages.get_package(caller, package_id)
+    history = history_for(caller, "package", package_id) if include == "history" else None
+    return _package_response(record, history=history)
 
 
 @router.patch(

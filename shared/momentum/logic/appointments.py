@@ -30,6 +30,7 @@ from momentum.domain.errors import (
 from momentum.domain.packages import ensure_can_take_appointment, is_open
 from momentum.domain.trackers import shows_on_appointment, tracker_view
 from momentum.logic.access import ensure_portal_client
+from momentum.logic.history import history_op
 from momentum.logic.organizations import organization_settings
 from momentum.logic.packages import new_package_record
 from momentum.logic.tracking import evaluate_tracker_now, refresh_engagement, refresh_package
@@ -176,6 +177,7 @@ def _operations(state: ClientState, change: Change, when: Clock) -> list[dict[st
             state_version=record.state_version + (0 if versions == (0, 0) else 1),
         )
         refreshed = refresh_package(folded, today, tz)
+        ops += _package_history(record, refreshed, versions == (0, 0), today)
         ops.append(
             package_store.write_op(
                 refreshed, expected_version=versions[0], expected_state_version=versions[1]
@@ -183,6 +185,8 @@ def _operations(state: ClientState, change: Change, when: Clock) -> list[dict[st
         )
 
     # Engagements: sessions (or discovery calls) are their activity.
+    from momentum.domain.engagements import progress_on
+
     engagement_ids = {f.engagement_id for f in (before, after) if f is not None and f.engagement_id}
     for engagement_id in sorted(engagement_ids):
         engagement = state.engagements[engagement_id]
@@ -191,6 +195,15 @@ def _operations(state: ClientState, change: Change, when: Clock) -> list[dict[st
             summary=engagement.engagement_summary().apply_change(before, after),
             state_version=engagement.state_version + 1,
         )
+        was = progress_on(engagement.engagement, engagement.engagement_summary(), today).status
+        now_is = progress_on(engagement.engagement, folded_engagement.engagement_summary(), today)
+        if was != now_is.status:
+            ops.append(
+                history_op(
+                    client.org_id, "engagement", engagement_id, was.value, now_is.status.value,
+                    today, "appointment", field="progress",
+                )
+            )  # fmt: skip
         ops.append(
             engagement_store.write_op(
                 refresh_engagement(folded_engagement, today, tz),
@@ -215,6 +228,35 @@ def _operations(state: ClientState, change: Change, when: Clock) -> list[dict[st
         ops += [
             tracker_store.task_put_op(client.org_id, task, created_at=created) for task in tasks
         ]
+    return ops
+
+
+def _package_history(
+    before: PackageRecord, after: PackageRecord, new: bool, today: date
+) -> list[dict[str, Any]]:
+    """Status history: the package's On track status and lifecycle transitions this
+    appointment change caused, recorded in the same transaction."""
+    from momentum.domain.packages import lifecycle_on
+
+    if new:
+        return []
+    ops = []
+    if before.status != after.status:
+        ops.append(
+            history_op(
+                after.org_id, "package", after.id, before.status, after.status, today,
+                "appointment", field="progress",
+            )
+        )  # fmt: skip
+    was = lifecycle_on(before.package, before.package_summary(), today)
+    now = lifecycle_on(after.package, after.package_summary(), today)
+    if was != now:
+        ops.append(
+            history_op(
+                after.org_id, "package", after.id, was.value, now.value, today, "appointment",
+                field="lifecycle",
+            )
+        )  # fmt: skip
     return ops
 
 

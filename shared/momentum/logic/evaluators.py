@@ -108,6 +108,17 @@ def _with_retries(item: dict[str, Any], evaluate: Callable[[dict[str, Any]], Wor
     raise RuntimeError(f"item {item['pk']}/{item['sk']} kept changing during evaluation")
 
 
+def _history(
+    kind: str, org_id: str, item_id: str, field: str, was: str, now: str, today: date
+) -> dict[str, Any]:
+    """A transition the nightly saw; its id is fixed so a retried run records it once."""
+    from momentum.logic.history import history_op
+
+    return history_op(
+        org_id, kind, item_id, was, now, today, "nightly", field=field, entry_id=f"{field}-{now}"
+    )
+
+
 def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -172,6 +183,18 @@ def _package_work(item: dict[str, Any], run_at: datetime) -> Work:
             )
         ]
     )
+    # History: writes record what appointments change (and keep `status` current), so the
+    # nightly records what time alone changed: a status moving, a package expiring.
+    if record.status != updated.status:
+        work.optional.append(
+            _history("package", record.org_id, package.id, "progress", record.status,
+                     updated.status, today)
+        )  # fmt: skip
+    if evaluation.state.lifecycle.value == "expired" != record.state.lifecycle.value:
+        work.optional.append(
+            _history("package", record.org_id, package.id, "lifecycle",
+                     record.state.lifecycle.value, "expired", today)
+        )  # fmt: skip
     for effect in evaluation.effects:
         if isinstance(effect, SendReminder):
             work.intents += _reminder_intents(updated, effect)
@@ -357,6 +380,18 @@ def _engagement_work(item: dict[str, Any], run_at: datetime) -> Work:
             tz,
         ),
     )
+    # What time alone changed (appointment writes record their own changes): yesterday's
+    # progress against today's, with the same activity.
+    from datetime import timedelta
+
+    from momentum.domain.engagements import progress_on
+
+    history = []
+    summary = record.engagement_summary()
+    was = progress_on(e, summary, today - timedelta(days=1)).status.value
+    now = progress_on(e, summary, today).status.value
+    if was != now:
+        history.append(_history("engagement", record.org_id, e.id, "progress", was, now, today))
     return Work(
         required=[
             engagement_store.write_op(
@@ -365,7 +400,8 @@ def _engagement_work(item: dict[str, Any], run_at: datetime) -> Work:
                 expected_state_version=record.state_version,
             )
         ],
-        optional=[
+        optional=history
+        + [
             dynamo.put_op(
                 _notice_item(record.org_id, effect, today, run_at),
                 condition="attribute_not_exists(pk)",

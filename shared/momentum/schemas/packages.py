@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from momentum.schemas.common import Name, RecordId, ShortText
+from momentum.schemas.engagements import HistoryEntryView
 
 PackageType = Literal["fixed", "subscription", "usage"]
 ProgressName = Literal["on_track", "at_risk", "off_track", "not_tracking"]
@@ -188,6 +189,9 @@ class PackageView(BaseModel):
     on_track_override: OnTrackBody | None
     renewed_from: str | None = None
     version: int
+    history: list[HistoryEntryView] | None = Field(
+        default=None, description="With `include=history` only: every status transition"
+    )
 
 
 class NextChange(BaseModel):
