@@ -22,7 +22,16 @@ from api.routes import (
 from momentum.api.resolver import create_resolver
 from momentum.observability import logger, metrics
 
-app = create_resolver()
+
+def _reports_routers() -> list[Any]:
+    # Served by the reports function; listed here so /openapi.json covers the whole API.
+    from reports.routes import engagements as engagement_reports
+    from reports.routes import on_track
+
+    return [on_track.router, engagement_reports.router]
+
+
+app = create_resolver(also_document=_reports_routers)
 app.include_router(organizations.router)
 app.include_router(clients.router)
 app.include_router(packages.router)

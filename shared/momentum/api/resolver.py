@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
@@ -25,9 +27,16 @@ SECURITY_SCHEMES: dict[str, Any] = {"bearerAuth": HTTPBearer(bearerFormat="JWT")
 SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
-def create_resolver(*, with_docs: bool = True) -> APIGatewayHttpResolver:
+def create_resolver(
+    *,
+    with_docs: bool = True,
+    also_document: Callable[[], list[Router]] | None = None,
+) -> APIGatewayHttpResolver:
     """A resolver with request/response validation and problem+json errors; `with_docs`
-    adds `/openapi.json` (the OpenAPI 3.1 document) and Swagger UI at `/docs`."""
+    adds `/openapi.json` (the OpenAPI 3.1 document) and Swagger UI at `/docs`.
+
+    `also_document` names routers another function serves (the reports): they are added to
+    the document only, so web clients get one reference for the whole API."""
     app = APIGatewayHttpResolver(enable_validation=True)
     problems.register(app)
     if not with_docs:
@@ -48,7 +57,7 @@ def create_resolver(*, with_docs: bool = True) -> APIGatewayHttpResolver:
     def openapi_document() -> Response[Any]:
         # Built once per container: the routes cannot change while it runs.
         if not document:
-            document.append(openapi_json(app))
+            document.append(openapi_json(_documented(app, also_document)))
         return Response(status_code=200, content_type="application/json", body=document[0])
 
     return app
@@ -122,6 +131,22 @@ def openapi_json(app: APIGatewayHttpResolver) -> str:
                     continue
                 operation["responses"][code] = {"description": description, "content": problem}
     return json.dumps(document, separators=(",", ":"))
+
+
+def _documented(
+    app: APIGatewayHttpResolver, also_document: Callable[[], list[Router]] | None
+) -> APIGatewayHttpResolver:
+    if also_document is None:
+        return app
+    merged = APIGatewayHttpResolver(enable_validation=True)
+    merged._static_routes = list(app._static_routes)
+    merged._dynamic_routes = list(app._dynamic_routes)
+    for router in also_document():
+        # include_router re-points the router at this resolver: give it back to its own.
+        own = getattr(router, "api_resolver", None)
+        merged.include_router(router)
+        router.api_resolver = own
+    return merged
 
 
 def principal(event: APIGatewayProxyEventV2) -> Principal:
