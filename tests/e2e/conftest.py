@@ -31,6 +31,9 @@ class Runner:
     def headers(self, **claims: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(**claims)}"}
 
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        return requests.request(method, self.base_url + path, timeout=60, **kwargs)
+
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return requests.get(self.base_url + path, timeout=30, **kwargs)
 

@@ -1,0 +1,119 @@
+"""Engagement off-track emails through the local runner (SPEC §7, §8): three emails on the
+day it crosses, one digest per administrator, and who may (not) be emailed."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Runner
+
+pytestmark = pytest.mark.e2e
+
+
+class Coaching:
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self.org = f"org-{uuid.uuid4().hex[:10]}"
+        self.owner = runner.headers(org=self.org, role="owner", sub=f"owner-{self.org}")
+        self.clock("2026-03-01T09:00:00+00:00")
+        self.send("PUT", "/org", {"name": "Bright Coaching", "timezone": "Europe/London"})
+        self.admin_id = self.user("Ann Admin", "admin")
+        self.coach_id = self.user("Cole Coach", "staff")
+        template = self.send(
+            "POST",
+            "/engagement-templates",
+            {
+                "name": "Three weeks",
+                "type": "one_to_one",
+                "threshold_days": 21,
+                "notify_off_track": True,
+            },
+        )
+        self.template_id = template["id"]
+
+    def address(self, name: str) -> str:
+        return f"{name.split()[0].lower()}@{self.org}.example"
+
+    def clock(self, now: str) -> None:
+        assert self.runner.post("/_local/clock", json={"now": now}).status_code == 200
+
+    def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = self.runner.request(method, path, json=body, headers=self.owner)
+        assert response.status_code in (200, 201), (method, path, response.text)
+        return response.json()
+
+    def user(self, name: str, role: str) -> str:
+        body = {"name": name, "email": self.address(name), "role": role}
+        return str(self.send("POST", "/users", body)["id"])
+
+    def coachee(self, name: str, **fields: Any) -> str:
+        body = {"name": name, "email": self.address(name), **fields}
+        return str(self.send("POST", "/clients", body)["id"])
+
+    def engage(self, coachee_id: str) -> str:
+        body = {
+            "template_id": self.template_id,
+            "coachee_id": coachee_id,
+            "coach_id": self.coach_id,
+            "owner_id": self.admin_id,
+            "status": "active",
+        }
+        return str(self.send("POST", "/engagements", body)["id"])
+
+    def night(self, day: str) -> list[dict[str, Any]]:
+        self.runner.delete("/_local/emails")
+        self.clock(f"{day}T00:30:00+00:00")
+        assert self.runner.post("/_local/nightly").status_code == 200
+        return [e for e in self.runner.get("/_local/emails").json() if self.org in e["to"]]
+
+
+@pytest.fixture
+def coaching(runner: Runner) -> Coaching:
+    return Coaching(runner)
+
+
+def test_the_day_it_goes_off_track_coachee_coach_and_owner_are_emailed(coaching: Coaching) -> None:
+    coaching.engage(coaching.coachee("Dana Doe"))
+    assert coaching.night("2026-03-21") == []
+    crossing = coaching.night("2026-03-22")
+    assert sorted(e["to"] for e in crossing) == sorted(
+        [
+            coaching.address("Dana Doe"),
+            coaching.address("Cole Coach"),
+            coaching.address("Ann Admin"),
+        ]
+    )
+    assert coaching.night("2026-03-23") == []
+
+
+def test_five_engagements_of_one_admin_give_that_admin_one_digest(coaching: Coaching) -> None:
+    names = ["Eve One", "Fay Two", "Gus Three", "Hal Four", "Ivy Five"]
+    for name in names:
+        coaching.engage(coaching.coachee(name))
+    crossing = coaching.night("2026-03-22")
+    to_admin = [e for e in crossing if e["to"] == coaching.address("Ann Admin")]
+    assert len(to_admin) == 1
+    for name in names:
+        assert name in to_admin[0]["text"]
+        assert name in to_admin[0]["html"]
+    assert len([e for e in crossing if e["to"] == coaching.address("Cole Coach")]) == 5
+    assert len(crossing) == 11
+
+
+def test_an_inactive_internal_coachee_gets_nothing_and_an_invited_one_does(
+    coaching: Coaching,
+) -> None:
+    internal = coaching.coachee("Ike Internal")
+    invited = coaching.coachee("Ina Invited")
+    coaching.send("PUT", f"/clients/{invited}/login", {})
+    coaching.engage(internal)
+    coaching.engage(invited)
+    for client_id in (internal, invited):
+        coaching.send("PATCH", f"/clients/{client_id}", {"status": "inactive"})
+    crossing = coaching.night("2026-03-22")
+    recipients = [e["to"] for e in crossing]
+    assert coaching.address("Ike Internal") not in recipients
+    assert coaching.address("Ina Invited") in recipients
