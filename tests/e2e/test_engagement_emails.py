@@ -35,7 +35,7 @@ class Coaching:
         self.template_id = template["id"]
 
     def address(self, name: str) -> str:
-        return f"{name.split()[0].lower()}@{self.org}.example"
+        return f"{name.split(maxsplit=1)[0].lower()}@{self.org}.example"
 
     def clock(self, now: str) -> None:
         assert self.runner.post("/_local/clock", json={"now": now}).status_code == 200
