@@ -343,3 +343,30 @@ def test_deleting_a_client_removes_its_packages_and_trackers_everywhere(
         ExpressionAttributeValues={":pk": {"S": f"ORG#org-test#CL#{client_id}"}},
     )
     assert left["Items"] == []
+
+
+def test_the_welcome_email_can_be_asked_for_on_creation_only_for_active_clients(
+    api: HttpCall, org: None, aws: infra.LocalAws
+) -> None:
+    refused = api(
+        "POST",
+        "/clients",
+        caller=ADMIN,
+        body={
+            "name": "Pat",
+            "email": "pat@example.com",
+            "status": "prospect",
+            "send_welcome": True,
+        },
+    )
+    assert refused["status"] == 409
+    assert api("GET", "/clients", caller=ADMIN)["json"]["items"] == []
+    made = api(
+        "POST",
+        "/clients",
+        caller=ADMIN,
+        body={"name": "Ann", "email": "ann@example.com", "send_welcome": True},
+    )
+    assert made["status"] == 201
+    sqs = boto3.client("sqs", region_name=infra.REGION)
+    assert len(sqs.receive_message(QueueUrl=aws.queue_urls["MailQueue"]).get("Messages", [])) == 1

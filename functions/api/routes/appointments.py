@@ -28,7 +28,8 @@ def _response(
     status: int = 200,
 ) -> Response[AppointmentView]:
     tz = appointments.timezone_of(record.org_id)
-    view = {**appointments.appointment_view(record, tz), "trackers": banners or []}
+    caller = principal(router.current_event)
+    view = {**appointments.appointment_view(record, tz, caller), "trackers": banners or []}
     headers = {"ETag": etag(record.version)}
     if status == 201:
         headers["Location"] = f"/appointments/{record.id}"
@@ -62,15 +63,14 @@ def list_appointments(
     tz = appointments.timezone_of(caller.org_id)
     return Page[AppointmentView](
         items=[
-            AppointmentView.model_validate(appointments.appointment_view(r, tz)) for r in records
+            AppointmentView.model_validate(appointments.appointment_view(r, tz, caller))
+            for r in records
         ],
         next_cursor=next_cursor,
     )
 
 
-@router.post(
-    "/appointments", summary="Book (or record) an appointment", tags=TAGS, status_code=201
-)
+@router.post("/appointments", summary="Book (or record) an appointment", tags=TAGS, status_code=201)
 def create_appointment(
     body: Annotated[AppointmentCreate, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,

@@ -69,6 +69,8 @@ def create_client(
 
     def create() -> dict[str, Any]:
         record = clients.create_client(caller, body.model_dump())
+        if body.send_welcome:
+            clients.send_welcome(caller, record.id, router.current_event.request_context.request_id)
         return {"view": clients.client_view(caller, record), "version": record.version}
 
     result = idempotent_create(

@@ -572,7 +572,11 @@ def list_appointments(
     return records, encode_cursor(last, org_id=principal.org_id, scope=scope, now=now)
 
 
-def appointment_view(record: AppointmentRecord, timezone: str) -> dict[str, Any]:
+def appointment_view(
+    record: AppointmentRecord, timezone: str, principal: Principal | None = None
+) -> dict[str, Any]:
+    """The appointment as the caller may see it: practice notes are not for clients."""
+    hide_notes = principal is not None and principal.role is Role.CLIENT
     return {
         "id": record.id,
         "client_id": record.client_id,
@@ -584,7 +588,7 @@ def appointment_view(record: AppointmentRecord, timezone: str) -> dict[str, Any]
         "status": record.status.value,
         "package_id": record.package_id,
         "engagement_id": record.engagement_id,
-        "notes": record.notes,
+        "notes": "" if hide_notes else record.notes,
         "version": record.version,
         "created_at": record.created_at,
         "updated_at": record.updated_at,

@@ -60,6 +60,11 @@ def create_client(principal: Principal, fields: dict[str, Any]) -> ClientRecord:
     location_id = fields.get("location_id")
     ensure_admin_of(principal, location_id)
     _check_location(principal, location_id)
+    if fields.get("send_welcome"):
+        # Refuse before creating anything: the caller asked for both or neither.
+        ensure_can_send_welcome(ClientStatus(fields.get("status") or ClientStatus.ACTIVE))
+        if not fields.get("email"):
+            raise Conflict("The welcome email needs an email address for the client.")
     availability = parse_availability(fields.get("availability") or {}).to_dict()
     client_id = ids.new_id("cl")
     now = instant_text(_now())

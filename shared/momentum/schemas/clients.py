@@ -49,6 +49,9 @@ class ClientCreate(BaseModel):
     assigned_practitioners: list[RecordId] = Field(default_factory=list, max_length=50)
     availability: Availability = Field(default_factory=dict)
     notes: LongText = ""
+    send_welcome: bool = Field(
+        default=False, description="Also send the welcome email (active clients with an email)"
+    )
 
 
 class ClientPatch(BaseModel):
