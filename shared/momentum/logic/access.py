@@ -16,7 +16,12 @@ def load_client(principal: Principal, client_id: str) -> ClientRecord:
     client → 404 as well (a client learns nothing about other clients). Staff and location
     admins without access → 403. A client whose login was removed, or who is inactive,
     cannot use the portal → 403."""
-    record = client_store.get(principal.org_id, client_id)
+    return check_client(principal, client_store.get(principal.org_id, client_id), client_id)
+
+
+def check_client(principal: Principal, record: ClientRecord | None, client_id: str) -> ClientRecord:
+    """The access rules of `load_client`, for a client record the caller already read
+    (e.g. together with another item in one BatchGetItem)."""
     if record is None:
         raise NotFound("No such client.")
     if principal.role is Role.CLIENT:

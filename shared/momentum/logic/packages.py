@@ -31,14 +31,16 @@ from momentum.domain.packages import (
     package_size,
     validate_dates,
 )
-from momentum.logic.access import load_client
+from momentum.logic.access import check_client, load_client
 from momentum.logic.organizations import organization_settings
 from momentum.logic.tracking import refresh_package
+from momentum.store import clients as client_store
 from momentum.store import dynamo
 from momentum.store import package_templates as template_store
 from momentum.store import packages as package_store
-from momentum.store.clients import ClientRecord
+from momentum.store.clients import CLIENT_SK, ClientRecord
 from momentum.store.due import instant_text
+from momentum.store.keys import client_pk
 from momentum.store.packages import PackageRecord
 
 WRITE_ATTEMPTS = 5
@@ -284,11 +286,17 @@ def _load_package(principal: Principal, package_id: str) -> tuple[ClientRecord, 
     client_id = ids.owner_client(package_id, "pkg")
     if client_id is None:
         raise NotFound("No such package.")
-    record = package_store.get(principal.org_id, client_id, package_id)
-    if record is None:
+    # One BatchGetItem: the package and its client (for the access check and its summary).
+    pk = client_pk(principal.org_id, client_id)
+    package_key = (pk, package_store.PREFIX + package_id)
+    items = dynamo.batch_get([(pk, CLIENT_SK), package_key])
+    if package_key not in items:
         raise NotFound("No such package.")
-    client = load_client(principal, client_id)
-    return client, record
+    client_item = items.get((pk, CLIENT_SK))
+    client = check_client(
+        principal, client_store.from_item(client_item) if client_item else None, client_id
+    )
+    return client, package_store.from_item(items[package_key])
 
 
 def get_package(principal: Principal, package_id: str) -> PackageRecord:

@@ -13,7 +13,7 @@ from momentum import clock
 from momentum.domain.access import Principal
 from momentum.domain.errors import PreconditionFailed
 from momentum.logic.access import ensure_portal_client
-from momentum.logic.users import ensure_active_user
+from momentum.logic.users import check_caller, ensure_active_user
 from momentum.notify.intents import EmailKind
 from momentum.store import dynamo
 from momentum.store import preferences as prefs_store
@@ -49,8 +49,30 @@ def person_id(principal: Principal) -> str:
 
 
 def get_preferences(principal: Principal) -> Preferences:
-    off, version = prefs_store.get_preferences(principal.org_id, person_id(principal))
-    return Preferences(emails=choices(off), version=version)
+    """One BatchGetItem: the caller's own record (to check them) and their preferences."""
+    from momentum.domain.access import Role
+    from momentum.logic.access import check_client
+    from momentum.store import clients as client_store
+    from momentum.store import dynamo
+    from momentum.store import users as user_store
+    from momentum.store.keys import client_pk, org_pk
+
+    is_client = principal.role is Role.CLIENT and principal.client_id is not None
+    person = str(principal.client_id) if is_client else principal.user_id
+    if is_client:
+        caller_key = (client_pk(principal.org_id, person), client_store.CLIENT_SK)
+    else:
+        caller_key = (org_pk(principal.org_id), user_store.user_sk(person))
+    prefs_key = (org_pk(principal.org_id), prefs_store.prefs_sk(person))
+    items = dynamo.batch_get([caller_key, prefs_key])
+    caller = items.get(caller_key)
+    if is_client:
+        check_client(principal, client_store.from_item(caller) if caller else None, person)
+    else:
+        check_caller(principal, user_store.from_item(caller) if caller else None)
+    prefs = items.get(prefs_key)
+    off = frozenset(str(k) for k in prefs.get("off", [])) if prefs else frozenset()
+    return Preferences(emails=choices(off), version=int(prefs.get("version", 0)) if prefs else 0)
 
 
 def replace_preferences(
