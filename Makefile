@@ -64,6 +64,14 @@ test: install lint ## everything: lint, types, unit, integration, e2e, infra; co
 unit: $(STAMP) ## the fast unit tests only
 	$(PY) -m pytest tests/unit -q
 
+.PHONY: fuzz
+fuzz: $(STAMP) ## schemathesis with many more examples (200 per operation)
+	MOMENTUM_FUZZ_EXAMPLES=200 $(PY) -m pytest tests/e2e/test_fuzz.py -q
+
+.PHONY: bench
+bench: $(STAMP) $(SAM) ## benchmarks; figures go to BENCHMARKS.md
+	$(PY) bench/run_all.py --write BENCHMARKS.md
+
 .PHONY: build
 build: $(SAM) ## sam build (no Docker needed)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(SAM) build --parallel --cached

@@ -15,7 +15,7 @@ import shlex
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,10 +69,13 @@ class Report:
     command: str
     table: str
     notes: list[str] = field(default_factory=list)
+    appendix: list[str] = field(default_factory=list)  # paragraphs/tables after the notes
 
     def markdown(self, level: str = "###") -> str:
         parts = [f"{level} {self.title}", "", f"Command: `{self.command}`", "", self.table, ""]
         parts += [f"- {note}" for note in self.notes]
+        for block in self.appendix:
+            parts += ["", block]
         return "\n".join(parts).rstrip() + "\n"
 
 
@@ -164,7 +167,7 @@ def light_moto_transactions() -> Iterator[None]:
     targets and restores those on failure (the same all-or-nothing outcome), so timings
     and run time reflect our code rather than the emulator's backup. Counts (calls, items
     read) are unaffected."""
-    import moto.dynamodb.models as models
+    from moto.dynamodb import models
     from moto.dynamodb.models.dynamo_type import DynamoType
     from moto.dynamodb.models.table import Table
 
@@ -191,7 +194,11 @@ def light_moto_transactions() -> Iterator[None]:
                 if table.range_key_attr and table.range_key_attr in attrs
                 else None
             )
-            current = table.get_item(hash_key, range_key) if range_key or not table.range_key_attr else None
+            current = (
+                table.get_item(hash_key, range_key)
+                if range_key or not table.range_key_attr
+                else None
+            )
             saved.append((table, hash_key, range_key, copy.deepcopy(current)))
         try:
             original(self, transact_items)
@@ -212,6 +219,37 @@ def light_moto_transactions() -> Iterator[None]:
     finally:
         models.copy = copy  # type: ignore[assignment]
         models.DynamoDBBackend.transact_write_items = original  # type: ignore[method-assign]
+
+
+class MotoClock:
+    """Seconds spent inside moto's request handling (its botocore stubber: parsing the
+    request, the emulated service, serialising the response), to tell the emulator's time
+    from ours."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[MotoClock]:
+        import time
+
+        from moto.core.botocore_stubber import BotocoreStubber
+
+        original = BotocoreStubber.process_request
+        clock = self
+
+        def process_request(stubber: Any, request: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(stubber, request)
+            finally:
+                clock.seconds += time.perf_counter() - start
+
+        BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            BotocoreStubber.process_request = original  # type: ignore[method-assign]
 
 
 # -- counting DynamoDB calls ---------------------------------------------------------------
@@ -432,6 +470,18 @@ def run_scheduled_chain(local: Any, max_rounds: int = 10_000) -> dict[str, Any]:
     return summary
 
 
+def where(path: str, needle: str) -> str | None:
+    """`path:line` of the first line of repository file `path` containing `needle`, or None
+    (the code moved on: then a cause note citing it is left out)."""
+    target = ROOT / path
+    if not target.exists():
+        return None
+    for number, line in enumerate(target.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return f"{path}:{number}"
+    return None
+
+
 def median(values: list[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
@@ -441,15 +491,19 @@ def median(values: list[float]) -> float:
 def main_with_write(
     build: Callable[[list[str]], Report], argv: list[str] | None, title: str
 ) -> int:
-    """Run one benchmark; print its report; with --write FILE append a dated section."""
+    """Run one benchmark; print its report; `--write FILE` appends a dated section to FILE;
+    `--report-json FILE` saves the report for bench/run_all.py."""
     args = list(sys.argv[1:] if argv is None else argv)
-    write = None
-    if "--write" in args:
-        at = args.index("--write")
-        write = args[at + 1]
-        del args[at : at + 2]
+    options: dict[str, str] = {}
+    for option in ("--write", "--report-json"):
+        if option in args:
+            at = args.index(option)
+            options[option] = args[at + 1]
+            del args[at : at + 2]
     report = build(args)
     print(report.markdown())
-    if write:
-        write_section(write, title, [report])
+    if "--report-json" in options:
+        Path(options["--report-json"]).write_text(json.dumps(asdict(report)), encoding="utf-8")
+    if "--write" in options:
+        write_section(options["--write"], title, [report])
     return 0

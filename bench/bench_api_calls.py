@@ -123,62 +123,184 @@ def _steps(api: c.Api, n: int) -> list[Step]:
     return [
         Step("org", "PUT /org", NO_SCAN, route("PUT", "/org", OWNER, body=org_body)),
         Step("org", "GET /org", SINGLE_READ, route("GET", "/org", OWNER)),
-        Step("users", "POST /users", NO_SCAN, route("POST", "/users", OWNER, body=user_body),
-             keep("user")),  # fmt: skip
-        Step("users", "GET /users/{user_id}", SINGLE_READ,
-             route("GET", "/users/{user_id}", OWNER, params={"user_id": "user"})),  # fmt: skip
-        Step("users", "PATCH /users/{user_id}", NO_SCAN,
-             route("PATCH", "/users/{user_id}", OWNER, params={"user_id": "user"},
-                   body={"name": f"Zoe B {n}"})),  # fmt: skip
+        Step(
+            "users",
+            "POST /users",
+            NO_SCAN,
+            route("POST", "/users", OWNER, body=user_body),
+            keep("user"),
+        ),
+        Step(
+            "users",
+            "GET /users/{user_id}",
+            SINGLE_READ,
+            route("GET", "/users/{user_id}", OWNER, params={"user_id": "user"}),
+        ),
+        Step(
+            "users",
+            "PATCH /users/{user_id}",
+            NO_SCAN,
+            route(
+                "PATCH",
+                "/users/{user_id}",
+                OWNER,
+                params={"user_id": "user"},
+                body={"name": f"Zoe B {n}"},
+            ),
+        ),
         Step("users", "GET /users", NO_SCAN, route("GET", "/users", OWNER)),
-        Step("clients", "POST /clients", NO_SCAN,
-             route("POST", "/clients", ADMIN, body=client_body), keep("client")),  # fmt: skip
-        Step("clients", "GET /clients/{client_id}", SINGLE_READ,
-             route("GET", "/clients/{client_id}", ADMIN, params={"client_id": "client"})),  # fmt: skip
-        Step("clients", "PATCH /clients/{client_id}", NO_SCAN,
-             route("PATCH", "/clients/{client_id}", ADMIN, params={"client_id": "client"},
-                   body={"phone": f"+44 20 7946 00{n:02d}"})),  # fmt: skip
+        Step(
+            "clients",
+            "POST /clients",
+            NO_SCAN,
+            route("POST", "/clients", ADMIN, body=client_body),
+            keep("client"),
+        ),
+        Step(
+            "clients",
+            "GET /clients/{client_id}",
+            SINGLE_READ,
+            route("GET", "/clients/{client_id}", ADMIN, params={"client_id": "client"}),
+        ),
+        Step(
+            "clients",
+            "PATCH /clients/{client_id}",
+            NO_SCAN,
+            route(
+                "PATCH",
+                "/clients/{client_id}",
+                ADMIN,
+                params={"client_id": "client"},
+                body={"phone": f"+44 20 7946 00{n:02d}"},
+            ),
+        ),
         Step("clients", "GET /clients (admin)", NO_SCAN, route("GET", "/clients", ADMIN)),
         Step("clients", "GET /clients (staff: own)", NO_SCAN, route("GET", "/clients", STAFF)),
-        Step("packages", "POST /clients/{client_id}/packages", NO_SCAN,
-             route("POST", "/clients/{client_id}/packages", ADMIN,
-                   params={"client_id": "client"}, body=package_body), keep("package")),  # fmt: skip
-        Step("packages", "GET /packages/{package_id}", SINGLE_READ,
-             route("GET", "/packages/{package_id}", ADMIN, params={"package_id": "package"})),  # fmt: skip
-        Step("packages", "PATCH /packages/{package_id}", NO_SCAN,
-             route("PATCH", "/packages/{package_id}", ADMIN, params={"package_id": "package"},
-                   body={"name": f"Plan {n}"})),  # fmt: skip
-        Step("packages", "GET /clients/{client_id}/packages", NO_SCAN,
-             route("GET", "/clients/{client_id}/packages", ADMIN,
-                   params={"client_id": "client"})),  # fmt: skip
-        Step("trackers", "POST /clients/{client_id}/trackers", NO_SCAN,
-             route("POST", "/clients/{client_id}/trackers", STAFF,
-                   params={"client_id": "client"}, body=tracker_body), keep("tracker")),  # fmt: skip
-        Step("trackers", "GET /trackers/{tracker_id}", SINGLE_READ,
-             route("GET", "/trackers/{tracker_id}", STAFF, params={"tracker_id": "tracker"})),  # fmt: skip
-        Step("trackers", "GET /clients/{client_id}/trackers", NO_SCAN,
-             route("GET", "/clients/{client_id}/trackers", STAFF,
-                   params={"client_id": "client"})),  # fmt: skip
-        Step("appointments", "POST /appointments (record completed)", APPOINTMENT_WRITE,
-             route("POST", "/appointments", STAFF, body=appointment(8, status="completed"))),  # fmt: skip
-        Step("appointments", "POST /appointments (book)", APPOINTMENT_WRITE,
-             route("POST", "/appointments", STAFF, body=appointment(10)), keep("appointment")),  # fmt: skip
-        Step("appointments", "PATCH /appointments/{id} (complete)", APPOINTMENT_WRITE,
-             route("PATCH", "/appointments/{appointment_id}", STAFF,
-                   params={"appointment_id": "appointment"}, body={"status": "completed"})),  # fmt: skip
-        Step("appointments", "GET /appointments/{appointment_id}", SINGLE_READ,
-             route("GET", "/appointments/{appointment_id}", STAFF,
-                   params={"appointment_id": "appointment"})),  # fmt: skip
-        Step("appointments", "GET /appointments?client_id=", NO_SCAN,
-             route("GET", "/appointments", STAFF,
-                   query=lambda ids: {"client_id": ids["client"]})),  # fmt: skip
-        Step("tasks", "GET /tasks", NO_SCAN, route("GET", "/tasks", STAFF),
-             lambda ids, r: ids.update(task=r["json"]["items"][0]["id"])),  # fmt: skip
-        Step("tasks", "PATCH /tasks/{task_id}", NO_SCAN,
-             route("PATCH", "/tasks/{task_id}", STAFF, params={"task_id": "task"},
-                   body={"done": True})),  # fmt: skip
-        Step("preferences", "GET /me/preferences", SINGLE_READ,
-             route("GET", "/me/preferences", STAFF)),  # fmt: skip
+        Step(
+            "packages",
+            "POST /clients/{client_id}/packages",
+            NO_SCAN,
+            route(
+                "POST",
+                "/clients/{client_id}/packages",
+                ADMIN,
+                params={"client_id": "client"},
+                body=package_body,
+            ),
+            keep("package"),
+        ),
+        Step(
+            "packages",
+            "GET /packages/{package_id}",
+            SINGLE_READ,
+            route("GET", "/packages/{package_id}", ADMIN, params={"package_id": "package"}),
+        ),
+        Step(
+            "packages",
+            "PATCH /packages/{package_id}",
+            NO_SCAN,
+            route(
+                "PATCH",
+                "/packages/{package_id}",
+                ADMIN,
+                params={"package_id": "package"},
+                body={"name": f"Plan {n}"},
+            ),
+        ),
+        Step(
+            "packages",
+            "GET /clients/{client_id}/packages",
+            NO_SCAN,
+            route("GET", "/clients/{client_id}/packages", ADMIN, params={"client_id": "client"}),
+        ),
+        Step(
+            "trackers",
+            "POST /clients/{client_id}/trackers",
+            NO_SCAN,
+            route(
+                "POST",
+                "/clients/{client_id}/trackers",
+                STAFF,
+                params={"client_id": "client"},
+                body=tracker_body,
+            ),
+            keep("tracker"),
+        ),
+        Step(
+            "trackers",
+            "GET /trackers/{tracker_id}",
+            SINGLE_READ,
+            route("GET", "/trackers/{tracker_id}", STAFF, params={"tracker_id": "tracker"}),
+        ),
+        Step(
+            "trackers",
+            "GET /clients/{client_id}/trackers",
+            NO_SCAN,
+            route("GET", "/clients/{client_id}/trackers", STAFF, params={"client_id": "client"}),
+        ),
+        Step(
+            "appointments",
+            "POST /appointments (record completed)",
+            APPOINTMENT_WRITE,
+            route("POST", "/appointments", STAFF, body=appointment(8, status="completed")),
+        ),
+        Step(
+            "appointments",
+            "POST /appointments (book)",
+            APPOINTMENT_WRITE,
+            route("POST", "/appointments", STAFF, body=appointment(10)),
+            keep("appointment"),
+        ),
+        Step(
+            "appointments",
+            "PATCH /appointments/{id} (complete)",
+            APPOINTMENT_WRITE,
+            route(
+                "PATCH",
+                "/appointments/{appointment_id}",
+                STAFF,
+                params={"appointment_id": "appointment"},
+                body={"status": "completed"},
+            ),
+        ),
+        Step(
+            "appointments",
+            "GET /appointments/{appointment_id}",
+            SINGLE_READ,
+            route(
+                "GET",
+                "/appointments/{appointment_id}",
+                STAFF,
+                params={"appointment_id": "appointment"},
+            ),
+        ),
+        Step(
+            "appointments",
+            "GET /appointments?client_id=",
+            NO_SCAN,
+            route("GET", "/appointments", STAFF, query=lambda ids: {"client_id": ids["client"]}),
+        ),
+        Step(
+            "tasks",
+            "GET /tasks",
+            NO_SCAN,
+            route("GET", "/tasks", STAFF),
+            lambda ids, r: ids.update(task=r["json"]["items"][0]["id"]),
+        ),
+        Step(
+            "tasks",
+            "PATCH /tasks/{task_id}",
+            NO_SCAN,
+            route(
+                "PATCH", "/tasks/{task_id}", STAFF, params={"task_id": "task"}, body={"done": True}
+            ),
+        ),
+        Step(
+            "preferences",
+            "GET /me/preferences",
+            SINGLE_READ,
+            route("GET", "/me/preferences", STAFF),
+        ),
     ]
 
 
@@ -193,8 +315,14 @@ def _pass(api: c.Api, counter: c.DynamoCounter, n: int, cold_org: bool) -> list[
         counter.reset()
         response = step.request(ids)
         measured.append(
-            Measured(step.family, step.label, step.target, list(counter.calls),
-                     counter.items_read, response["status"])  # fmt: skip
+            Measured(
+                step.family,
+                step.label,
+                step.target,
+                list(counter.calls),
+                counter.items_read,
+                response["status"],
+            )
         )
         if response["status"] >= 300:
             raise RuntimeError(f"{step.label} answered {response['status']}: {response['json']}")
@@ -226,6 +354,38 @@ def _verdict(m: Measured) -> str:
     return "met"
 
 
+def _causes(missed_routes: set[str], cold_missed: bool) -> list[str]:
+    """Why a route misses its target, from reading the code (cited only while the code
+    still reads that way)."""
+    causes = []
+    at = c.where("shared/momentum/logic/packages.py", "def _load_package(")
+    if "GET /packages/{package_id}" in missed_routes and at:
+        causes.append(
+            f"`GET /packages/{{id}}` — cause: `_load_package` ({at}) reads the package "
+            "(GetItem) and then its client for the access check (`load_client`, a second "
+            "GetItem). Fix: read both keys with one `dynamo.batch_get`, as "
+            "`momentum/logic/trackers.py` does for `GET /trackers/{id}` (1 call, 2 items)."
+        )
+    at = c.where("shared/momentum/logic/preferences.py", "def person_id(")
+    if "GET /me/preferences" in missed_routes and at:
+        causes.append(
+            f"`GET /me/preferences` — cause: `person_id` ({at}) reads the caller's user "
+            "record (GetItem, to refuse inactive users) and `get_preferences` then reads the "
+            "preferences record (GetItem); both live in `ORG#<org>`. Fix: one "
+            "`dynamo.batch_get` of both keys (as `logic/users.py _caller_and_target` does)."
+        )
+    at = c.where("shared/momentum/logic/organizations.py", "CACHE_SECONDS =")
+    if cold_missed and at:
+        causes.append(
+            "With the organization cache cold, single reads and appointment writes add one "
+            "GetItem of the organization (its timezone and settings): "
+            f"`organization_settings` caches it for `CACHE_SECONDS` = 60 s per container "
+            f"({at}), so a container's first request pays it, then one request a minute — "
+            "a design choice rather than a per-request cost; the verdicts above are warm."
+        )
+    return causes
+
+
 def _minimum(m: Measured) -> int | None:
     return {SINGLE_READ: 1, APPOINTMENT_WRITE: 2}.get(m.target)
 
@@ -235,9 +395,9 @@ def _ops(calls: list[str]) -> str:
         return "none"
     out: list[str] = []
     for op in calls:
-        if out and out[-1].split(" ×")[0] == op:
-            count = int(out[-1].split(" ×")[1]) + 1 if " ×" in out[-1] else 2
-            out[-1] = f"{op} ×{count}"
+        if out and out[-1].split(" x")[0] == op:
+            count = int(out[-1].split(" x")[1]) + 1 if " x" in out[-1] else 2
+            out[-1] = f"{op} x{count}"
         else:
             out.append(op)
     return ", ".join(out)
@@ -247,25 +407,41 @@ def report(argv: list[str]) -> c.Report:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     warm, cold = measure()
     rows = []
-    missed = []
+    missed: list[str] = []
+    cold_only: list[str] = []
     for w, k in zip(warm, cold, strict=True):
         minimum = _minimum(w)
-        ratio = f"{len(w.calls) / minimum:.1f}×" if minimum else "—"
+        ratio = f"{len(w.calls) / minimum:.1f}x" if minimum else "—"
         verdict = _verdict(w)
         cold_verdict = _verdict(k)
         if verdict != "met":
-            missed.append(f"{w.route} (warm: {_ops(w.calls)})")
+            missed.append(f"`{w.route}` ({_ops(w.calls)})")
         elif cold_verdict != "met":
-            missed.append(f"{w.route} (org cache cold: {_ops(k.calls)})")
-        rows.append([
-            w.family, f"`{w.route}`", len(w.calls), _ops(w.calls), w.items,
-            f"{len(k.calls)}" + ("" if k.calls == w.calls else f" ({_ops(k.calls)})"),
-            w.target, ratio, verdict if cold_verdict == verdict else f"{verdict}; cold: {cold_verdict}",
-        ])  # fmt: skip
+            cold_only.append(f"`{w.route}` ({_ops(k.calls)})")
+        rows.append(
+            [
+                w.family,
+                f"`{w.route}`",
+                len(w.calls),
+                _ops(w.calls),
+                w.items,
+                f"{len(k.calls)}" + ("" if k.calls == w.calls else f" ({_ops(k.calls)})"),
+                w.target,
+                ratio,
+                verdict if cold_verdict == verdict else f"{verdict}; cold: {cold_verdict}",
+            ]
+        )
     header = [
-        "family", "route", "calls", "operations", "items read",
-        "calls, org cache cold", "target (DESIGN.md)", "calls / minimum", "verdict",
-    ]  # fmt: skip
+        "family",
+        "route",
+        "calls",
+        "operations",
+        "items read",
+        "calls, org cache cold",
+        "target (DESIGN.md)",
+        "calls / minimum",
+        "verdict",
+    ]
     scans = sum("Scan" in m.calls for m in warm + cold)
     notes = [
         "Warm = the second run of the scenario in the same process (a warm container); "
@@ -278,9 +454,14 @@ def report(argv: list[str]) -> c.Report:
         "Items read = `ScannedCount` of Query/Scan + GetItem hits + BatchGetItem items.",
     ]
     if missed:
-        notes.append("Targets missed: " + "; ".join(missed) + ".")
-    else:
+        notes.append("**Targets missed (warm)**: " + "; ".join(missed) + ".")
+    if cold_only:
+        notes.append("Missed only with the org cache cold: " + "; ".join(cold_only) + ".")
+    if not missed and not cold_only:
         notes.append("Every DESIGN.md API target is met, warm and with the org cache cold.")
+    warm_missed = {w.route for w in warm if _verdict(w) != "met"}
+    cold_missed = any(_verdict(k) != "met" for k in cold)
+    notes += _causes(warm_missed, cold_missed)
     return c.Report(
         "API: DynamoDB calls per request",
         c.command("bench/bench_api_calls.py", []),

@@ -95,9 +95,7 @@ def patch_tracker(
     return _response(client, record)
 
 
-@router.delete(
-    "/trackers/<tracker_id>", summary="Delete a tracker", tags=TAGS, status_code=204
-)
+@router.delete("/trackers/<tracker_id>", summary="Delete a tracker", tags=TAGS, status_code=204)
 def delete_tracker(tracker_id: Annotated[RecordId, Path()]) -> Response[None]:
     trackers.delete_tracker(principal(router.current_event), tracker_id)
     return Response(status_code=204)

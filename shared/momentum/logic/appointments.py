@@ -215,9 +215,15 @@ def _operations(state: ClientState, change: Change, when: Clock) -> list[dict[st
     # Trackers count the client's completed sessions: a completion that reaches a target
     # creates its task now. Only trackers whose state or due date moved are written.
     created = instant_text(when.now)
+    completed_copy = summary.to_dict()["completed"]
     for tracker in state.trackers.values():
         evaluated, tasks = evaluate_tracker_now(tracker, summary, today, tz)
-        if evaluated.state != tracker.state or evaluated.due != tracker.due:
+        evaluated = replace(evaluated, client_completed=completed_copy)
+        if (
+            evaluated.state != tracker.state
+            or evaluated.due != tracker.due
+            or tracker.client_completed != completed_copy
+        ):
             ops.append(
                 tracker_store.write_op(
                     replace(evaluated, state_version=tracker.state_version + 1),

@@ -294,10 +294,19 @@ def evaluate_tracker_item(item: dict[str, Any], run_at: datetime) -> None:
 def _tracker_work(item: dict[str, Any], run_at: datetime) -> Work:
     record = tracker_store.from_item(item)
     today, tz = _today(record.org_id, run_at)
-    client = client_store.get(record.org_id, record.client_id)
-    if client is None:
-        return Work()
-    evaluation = evaluate_tracker(record.tracker, client.client_summary(), record.state, today)
+    if record.client_completed is not None:
+        from momentum.domain.clients import ClientSummary
+        from momentum.domain.tally import dates_from_dict
+
+        summary = ClientSummary(
+            record.client_id, completed=dates_from_dict(record.client_completed)
+        )
+    else:  # written before trackers carried their copy: read the client once
+        client = client_store.get(record.org_id, record.client_id)
+        if client is None:
+            return Work()
+        summary = client.client_summary()
+    evaluation = evaluate_tracker(record.tracker, summary, record.state, today)
     t = record.tracker
     updated = replace(
         record,

@@ -99,7 +99,9 @@ def _counter_op(client: ClientRecord, delta: int) -> dict[str, Any]:
 def _with_evaluation(
     record: TrackerRecord, client: ClientRecord, today: date, tz: str
 ) -> tuple[TrackerRecord, list[dict[str, Any]]]:
-    evaluated, tasks = evaluate_tracker_now(record, client.client_summary(), today, tz)
+    summary = client.client_summary()
+    evaluated, tasks = evaluate_tracker_now(record, summary, today, tz)
+    evaluated = replace(evaluated, client_completed=summary.to_dict()["completed"])
     created = instant_text(_now())
     return evaluated, [
         tracker_store.task_put_op(client.org_id, t, created_at=created) for t in tasks

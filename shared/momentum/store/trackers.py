@@ -26,6 +26,10 @@ class TrackerRecord:
     org_id: str
     tracker: Tracker
     state: TrackerState = field(default_factory=TrackerState)
+    # A copy of the client's completed sessions per date (what the tracker counts), kept in
+    # step by every appointment write: the nightly evaluates a tracker without reading its
+    # client (one item read per due tracker).
+    client_completed: dict[str, Any] | None = None
     version: int = 0
     state_version: int = 0
     created_at: str = ""
@@ -60,6 +64,7 @@ def to_item(record: TrackerRecord) -> dict[str, Any]:
         ),
         "auto_reset": t.auto_reset,
         "state": record.state.to_dict(),
+        "client_completed": record.client_completed,
         "version": record.version,
         "state_version": record.state_version,
         "created_at": record.created_at,
@@ -86,6 +91,7 @@ def from_item(item: dict[str, Any]) -> TrackerRecord:
             auto_reset=bool(item.get("auto_reset", False)),
         ),
         state=TrackerState.from_dict(item.get("state") or {}),
+        client_completed=item.get("client_completed"),
         version=int(item.get("version", 0)),
         state_version=int(item.get("state_version", 0)),
         created_at=str(item.get("created_at", "")),
