@@ -199,3 +199,36 @@ def sent_emails() -> list[dict[str, Any]]:
     from local.runtime import _email_view
 
     return [_email_view(m) for m in ses_backends[infra.ACCOUNT_ID][infra.REGION].sent_messages]
+
+
+Report = Callable[..., dict[str, Any]]
+REPORTS_SAMPLE = "reports/get_on_track_report.json"
+
+
+@pytest.fixture
+def report(aws: infra.LocalAws) -> Report:
+    """Call the reports function with the sample event, changed for this request."""
+    handler = load_handler(infra.handler_of(infra.load_template(), "ReportsFunction"))
+
+    def call(
+        path: str,
+        *,
+        caller: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        event = copy.deepcopy(load_event(REPORTS_SAMPLE))
+        event["routeKey"] = f"GET {path}"
+        event["requestContext"]["routeKey"] = event["routeKey"]
+        event["rawPath"] = event["requestContext"]["http"]["path"] = path
+        event["queryStringParameters"] = query
+        event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in (query or {}).items())
+        event["requestContext"]["authorizer"]["jwt"]["claims"] = caller or claims(
+            role="admin", sub="user-adam"
+        )
+        response: dict[str, Any] = handler(event, LocalContext(function_name="ReportsFunction"))
+        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        text = response.get("body") or ""
+        parsed = json.loads(text) if "json" in headers.get("content-type", "") else text
+        return {"status": response["statusCode"], "headers": headers, "json": parsed}
+
+    return call

@@ -8,7 +8,7 @@ import copy
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +18,15 @@ from local import infra
 from local.lambdas import LocalContext, load_handler
 from momentum import clock
 from momentum.store import dynamo
-from tests.integration.conftest import OTHER_ORG, HttpCall, claims, load_event
+from tests.integration.conftest import (
+    OTHER_ORG,
+    REPORTS_SAMPLE,
+    HttpCall,
+    Report,
+    claims,
+    load_event,
+)
 
-SAMPLE = "reports/get_on_track_report.json"
 OWNER = claims(role="owner", sub="user-owner")
 ADMIN = claims(role="admin", sub="user-adam")
 NORTH_ADMIN = claims(role="location_admin", sub="user-nora", locations="north")
@@ -28,38 +34,9 @@ SAM = claims(role="staff", sub="user-sam")
 CORA = claims(role="staff", sub="user-cora")
 ON_TRACK = {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1}
 
-Report = Callable[..., dict[str, Any]]
-
 
 def at(text: str) -> None:
     clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-@pytest.fixture
-def report(aws: infra.LocalAws) -> Report:
-    """Call the reports function with the sample event, changed for this request."""
-    handler = load_handler(infra.handler_of(infra.load_template(), "ReportsFunction"))
-
-    def call(
-        path: str,
-        *,
-        caller: dict[str, str] = ADMIN,
-        query: dict[str, str] | None = None,
-    ) -> dict[str, Any]:
-        event = copy.deepcopy(load_event(SAMPLE))
-        event["routeKey"] = f"GET {path}"
-        event["requestContext"]["routeKey"] = event["routeKey"]
-        event["rawPath"] = event["requestContext"]["http"]["path"] = path
-        event["queryStringParameters"] = query
-        event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in (query or {}).items())
-        event["requestContext"]["authorizer"]["jwt"]["claims"] = caller
-        response: dict[str, Any] = handler(event, LocalContext(function_name="ReportsFunction"))
-        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
-        text = response.get("body") or ""
-        parsed = json.loads(text) if "json" in headers.get("content-type", "") else text
-        return {"status": response["statusCode"], "headers": headers, "json": parsed}
-
-    return call
 
 
 @pytest.fixture
@@ -380,7 +357,7 @@ def test_given_the_sample_event_then_the_reports_function_answers_with_an_empty_
     aws: infra.LocalAws,
 ) -> None:
     handler = load_handler(infra.handler_of(infra.load_template(), "ReportsFunction"))
-    response = handler(load_event(SAMPLE), LocalContext(function_name="ReportsFunction"))
+    response = handler(load_event(REPORTS_SAMPLE), LocalContext(function_name="ReportsFunction"))
     assert response["statusCode"] == 200, response
     headers = {k.lower(): v for k, v in response["headers"].items()}
     assert headers["content-type"].startswith("text/csv")
