@@ -19,6 +19,7 @@ from api.routes import (
     unsubscribe,
     users,
 )
+from momentum.api import problems
 from momentum.api.resolver import create_resolver
 from momentum.observability import logger, metrics
 
@@ -47,4 +48,18 @@ app.include_router(unsubscribe.router)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    if str(headers.get("content-type", "")).lower().startswith("multipart/"):
+        # Powertools fails on multipart bodies before any route runs: answer for it.
+        return unsupported_media_type_response()
     return app.resolve(event, context)
+
+
+def unsupported_media_type_response() -> dict[str, Any]:
+    response = problems.unsupported_media_type(Exception())
+    return {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": problems.PROBLEM_JSON},
+        "body": response.body,
+        "isBase64Encoded": False,
+    }

@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PART = r"[0-9A-HJKMNP-TV-Z]{26}"
@@ -24,8 +27,43 @@ def _ulid() -> str:
     return "".join(reversed(chars))
 
 
+_seed: ContextVar[tuple[str, list[int]] | None] = ContextVar("momentum_id_seed", default=None)
+
+
+@contextmanager
+def seeded(seed: str) -> Iterator[None]:
+    """Within this block new ids are derived from `seed` (an Idempotency-Key's scope): a
+    create retried after its first attempt died half way makes the same ids again, and its
+    conditional writes find the records that attempt already wrote."""
+    token = _seed.set((seed, [0]))
+    try:
+        yield
+    finally:
+        _seed.reset(token)
+
+
+def _next_part() -> str:
+    current = _seed.get()
+    if current is None:
+        return _ulid()
+    seed, counter = current
+    counter[0] += 1
+    return _digest(f"{seed}#{counter[0]}")
+
+
+def _digest(seed: str) -> str:
+    import hashlib
+
+    value = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:17], "big") >> 6
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
 def new_id(prefix: str) -> str:
-    return f"{prefix}_{_ulid()}"
+    return f"{prefix}_{_next_part()}"
 
 
 def new_owned_id(prefix: str, client_id: str) -> str:
@@ -33,7 +71,7 @@ def new_owned_id(prefix: str, client_id: str) -> str:
     match = _TOP.match(client_id)
     if match is None:
         raise ValueError(f"not a client id: {client_id!r}")
-    return f"{prefix}_{match.group(2)}_{_ulid()}"
+    return f"{prefix}_{match.group(2)}_{_next_part()}"
 
 
 def owner_client(record_id: str, prefix: str) -> str | None:
@@ -53,14 +91,7 @@ def is_id(value: str, prefix: str) -> bool:
 def owned_id_from(prefix: str, client_id: str, seed: str) -> str:
     """A deterministic owned id: the same seed always gives the same id (e.g. the one task
     of a tracker period), so creating it twice is caught by a conditional write."""
-    import hashlib
-
     match = _TOP.match(client_id)
     if match is None:
         raise ValueError(f"not a client id: {client_id!r}")
-    value = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:17], "big") >> 6
-    chars = []
-    for _ in range(26):
-        chars.append(_CROCKFORD[value & 31])
-        value >>= 5
-    return f"{prefix}_{match.group(2)}_{''.join(reversed(chars))}"
+    return f"{prefix}_{match.group(2)}_{_digest(seed)}"

@@ -4,14 +4,15 @@ it is checked against.
 Every row names one route (as /openapi.json spells it), the request it sends, and the status
 each caller gets for a record of their own organization. The callers (columns) are:
 
-    owner      the organization's owner
-    admin      a global administrator
+    owner      the organization's owner                               (column "own")
+    admin      a global administrator                                 (column "adm")
     la         a location admin of the record's location (north)
-    la_x       a location admin of another location (south)
-    staff      the staff member assigned to the record's client (and coach / practitioner)
-    staff_x    a staff member not assigned to that client
-    client     the record's client (portal login)
-    client_x   another client of the same organization (portal login)
+    la_x       a location admin of another location (south)           (column "lax")
+    staff      the staff member assigned to the record's client,      (column "stf")
+               its appointments' practitioner and its engagement's coach
+    staff_x    a staff member not assigned to that client             (column "stx")
+    client     the record's client (portal login)                     (column "cli")
+    client_x   another client of the same organization (portal login) (column "clx")
     anon       no bearer token at all
 
 A record of *another* organization is never the caller's: every caller gets exactly what a
@@ -21,7 +22,9 @@ before any record is read), and nothing changes. test_access_matrix.py runs both
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -97,7 +100,7 @@ def _org_body(world: World, _: str) -> dict[str, Any]:
 
 
 # fmt: off
-#   route                                          owner admin la  la_x staff st_x client cl_x anon
+#   route                                            own adm la  lax stf stx cli clx anon
 ROWS: tuple[Row, ...] = (
     # Organization and users (§1)
     Row("GET /org",                                 "200 200 200 200 200 200 200 200 401"),
@@ -149,7 +152,7 @@ ROWS: tuple[Row, ...] = (
         body=lambda w, p: {"type": "usage", "name": f"By {p}"},
         readback="/clients/{client_id}/packages"),
     Row("GET /packages/{package_id}",               "200 200 200 403 200 403 200 404 401"),
-    Row("PATCH /packages/{package_id}",             "200 200 200 403 200 403 403 403 401",
+    Row("PATCH /packages/{package_id}",             "200 200 200 403 200 403 403 404 401",
         body=lambda w, p: {"name": f"Pack of {p}"}, readback="/packages/{package_id}"),
     # Appointments (§3): staff book for their assigned clients; clients only read.
     Row("GET /appointments",                        "200 200 200 403 200 403 200 200 401",
@@ -196,7 +199,7 @@ ROWS: tuple[Row, ...] = (
         body=lambda w, p: {"template_id": w.engagement_template_id,
                            "coachee_id": w.client_id, "coach_id": w.staff_id}),
     Row("GET /engagements/{engagement_id}",         "200 200 200 403 200 403 200 404 401"),
-    Row("PATCH /engagements/{engagement_id}",       "200 200 200 403 403 403 403 403 401",
+    Row("PATCH /engagements/{engagement_id}",       "200 200 200 403 403 403 403 404 401",
         body=lambda w, p: {"name": f"Renamed by {p}"}, readback="/engagements/{engagement_id}"),
     # Reports (§5, §7): the practice and the coaching team, never a client.
     Row("GET /reports/on-track",                    "200 200 200 200 200 200 403 403 401"),
@@ -337,13 +340,16 @@ class World:
             "POST",
             f"/clients/{self.client_id}/packages",
             201,
-            json={"template_id": template["id"], "start_date": (TODAY - timedelta(days=30)).isoformat()},
+            json={
+                "template_id": template["id"],
+                "start_date": (TODAY - timedelta(days=30)).isoformat(),
+            },
         )
         self.ids["package_id"] = package["id"]
         self.ids["tracker_id"] = self.new_tracker(task=True)
         # A completed session today reaches the tracker's count: its task is created.
         self.ids["appointment_id"] = self.new_appointment(
-            starts=NOW - timedelta(hours=2), status="completed"
+            starts=NOW - timedelta(hours=2), status="completed", package_id=package["id"]
         )
         tasks = self.ok("GET", "/tasks", 200, params={"assignee_id": self.staff_id})["items"]
         assert tasks, "the tracker's task was not created"
@@ -419,21 +425,23 @@ class World:
         return str(tracker["id"])
 
     def new_appointment(
-        self, *, starts: datetime | None = None, status: str = "scheduled"
+        self,
+        *,
+        starts: datetime | None = None,
+        status: str = "scheduled",
+        package_id: str | None = None,
     ) -> str:
         starts = starts or NOW + timedelta(days=2)
-        appointment = self.ok(
-            "POST",
-            "/appointments",
-            201,
-            json={
-                "client_id": self.client_id,
-                "practitioner_id": self.staff_id,
-                "starts_at": starts.isoformat(),
-                "ends_at": (starts + timedelta(hours=1)).isoformat(),
-                "status": status,
-            },
-        )
+        body = {
+            "client_id": self.client_id,
+            "practitioner_id": self.staff_id,
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=1)).isoformat(),
+            "status": status,
+        }
+        if package_id:
+            body["package_id"] = package_id
+        appointment = self.ok("POST", "/appointments", 201, json=body)
         return str(appointment["id"])
 
     def fresh(self, kind: str) -> dict[str, str]:
@@ -460,6 +468,35 @@ class World:
         return values
 
 
+def drain_output(runner: Any) -> deque[str]:
+    """Keep reading the session runner's output (the last lines are returned).
+
+    The runner's stdout is a pipe nobody reads: once its error logs fill the pipe's buffer
+    (64 KiB: a dozen stack traces) the runner blocks on its next log line and every request
+    hangs. One reader per runner, started by whichever test module needs it first."""
+    tail: deque[str] | None = getattr(runner, "output_tail", None)
+    if tail is not None:
+        return tail
+    tail = deque(maxlen=400)
+    runner.output_tail = tail
+    stream = runner.process.stdout
+    if stream is not None:
+
+        def read() -> None:
+            for line in stream:
+                tail.append(line)
+
+        threading.Thread(target=read, name="runner-output", daemon=True).start()
+    return tail
+
+
+def settle(runner: Any) -> None:
+    """Send what a module queued (welcome emails...) and forget it, so that no later test
+    finds this module's email in its queues or in /_local/emails."""
+    assert runner.post("/_local/nightly").status_code == 200
+    assert runner.delete("/_local/emails").status_code == 204
+
+
 def new_org() -> str:
     return f"org-acl-{uuid.uuid4().hex[:8]}"
 
@@ -468,5 +505,3 @@ def nonexistent(record_id: str) -> str:
     """An id shaped like `record_id` that names nothing (its last character changed)."""
     last = record_id[-1]
     return record_id[:-1] + ("0" if last != "0" else "1")
-
-

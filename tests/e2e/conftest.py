@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,10 +53,14 @@ class Runner:
 
 def start_runner(*args: str) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
+    # A file, not a pipe: a pipe nobody reads fills up and blocks the runner.
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - lives as long as the runner
+        mode="w+", prefix="momentum-runner-", suffix=".log", delete=False
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "serve", "--port", str(port), *args],
         cwd=REPO,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "POWERTOOLS_LOG_LEVEL": "WARNING"},
@@ -64,7 +69,7 @@ def start_runner(*args: str) -> tuple[subprocess.Popen[str], str]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
+            output = Path(log.name).read_text()
             raise RuntimeError(f"the local runner exited early:\n{output}")
         try:
             if requests.get(base + "/_local/clock", timeout=10).status_code == 200:

@@ -230,9 +230,7 @@ def test_given_an_unsubscribe_since_the_read_then_a_put_with_the_old_etag_is_412
     assert prefs_store.kinds_off(ORG, "user-sam") == {"welcome"}
 
 
-def test_reading_preferences_is_one_dynamodb_call(
-    api: HttpCall, dynamodb_calls: list[str]
-) -> None:
+def test_reading_preferences_is_one_dynamodb_call(api: HttpCall, dynamodb_calls: list[str]) -> None:
     """The caller's own record and the preferences come in one BatchGetItem."""
     api("GET", "/me/preferences", caller=STAFF)
     assert dynamodb_calls == ["BatchGetItem"]

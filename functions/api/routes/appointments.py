@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -15,7 +14,7 @@ from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from momentum.api.resolver import principal
 from momentum.logic import appointments
 from momentum.schemas.appointments import AppointmentCreate, AppointmentPatch, AppointmentView
-from momentum.schemas.common import RecordId
+from momentum.schemas.common import IsoDateTime, RecordId
 
 router = APIGatewayHttpRouter()
 TAGS = ["Appointments"]
@@ -45,8 +44,8 @@ def _response(
 def list_appointments(
     client_id: Annotated[RecordId | None, Query()] = None,
     practitioner_id: Annotated[RecordId | None, Query()] = None,
-    start_from: Annotated[datetime | None, Query(alias="from")] = None,
-    start_to: Annotated[datetime | None, Query(alias="to")] = None,
+    start_from: Annotated[IsoDateTime | None, Query(alias="from")] = None,
+    start_to: Annotated[IsoDateTime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> Page[AppointmentView]:

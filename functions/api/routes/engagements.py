@@ -63,6 +63,7 @@ def list_templates(
     "/engagement-templates",
     summary="Set up an engagement template (owners and admins)",
     tags=TEMPLATE_TAGS,
+    status_code=201,
 )
 def create_template(
     body: Annotated[EngagementTemplateBody, Body()],
@@ -153,6 +154,7 @@ def list_engagements(
     "/engagements",
     summary="Set up an engagement from a template (administrators)",
     tags=ENGAGEMENT_TAGS,
+    status_code=201,
 )
 def create_engagement(
     body: Annotated[EngagementCreate, Body()],

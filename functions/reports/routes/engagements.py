@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -11,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from momentum.api.resolver import principal
 from momentum.logic import reports
+from momentum.schemas.common import IsoDate
 from momentum.schemas.engagements import EngagementProgressName
 from momentum.schemas.reports import (
     ENGAGEMENT_COLUMNS,
@@ -31,8 +31,8 @@ TAGS = ["Reports"]
 )
 def engagements_report(
     progress: Annotated[EngagementProgressName | None, Query()] = None,
-    off_track_since_from: Annotated[dt.date | None, Query()] = None,
-    off_track_since_to: Annotated[dt.date | None, Query()] = None,
+    off_track_since_from: Annotated[IsoDate | None, Query()] = None,
+    off_track_since_to: Annotated[IsoDate | None, Query()] = None,
     format: Annotated[ReportFormat, Query()] = "json",
     limit: Annotated[int | None, Query(ge=1, le=reports.EXPORT_LIMIT)] = None,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,

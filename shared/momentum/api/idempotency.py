@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from momentum import ids
 from momentum.config import get_settings
 from momentum.domain.access import Principal
 from momentum.domain.errors import Conflict, FieldError, InvalidInput, ServiceUnavailable
@@ -54,7 +55,11 @@ def idempotent_create(
         config.register_lambda_context(lambda_context)
 
     def _run(request: dict[str, Any]) -> dict[str, Any]:
-        return create()
+        # Ids made inside follow from the key: a retry after a timeout mid-create rewrites
+        # (and finds) the same records instead of making new ones.
+        seed = "|".join((principal.org_id, principal.user_id, route, key))
+        with ids.seeded(seed):
+            return create()
 
     run: Callable[..., dict[str, Any]] = idempotent_function(
         data_keyword_argument="request", persistence_store=_persistence(), config=config

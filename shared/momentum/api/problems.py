@@ -7,7 +7,10 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from momentum.domain.errors import (
     BadRequest,
@@ -105,6 +108,12 @@ def validation_error(error: RequestValidationError) -> Response[Any]:
     )
 
 
+def unsupported_media_type(_: Exception) -> Response[Any]:
+    return problem(
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON (Content-Type: application/json)."
+    )
+
+
 def route_not_found(_: Exception) -> Response[Any]:
     return problem(HTTPStatus.NOT_FOUND, "No such route.")
 
@@ -121,5 +130,6 @@ def register(app: APIGatewayHttpResolver) -> None:
     unknown routes, and a last-resort 500 that never leaks a stack trace."""
     app.exception_handler(DomainError)(domain_error)
     app.exception_handler(RequestValidationError)(validation_error)
+    app.exception_handler(RequestUnsupportedContentType)(unsupported_media_type)
     app.not_found(route_not_found)
     app.exception_handler(Exception)(unexpected_error)

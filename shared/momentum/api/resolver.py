@@ -96,6 +96,7 @@ ERRORS = {
     "404": "No such record in your organization.",
     "409": "The record's state refuses the change.",
     "412": "If-Match does not match the current version.",
+    "415": "The body is not JSON.",
     "422": "Invalid fields: see `errors`.",
     "503": "Busy; nothing was changed. Retry after `Retry-After` seconds.",
 }
@@ -119,7 +120,11 @@ def openapi_json(app: APIGatewayHttpResolver) -> str:
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for item in document.get("paths", {}).values():
+    for path, item in document.get("paths", {}).items():
+        if path.startswith("/reports/") and "get" in item:
+            # `format=csv` answers the same rows as a spreadsheet file.
+            content = item["get"]["responses"]["200"].setdefault("content", {})
+            content["text/csv"] = {"schema": {"type": "string"}}
         for operation in item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue

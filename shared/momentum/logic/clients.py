@@ -84,7 +84,14 @@ def create_client(principal: Principal, fields: dict[str, Any]) -> ClientRecord:
         created_at=now,
         updated_at=now,
     )
-    dynamo.transact_write(client_store.create_ops(record))
+    try:
+        dynamo.transact_write(client_store.create_ops(record))
+    except dynamo.ConditionFailed:
+        # Only a retried create (same Idempotency-Key, same id) finds its client there.
+        existing = client_store.get(principal.org_id, client_id)
+        if existing is None:
+            raise
+        return existing
     return record
 
 

@@ -55,6 +55,17 @@ def _today(org_id: str) -> tuple[date, str]:
     return today_in(tz, _now()), tz
 
 
+def stored(value: Any) -> Any:
+    """A value as DynamoDB stores it: calendar dates as ISO text (YYYY-MM-DD)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: stored(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [stored(v) for v in value]
+    return value
+
+
 def settings_of(raw: dict[str, Any] | None, loc: tuple[str | int, ...]) -> OnTrackSettings | None:
     return None if raw is None else on_track_settings(**raw, loc=loc)
 
@@ -88,7 +99,7 @@ def create_template(principal: Principal, body: dict[str, Any]) -> dict[str, Any
         "validity_days": body.get("validity_days"),
         "auto_renew": bool(body.get("auto_renew")),
         "on_track": settings.to_dict() if settings else None,
-        "authorization": body.get("authorization"),
+        "authorization": stored(body.get("authorization")),
         "version": 1,
     }
     template_store.put(principal.org_id, template, expected_version=0)
@@ -131,7 +142,7 @@ def update_template(
     updated = dict(template)
     for name in ("name", "validity_days", "auto_renew", "authorization"):
         if name in changes:
-            updated[name] = changes[name]
+            updated[name] = stored(changes[name])
     if "on_track" in changes:
         settings = settings_of(changes["on_track"], ("body", "on_track"))
         updated["on_track"] = settings.to_dict() if settings else None
@@ -177,7 +188,7 @@ def new_package_record(
             if body.get("auto_renew") is None
             else bool(body["auto_renew"])
         )
-        authorization = body.get("authorization") or template.get("authorization")
+        authorization = stored(body.get("authorization")) or template.get("authorization")
     else:
         if not body.get("type"):
             raise InvalidInput(
@@ -195,7 +206,7 @@ def new_package_record(
         name = body.get("name") or f"{size.kind.value.title()} package"
         validity = None
         auto_renew = False
-        authorization = body.get("authorization")
+        authorization = stored(body.get("authorization"))
     if body.get("on_track") is not None:
         _ensure_may_change_on_track(principal)
     override = settings_of(body.get("on_track"), ("body", "on_track"))
@@ -366,7 +377,7 @@ def _changed_package(record: PackageRecord, changes: dict[str, Any]) -> PackageR
     if changes.get("name") is not None:
         fields["name"] = changes["name"]
     if "authorization" in changes:
-        fields["authorization"] = changes["authorization"]
+        fields["authorization"] = stored(changes["authorization"])
     if changes.get("preferred") is not None:
         fields["preferred"] = bool(changes["preferred"])
     if "on_track" in changes:

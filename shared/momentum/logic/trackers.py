@@ -340,11 +340,15 @@ def mark_task(principal: Principal, task_id: str, *, done: bool) -> dict[str, An
     if client_id is None or principal.role is Role.CLIENT:
         raise NotFound("No such task.")
     pk = client_pk(principal.org_id, client_id)
-    item = dynamo.get_item(pk, tracker_store.TASK_PREFIX + task_id)
+    task_key = (pk, tracker_store.TASK_PREFIX + task_id)
+    items = dynamo.batch_get([task_key, (pk, CLIENT_SK)])
+    item = items.get(task_key)
     if item is None:
         raise NotFound("No such task.")
-    if item["assignee_id"] != principal.user_id and not principal.is_org_admin:
-        raise Forbidden("Only the assignee or an administrator may change this task.")
+    client_item = items.get((pk, CLIENT_SK))
+    location = client_item.get("location_id") if client_item else None
+    if item["assignee_id"] != principal.user_id and not principal.administers_location(location):
+        raise Forbidden("Only the assignee or an administrator of the client may change this task.")
     updated = dynamo.update_item(
         pk,
         tracker_store.TASK_PREFIX + task_id,

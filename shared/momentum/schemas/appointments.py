@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from momentum.schemas.common import LongText, RecordId
+from momentum.schemas.common import Flag, IsoAwareDateTime, IsoDate, IsoDateTime, LongText, RecordId
 
 Kind = Literal["session", "discovery_call"]
 Status = Literal["scheduled", "completed", "cancelled", "missed"]
@@ -32,8 +31,8 @@ class AppointmentCreate(BaseModel):
 
     client_id: RecordId
     practitioner_id: RecordId | None = Field(default=None, description="Defaults to you")
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: IsoAwareDateTime
+    ends_at: IsoAwareDateTime
     kind: Kind = "session"
     status: Status = "scheduled"
     package_id: RecordId | None = Field(
@@ -53,8 +52,8 @@ class AppointmentPatch(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"status": "completed"}]}
     )
 
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: IsoAwareDateTime | None = None
+    ends_at: IsoAwareDateTime | None = None
     status: Status | None = None
     kind: Kind | None = None
     practitioner_id: RecordId | None = None
@@ -70,18 +69,18 @@ class TrackerBanner(BaseModel):
     sessions: int
     used: int
     remaining: int
-    begin_date: dt.date
-    end_date: dt.date | None
-    ended: bool
+    begin_date: IsoDate
+    end_date: IsoDate | None
+    ended: Flag
 
 
 class AppointmentView(BaseModel):
     id: str
     client_id: str
     practitioner_id: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    date: dt.date = Field(description="The start's date in the organization's timezone")
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
+    date: IsoDate = Field(description="The start's date in the organization's timezone")
     kind: Kind
     status: Status
     package_id: str | None

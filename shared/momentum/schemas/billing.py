@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from momentum.schemas.common import RecordId, ShortText
+from momentum.schemas.common import IsoDate, RecordId, ShortText
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Amount = Annotated[Decimal, Field(gt=0, le=Decimal("1000000"), max_digits=12, decimal_places=2)]
@@ -25,7 +24,7 @@ class PaymentCreate(BaseModel):
 
     amount: Amount
     currency: Currency
-    date: dt.date
+    date: IsoDate
     reference: ShortText = ""
 
 
@@ -34,7 +33,7 @@ class PaymentView(BaseModel):
     client_id: str
     amount: Decimal
     currency: str
-    date: dt.date
+    date: IsoDate
     reference: str
     created_at: str
 
@@ -70,7 +69,7 @@ class InvoiceCreate(BaseModel):
     )  # fmt: skip
 
     client_id: RecordId
-    date: dt.date
+    date: IsoDate
     currency: Currency
     lines: list[InvoiceLine] = Field(min_length=1, max_length=50)
 
@@ -86,7 +85,7 @@ class InvoiceLineView(BaseModel):
 class InvoiceView(BaseModel):
     id: str
     client_id: str
-    date: dt.date
+    date: IsoDate
     currency: str
     lines: list[InvoiceLineView]
     total: Decimal

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from momentum.schemas.common import HHMM, Color, Email, LongText, Name, Phone, RecordId
+from momentum.schemas.common import HHMM, Color, Email, Flag, LongText, Name, Phone, RecordId
 
 ClientStatusName = Literal["active", "inactive", "prospect"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -49,7 +49,7 @@ class ClientCreate(BaseModel):
     assigned_practitioners: list[RecordId] = Field(default_factory=list, max_length=50)
     availability: Availability = Field(default_factory=dict)
     notes: LongText = ""
-    send_welcome: bool = Field(
+    send_welcome: Flag = Field(
         default=False, description="Also send the welcome email (active clients with an email)"
     )
 
@@ -70,6 +70,14 @@ class ClientPatch(BaseModel):
     availability: Availability | None = None
     notes: LongText | None = None
 
+    @field_validator("name", "status", "assigned_practitioners", "availability", "notes")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # An explicit null for a field that always has a value is refused (422).
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
 
 class ClientView(BaseModel):
     id: str
@@ -81,8 +89,8 @@ class ClientView(BaseModel):
     assigned_practitioners: list[str]
     availability: dict[str, list[TimeRangeBody]]
     notes: str | None = Field(default=None, description="Staff-only; never shown to clients.")
-    invited: bool
-    has_login: bool
+    invited: Flag
+    has_login: Flag
     color: str | None = Field(default=None, description="Your own calendar colour for them.")
     version: int
     created_at: str
@@ -96,7 +104,7 @@ class ClientListItem(BaseModel):
     phone: str | None = None
     status: ClientStatusName
     location_id: str | None = None
-    invited: bool = False
+    invited: Flag = False
 
 
 class ColorBody(BaseModel):
@@ -112,5 +120,5 @@ class LoginBody(BaseModel):
 
 
 class WelcomeEmailSent(BaseModel):
-    queued: bool = True
+    queued: Flag = True
     intent_id: str

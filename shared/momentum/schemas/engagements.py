@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from momentum.schemas.common import Name, RecordId
+from momentum.schemas.common import Flag, IsoDate, Name, RecordId
 
 EngagementTypeName = Literal["one_to_one", "on_demand", "coach_matching"]
 EngagementStatusName = Literal["draft", "active", "matching", "completed", "cancelled"]
@@ -42,7 +41,7 @@ class EngagementTemplateBody(BaseModel):
     name: Name
     type: EngagementTypeName
     threshold_days: int | None = _threshold_days()
-    notify_off_track: bool = False
+    notify_off_track: Flag = False
 
 
 class EngagementTemplatePatch(BaseModel):
@@ -55,7 +54,7 @@ class EngagementTemplatePatch(BaseModel):
     name: Name | None = None
     type: EngagementTypeName | None = None
     threshold_days: int | None = _threshold_days()
-    notify_off_track: bool | None = None
+    notify_off_track: Flag | None = None
 
 
 class EngagementTemplateView(BaseModel):
@@ -63,7 +62,7 @@ class EngagementTemplateView(BaseModel):
     name: str
     type: EngagementTypeName
     threshold_days: int | None
-    notify_off_track: bool
+    notify_off_track: Flag
     version: int
     created_at: str | None = None
     updated_at: str | None = None
@@ -117,7 +116,7 @@ class EngagementPatch(BaseModel):
 
 class TrackingView(BaseModel):
     threshold_days: int | None = Field(description="Copied from the template at launch")
-    notify_off_track: bool
+    notify_off_track: Flag
 
 
 class HistoryEntryView(BaseModel):
@@ -127,7 +126,7 @@ class HistoryEntryView(BaseModel):
     field: str = Field(description="`status`, or `progress` for the On/Off track column")
     from_status: str | None
     to_status: str
-    date: dt.date
+    date: IsoDate
     cause: str
     at: str | None = Field(default=None, description="When it was recorded (UTC)")
     actor_id: str | None = Field(default=None, description="Who caused it; null: the system")
@@ -145,12 +144,12 @@ class EngagementView(BaseModel):
     owner_id: str
     location_id: str | None
     tracking: TrackingView
-    started_on: dt.date | None = Field(description="When it first became active or matching")
-    coach_selected_on: dt.date | None
+    started_on: IsoDate | None = Field(description="When it first became active or matching")
+    coach_selected_on: IsoDate | None
     progress: EngagementProgressName = Field(
         description="On/Off track now; `not_tracking` when not tracked or not yours to see"
     )
-    off_track_since: dt.date | None
+    off_track_since: IsoDate | None
     version: int
     created_at: str
     updated_at: str

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from momentum.schemas.common import Name, RecordId, ShortText
+from momentum.schemas.common import Flag, IsoDate, IsoDateTime, Name, RecordId, ShortText
 from momentum.schemas.engagements import HistoryEntryView
 
 PackageType = Literal["fixed", "subscription", "usage"]
@@ -36,14 +35,14 @@ class OnTrackBody(BaseModel):
         },
     )
 
-    enabled: bool = False
+    enabled: Flag = False
     window_days: int = Field(default=30, ge=1, le=365)
     at_risk_below: int = Field(default=2, ge=1, le=10_000)
     off_track_below: int = Field(default=1, ge=0, le=10_000)
     reminder_after_days: int | None = Field(default=None, ge=0, le=365)
-    remind_team_member: bool = False
-    remind_client: bool = False
-    client_visible: bool = False
+    remind_team_member: Flag = False
+    remind_client: Flag = False
+    client_visible: Flag = False
 
 
 class AuthorizationBody(BaseModel):
@@ -55,8 +54,8 @@ class AuthorizationBody(BaseModel):
     name: ShortText = ""
     reference: ShortText = ""
     sessions_authorised: int | None = Field(default=None, ge=1, le=10_000)
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
 
 
 class TemplateBody(BaseModel):
@@ -88,32 +87,41 @@ class TemplateBody(BaseModel):
     unit: Literal["sessions", "hours"] = "sessions"
     period: Literal["week", "month"] | None = None
     validity_days: int | None = Field(default=None, ge=1, le=3660)
-    auto_renew: bool = False
+    auto_renew: Flag = False
     on_track: OnTrackBody | None = None
     authorization: AuthorizationBody | None = None
 
 
 class TemplatePatch(BaseModel):
+    """Only the fields sent change; `null` removes validity, On track or authorization."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
     validity_days: int | None = Field(default=None, ge=1, le=3660)
-    auto_renew: bool | None = None
+    auto_renew: Flag | None = None
     on_track: OnTrackBody | None = None
     authorization: AuthorizationBody | None = None
+
+    @field_validator("name", "auto_renew")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
 
 
 class TemplateView(BaseModel):
     id: str
     name: str
     type: PackageType
-    size: int | None
-    unit: str
-    period: str | None
-    validity_days: int | None
-    auto_renew: bool
-    on_track: OnTrackBody | None
-    authorization: AuthorizationBody | None
+    size: int | None = None
+    unit: str = "sessions"
+    period: str | None = None
+    validity_days: int | None = None
+    auto_renew: Flag = False
+    on_track: OnTrackBody | None = None
+    authorization: AuthorizationBody | None = None
     version: int
 
 
@@ -135,12 +143,12 @@ class PackageCreate(BaseModel):
     size: int | None = Field(default=None, ge=1, le=10_000)
     unit: Literal["sessions", "hours"] | None = None
     period: Literal["week", "month"] | None = None
-    start_date: dt.date | None = Field(default=None, description="Defaults to today")
-    end_date: dt.date | None = None
-    auto_renew: bool | None = None
+    start_date: IsoDate | None = Field(default=None, description="Defaults to today")
+    end_date: IsoDate | None = None
+    auto_renew: Flag | None = None
     assigned_team_member_id: RecordId | None = None
     authorization: AuthorizationBody | None = None
-    preferred: bool = False
+    preferred: Flag = False
     on_track: OnTrackBody | None = Field(
         default=None, description="Client-level override; replaces the template's settings"
     )
@@ -150,15 +158,22 @@ class PackagePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    end_date: dt.date | None = None
-    auto_renew: bool | None = None
+    end_date: IsoDate | None = None
+    auto_renew: Flag | None = None
     assigned_team_member_id: RecordId | None = None
     authorization: AuthorizationBody | None = None
-    preferred: bool | None = None
-    cancelled: bool | None = None
+    preferred: Flag | None = None
+    cancelled: Flag | None = None
     on_track: OnTrackBody | None = Field(
         default=None, description="Client-level override; null removes it (owners and admins)"
     )
+
+    @field_validator("name", "auto_renew", "preferred", "cancelled")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
 
 
 class PackageView(BaseModel):
@@ -170,21 +185,21 @@ class PackageView(BaseModel):
     size: int | None
     unit: str
     period: str | None
-    start_date: dt.date
-    end_date: dt.date | None
-    auto_renew: bool
+    start_date: IsoDate
+    end_date: IsoDate | None
+    auto_renew: Flag
     assigned_team_member_id: str | None
     authorization: AuthorizationBody | None
-    preferred: bool
+    preferred: Flag
     lifecycle: LifecycleName
-    open: bool
+    open: Flag
     used_sessions: int
     used_hours: float
     outstanding: int | float | Literal["N/A"]
     status: ProgressName | None = Field(
         description="On track status now; null when a client may not see it"
     )
-    last_session: dt.date | None
+    last_session: IsoDate | None
     on_track: OnTrackBody | None = Field(description="The effective settings")
     on_track_override: OnTrackBody | None
     renewed_from: str | None = None
@@ -195,7 +210,7 @@ class PackageView(BaseModel):
 
 
 class NextChange(BaseModel):
-    date: dt.date = Field(description="The first day something changes if nothing new happens")
+    date: IsoDate = Field(description="The first day something changes if nothing new happens")
     status: ProgressName = Field(description="The status from that day")
     lifecycle: LifecycleName
 
@@ -207,9 +222,9 @@ class OnTrackRowView(BaseModel):
     client_name: str
     package_id: str
     package_name: str
-    last_session: dt.date | None
+    last_session: IsoDate | None
     days_since: int | None
-    next_session: dt.datetime | None
+    next_session: IsoDateTime | None
     status: ProgressName | None = Field(description="null when a client may not see it")
     outstanding: int | float | Literal["N/A"]
     next_change: NextChange | None = None

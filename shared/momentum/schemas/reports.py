@@ -3,11 +3,11 @@ report (SPEC §7). The CSV export of each has exactly these columns, in this ord
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from momentum.schemas.common import IsoDate, IsoDateTime
 from momentum.schemas.engagements import (
     EngagementProgressName,
     EngagementStatusName,
@@ -27,14 +27,14 @@ class OnTrackRow(BaseModel):
     package_id: str
     package_name: str
     assigned_team_member_id: str | None
-    last_session: dt.date | None = Field(
+    last_session: IsoDate | None = Field(
         description="Date of the last completed appointment in the package"
     )
     days_since: int | None = Field(description="Days since the last session")
-    next_session: dt.date | None = Field(
+    next_session: IsoDate | None = Field(
         description="Date of the next scheduled appointment in the package, else the client's"
     )
-    next_session_at: dt.datetime | None
+    next_session_at: IsoDateTime | None
     status: OnTrackStatusName = Field(description="`not_tracking` is the `-` of the page")
     outstanding: int | float | Literal["N/A"] = Field(
         description="Sessions or hours left; `N/A` for usage packages"
@@ -58,11 +58,11 @@ class EngagementRow(BaseModel):
     coach_id: str | None
     owner_id: str
     location_id: str | None
-    started_on: dt.date | None
+    started_on: IsoDate | None
     progress: EngagementProgressName = Field(
         description="On/Off track as you may see it (`not_tracking` otherwise)"
     )
-    off_track_since: dt.date | None
+    off_track_since: IsoDate | None
 
 
 class EngagementReport(BaseModel):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from momentum.schemas.common import Color, LongText, RecordId
+from momentum.schemas.common import Color, Flag, IsoDate, LongText, RecordId
 
 Trigger = Literal["count_reached", "end_date", "first"]
 
@@ -38,41 +37,41 @@ class TrackerCreate(BaseModel):
     )
 
     sessions: int = Field(ge=1, le=10_000, description="The target")
-    begin_date: dt.date
-    end_date: dt.date | None = None
+    begin_date: IsoDate
+    end_date: IsoDate | None = None
     note: LongText = ""
     color: Color = "#4A90E2"
     task: TaskSettings | None = None
-    auto_reset: bool = False
+    auto_reset: Flag = False
 
 
 class TrackerPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sessions: int | None = Field(default=None, ge=1, le=10_000)
-    begin_date: dt.date | None = None
-    end_date: dt.date | None = None
+    begin_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     note: LongText | None = None
     color: Color | None = None
     task: TaskSettings | None = None
-    auto_reset: bool | None = None
+    auto_reset: Flag | None = None
 
 
 class TrackerView(BaseModel):
     id: str
     client_id: str
     sessions: int
-    begin_date: dt.date = Field(description="The tracker's first period's start")
-    end_date: dt.date | None
+    begin_date: IsoDate = Field(description="The tracker's first period's start")
+    end_date: IsoDate | None
     note: str
     color: str
     task: TaskSettings | None
-    auto_reset: bool
-    period_begin: dt.date = Field(description="The current period")
-    period_end: dt.date | None
+    auto_reset: Flag
+    period_begin: IsoDate = Field(description="The current period")
+    period_end: IsoDate | None
     used: int
     remaining: int
-    ended: bool
+    ended: Flag
     version: int
 
 
@@ -84,9 +83,9 @@ class TaskView(BaseModel):
     assignee_id: str
     note: str
     reason: Literal["count_reached", "end_date"]
-    period_begin: dt.date
-    period_end: dt.date | None
-    done: bool
+    period_begin: IsoDate
+    period_end: IsoDate | None = None
+    done: Flag
     created_at: str
     version: int
 
@@ -94,4 +93,4 @@ class TaskView(BaseModel):
 class TaskPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    done: bool
+    done: Flag

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from momentum.schemas.common import Email, Name, Phone, RecordId
+from momentum.schemas.common import Email, Flag, Name, Phone, RecordId
 
 UserRole = Literal["owner", "admin", "location_admin", "staff"]
 UserStatusName = Literal["active", "inactive"]
@@ -73,7 +73,7 @@ class UserView(BaseModel):
     role: UserRole
     location_ids: list[str]
     status: UserStatusName
-    invited: bool = Field(description="A login was created for them.")
+    invited: Flag = Field(description="A login was created for them.")
     version: int
     created_at: str
     updated_at: str
@@ -87,4 +87,4 @@ class UserListItem(BaseModel):
     role: UserRole
     location_ids: list[str]
     status: UserStatusName
-    invited: bool
+    invited: Flag
