@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from momentum.schemas.common import Flag, IsoAwareDateTime, IsoDate, IsoDateTime, LongText, RecordId
 
@@ -66,9 +66,9 @@ class TrackerBanner(BaseModel):
     tracker_id: str
     note: str
     color: str
-    sessions: int
-    used: int
-    remaining: int
+    sessions: StrictInt
+    used: StrictInt
+    remaining: StrictInt
     begin_date: IsoDate
     end_date: IsoDate | None
     ended: Flag
@@ -86,7 +86,7 @@ class AppointmentView(BaseModel):
     package_id: str | None
     engagement_id: str | None
     notes: str
-    version: int
+    version: StrictInt
     created_at: str
     updated_at: str
     trackers: list[TrackerBanner] = Field(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from momentum.schemas.common import HHMM, Color, Email, Flag, LongText, Name, Phone, RecordId
 
@@ -92,7 +92,7 @@ class ClientView(BaseModel):
     invited: Flag
     has_login: Flag
     color: str | None = Field(default=None, description="Your own calendar colour for them.")
-    version: int
+    version: StrictInt
     created_at: str
     updated_at: str
 

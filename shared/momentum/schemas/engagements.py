@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from momentum.schemas.common import Flag, IsoDate, Name, RecordId
 
@@ -40,7 +40,7 @@ class EngagementTemplateBody(BaseModel):
 
     name: Name
     type: EngagementTypeName
-    threshold_days: int | None = _threshold_days()
+    threshold_days: StrictInt | None = _threshold_days()
     notify_off_track: Flag = False
 
 
@@ -53,7 +53,7 @@ class EngagementTemplatePatch(BaseModel):
 
     name: Name | None = None
     type: EngagementTypeName | None = None
-    threshold_days: int | None = _threshold_days()
+    threshold_days: StrictInt | None = _threshold_days()
     notify_off_track: Flag | None = None
 
 
@@ -61,9 +61,9 @@ class EngagementTemplateView(BaseModel):
     id: str
     name: str
     type: EngagementTypeName
-    threshold_days: int | None
+    threshold_days: StrictInt | None
     notify_off_track: Flag
-    version: int
+    version: StrictInt
     created_at: str | None = None
     updated_at: str | None = None
 
@@ -115,7 +115,7 @@ class EngagementPatch(BaseModel):
 
 
 class TrackingView(BaseModel):
-    threshold_days: int | None = Field(description="Copied from the template at launch")
+    threshold_days: StrictInt | None = Field(description="Copied from the template at launch")
     notify_off_track: Flag
 
 
@@ -150,7 +150,7 @@ class EngagementView(BaseModel):
         description="On/Off track now; `not_tracking` when not tracked or not yours to see"
     )
     off_track_since: IsoDate | None
-    version: int
+    version: StrictInt
     created_at: str
     updated_at: str
     history: list[HistoryEntryView] | None = Field(

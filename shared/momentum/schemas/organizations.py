@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from momentum.domain.organizations import Organization
 
@@ -47,7 +47,7 @@ class OrganizationView(BaseModel):
     name: str
     timezone: str
     locations: list[LocationBody]
-    version: int
+    version: StrictInt
 
     @classmethod
     def of(cls, org: Organization) -> OrganizationView:

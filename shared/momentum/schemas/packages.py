@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from momentum.schemas.common import Flag, IsoDate, IsoDateTime, Name, RecordId, ShortText
 from momentum.schemas.engagements import HistoryEntryView
@@ -36,10 +36,10 @@ class OnTrackBody(BaseModel):
     )
 
     enabled: Flag = False
-    window_days: int = Field(default=30, ge=1, le=365)
-    at_risk_below: int = Field(default=2, ge=1, le=10_000)
-    off_track_below: int = Field(default=1, ge=0, le=10_000)
-    reminder_after_days: int | None = Field(default=None, ge=0, le=365)
+    window_days: StrictInt = Field(default=30, ge=1, le=365)
+    at_risk_below: StrictInt = Field(default=2, ge=1, le=10_000)
+    off_track_below: StrictInt = Field(default=1, ge=0, le=10_000)
+    reminder_after_days: StrictInt | None = Field(default=None, ge=0, le=365)
     remind_team_member: Flag = False
     remind_client: Flag = False
     client_visible: Flag = False
@@ -53,7 +53,7 @@ class AuthorizationBody(BaseModel):
     source: Literal["referrer", "insurer"]
     name: ShortText = ""
     reference: ShortText = ""
-    sessions_authorised: int | None = Field(default=None, ge=1, le=10_000)
+    sessions_authorised: StrictInt | None = Field(default=None, ge=1, le=10_000)
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
 
@@ -83,10 +83,10 @@ class TemplateBody(BaseModel):
 
     name: Name
     type: PackageType
-    size: int | None = Field(default=None, ge=1, le=10_000, description="Sessions or hours")
+    size: StrictInt | None = Field(default=None, ge=1, le=10_000, description="Sessions or hours")
     unit: Literal["sessions", "hours"] = "sessions"
     period: Literal["week", "month"] | None = None
-    validity_days: int | None = Field(default=None, ge=1, le=3660)
+    validity_days: StrictInt | None = Field(default=None, ge=1, le=3660)
     auto_renew: Flag = False
     on_track: OnTrackBody | None = None
     authorization: AuthorizationBody | None = None
@@ -98,7 +98,7 @@ class TemplatePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    validity_days: int | None = Field(default=None, ge=1, le=3660)
+    validity_days: StrictInt | None = Field(default=None, ge=1, le=3660)
     auto_renew: Flag | None = None
     on_track: OnTrackBody | None = None
     authorization: AuthorizationBody | None = None
@@ -115,14 +115,14 @@ class TemplateView(BaseModel):
     id: str
     name: str
     type: PackageType
-    size: int | None = None
+    size: StrictInt | None = None
     unit: str = "sessions"
     period: str | None = None
-    validity_days: int | None = None
+    validity_days: StrictInt | None = None
     auto_renew: Flag = False
     on_track: OnTrackBody | None = None
     authorization: AuthorizationBody | None = None
-    version: int
+    version: StrictInt
 
 
 class PackageCreate(BaseModel):
@@ -140,7 +140,7 @@ class PackageCreate(BaseModel):
     template_id: RecordId | None = None
     name: Name | None = None
     type: PackageType | None = None
-    size: int | None = Field(default=None, ge=1, le=10_000)
+    size: StrictInt | None = Field(default=None, ge=1, le=10_000)
     unit: Literal["sessions", "hours"] | None = None
     period: Literal["week", "month"] | None = None
     start_date: IsoDate | None = Field(default=None, description="Defaults to today")
@@ -182,7 +182,7 @@ class PackageView(BaseModel):
     name: str
     template_id: str | None
     type: PackageType
-    size: int | None
+    size: StrictInt | None
     unit: str
     period: str | None
     start_date: IsoDate
@@ -193,9 +193,9 @@ class PackageView(BaseModel):
     preferred: Flag
     lifecycle: LifecycleName
     open: Flag
-    used_sessions: int
+    used_sessions: StrictInt
     used_hours: float
-    outstanding: int | float | Literal["N/A"]
+    outstanding: StrictInt | float | Literal["N/A"]
     status: ProgressName | None = Field(
         description="On track status now; null when a client may not see it"
     )
@@ -203,7 +203,7 @@ class PackageView(BaseModel):
     on_track: OnTrackBody | None = Field(description="The effective settings")
     on_track_override: OnTrackBody | None
     renewed_from: str | None = None
-    version: int
+    version: StrictInt
     history: list[HistoryEntryView] | None = Field(
         default=None, description="With `include=history` only: every status transition"
     )
@@ -223,8 +223,8 @@ class OnTrackRowView(BaseModel):
     package_id: str
     package_name: str
     last_session: IsoDate | None
-    days_since: int | None
+    days_since: StrictInt | None
     next_session: IsoDateTime | None
     status: ProgressName | None = Field(description="null when a client may not see it")
-    outstanding: int | float | Literal["N/A"]
+    outstanding: StrictInt | float | Literal["N/A"]
     next_change: NextChange | None = None

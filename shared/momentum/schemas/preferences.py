@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 
 class EmailChoices(BaseModel):
@@ -35,4 +35,4 @@ class PreferencesBody(BaseModel):
 
 class PreferencesView(BaseModel):
     emails: EmailChoices
-    version: int
+    version: StrictInt

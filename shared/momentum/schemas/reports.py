@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from momentum.schemas.common import IsoDate, IsoDateTime
 from momentum.schemas.engagements import (
@@ -30,13 +30,13 @@ class OnTrackRow(BaseModel):
     last_session: IsoDate | None = Field(
         description="Date of the last completed appointment in the package"
     )
-    days_since: int | None = Field(description="Days since the last session")
+    days_since: StrictInt | None = Field(description="Days since the last session")
     next_session: IsoDate | None = Field(
         description="Date of the next scheduled appointment in the package, else the client's"
     )
     next_session_at: IsoDateTime | None
     status: OnTrackStatusName = Field(description="`not_tracking` is the `-` of the page")
-    outstanding: int | float | Literal["N/A"] = Field(
+    outstanding: StrictInt | float | Literal["N/A"] = Field(
         description="Sessions or hours left; `N/A` for usage packages"
     )
 

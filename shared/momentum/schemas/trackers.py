@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from momentum.schemas.common import Color, Flag, IsoDate, LongText, RecordId
 
@@ -36,7 +36,7 @@ class TrackerCreate(BaseModel):
         },
     )
 
-    sessions: int = Field(ge=1, le=10_000, description="The target")
+    sessions: StrictInt = Field(ge=1, le=10_000, description="The target")
     begin_date: IsoDate
     end_date: IsoDate | None = None
     note: LongText = ""
@@ -48,7 +48,7 @@ class TrackerCreate(BaseModel):
 class TrackerPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sessions: int | None = Field(default=None, ge=1, le=10_000)
+    sessions: StrictInt | None = Field(default=None, ge=1, le=10_000)
     begin_date: IsoDate | None = None
     end_date: IsoDate | None = None
     note: LongText | None = None
@@ -60,7 +60,7 @@ class TrackerPatch(BaseModel):
 class TrackerView(BaseModel):
     id: str
     client_id: str
-    sessions: int
+    sessions: StrictInt
     begin_date: IsoDate = Field(description="The tracker's first period's start")
     end_date: IsoDate | None
     note: str
@@ -69,10 +69,10 @@ class TrackerView(BaseModel):
     auto_reset: Flag
     period_begin: IsoDate = Field(description="The current period")
     period_end: IsoDate | None
-    used: int
-    remaining: int
+    used: StrictInt
+    remaining: StrictInt
     ended: Flag
-    version: int
+    version: StrictInt
 
 
 class TaskView(BaseModel):
@@ -87,7 +87,7 @@ class TaskView(BaseModel):
     period_end: IsoDate | None = None
     done: Flag
     created_at: str
-    version: int
+    version: StrictInt
 
 
 class TaskPatch(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from momentum.schemas.common import Email, Flag, Name, Phone, RecordId
 
@@ -74,7 +74,7 @@ class UserView(BaseModel):
     location_ids: list[str]
     status: UserStatusName
     invited: Flag = Field(description="A login was created for them.")
-    version: int
+    version: StrictInt
     created_at: str
     updated_at: str
 
