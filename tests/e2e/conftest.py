@@ -65,6 +65,7 @@ def start_runner(*args: str) -> tuple[subprocess.Popen[str], str]:
         text=True,
         env={**os.environ, "POWERTOOLS_LOG_LEVEL": "WARNING"},
     )
+    process.log_path = log.name  # type: ignore[attr-defined]
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
