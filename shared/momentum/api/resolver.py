@@ -8,7 +8,6 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from momentum.api import problems
@@ -23,7 +22,15 @@ API_DESCRIPTION = (
     "application/problem+json (RFC 9457). Authenticate with a Cognito ID token "
     "(`Authorization: Bearer <token>`)."
 )
-SECURITY_SCHEMES: dict[str, Any] = {"bearerAuth": HTTPBearer(bearerFormat="JWT")}
+
+
+def security_schemes() -> dict[str, Any]:
+    # Powertools' OpenAPI models cost ~65 ms to import: only the docs routes need them.
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    return {"bearerAuth": HTTPBearer(bearerFormat="JWT")}
+
+
 SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
@@ -46,7 +53,7 @@ def create_resolver(
         title=API_TITLE,
         version=API_VERSION,
         description=API_DESCRIPTION,
-        security_schemes=SECURITY_SCHEMES,
+        security_schemes=security_schemes(),
         security=SECURITY,
         persist_authorization=True,
     )
@@ -110,8 +117,8 @@ def openapi_json(app: APIGatewayHttpResolver) -> str:
             title=API_TITLE,
             version=API_VERSION,
             description=API_DESCRIPTION,
-            servers=[Server(url="/")],
-            security_schemes=SECURITY_SCHEMES,
+            servers=[_server("/")],
+            security_schemes=security_schemes(),
             security=SECURITY,
         )
     )
@@ -152,6 +159,12 @@ def _documented(
         merged.include_router(router)
         router.api_resolver = own
     return merged
+
+
+def _server(url: str) -> Any:
+    from aws_lambda_powertools.event_handler.openapi.models import Server
+
+    return Server(url=url)
 
 
 def principal(event: APIGatewayProxyEventV2) -> Principal:
