@@ -141,9 +141,11 @@ def test_given_three_weeks_from_1_march_then_off_track_22_march_until_a_session_
     history = team.ok(
         runner.get(f"/engagements/{engagement_id}?include=history", headers=team.admin)
     )["history"]
-    assert [(h["from_status"], h["to_status"], h["date"]) for h in history] == [
-        (None, "draft", "2026-03-01"),
-        ("draft", "active", "2026-03-01"),
+    assert [(h["field"], h["from_status"], h["to_status"], h["date"]) for h in history] == [
+        ("status", None, "draft", "2026-03-01"),
+        ("status", "draft", "active", "2026-03-01"),
+        # The booking brought it back On track: recorded by the appointment write.
+        ("progress", "off_track", "on_track", "2026-03-22"),
     ]
 
 
