@@ -497,3 +497,34 @@ def test_messages_delivered_twice_change_nothing_twice(
     _deliver(mail_queue, "MailerFunction", mail)  # and this one again
     assert len(sent_emails()) == 3
     assert _changes(sent, _table(raw_dynamodb)) == []
+
+
+def test_a_booking_that_timed_out_after_its_write_is_found_by_the_retry(
+    api: HttpCall, org: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from momentum.logic import appointments as appointment_logic
+
+    client_id = api("POST", "/clients", body={"name": "Ida"}, caller=ADMIN)["json"]["id"]
+    real = appointment_logic.create_appointment
+
+    def dies_after_writing(principal: Any, data: dict[str, Any]) -> Any:
+        real(principal, data)
+        raise LambdaTimeout
+
+    monkeypatch.setattr(appointment_logic, "create_appointment", dies_after_writing)
+    monkeypatch.setattr(LocalContext, "get_remaining_time_in_millis", lambda _: 1_000)
+    key = {"Idempotency-Key": "book-ida-1"}
+    body = {
+        "client_id": client_id,
+        "practitioner_id": "user-adam",
+        "starts_at": "2026-06-01T10:00:00+01:00",
+        "ends_at": "2026-06-01T11:00:00+01:00",
+    }
+    with pytest.raises(LambdaTimeout):
+        api("POST", "/appointments", body=body, caller=ADMIN, headers=key)
+    monkeypatch.setattr(appointment_logic, "create_appointment", real)
+    time.sleep(1.2)  # the dead invocation's in-progress record expires
+    retried = api("POST", "/appointments", body=body, caller=ADMIN, headers=key)
+    assert retried["status"] == 201, retried
+    listed = api("GET", "/appointments", caller=ADMIN, query={"client_id": client_id})
+    assert [a["id"] for a in listed["json"]["items"]] == [retried["json"]["id"]]

@@ -25,6 +25,7 @@ from momentum.domain.errors import (
     Unauthenticated,
 )
 from momentum.observability import logger
+from momentum.store.dynamo import ConditionFailed
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -114,6 +115,16 @@ def unsupported_media_type(_: Exception) -> Response[Any]:
     )
 
 
+def lost_race(_: Exception) -> Response[Any]:
+    # A conditional write no use case translated: the record moved under the request (or
+    # a retried create found what its first attempt wrote). Nothing was changed.
+    return problem(
+        HTTPStatus.CONFLICT,
+        "The record changed meanwhile, or this request was already carried out; "
+        "reload it and try again if needed.",
+    )
+
+
 def route_not_found(_: Exception) -> Response[Any]:
     return problem(HTTPStatus.NOT_FOUND, "No such route.")
 
@@ -131,5 +142,6 @@ def register(app: APIGatewayHttpResolver) -> None:
     app.exception_handler(DomainError)(domain_error)
     app.exception_handler(RequestValidationError)(validation_error)
     app.exception_handler(RequestUnsupportedContentType)(unsupported_media_type)
+    app.exception_handler(ConditionFailed)(lost_race)
     app.not_found(route_not_found)
     app.exception_handler(Exception)(unexpected_error)

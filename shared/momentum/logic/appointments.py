@@ -273,6 +273,7 @@ def _commit(
     build: Any,
     *,
     expected_version: int | None = None,
+    already_done: Any = None,
 ) -> Any:
     """Load the client's state, build the change, write it in one transaction; on a lost
     race, start over from a fresh read."""
@@ -292,6 +293,11 @@ def _commit(
         try:
             dynamo.transact_write(_operations(state, change, when))
         except dynamo.ConditionFailed:
+            # A create retried after its first attempt wrote (same Idempotency-Key, same
+            # id) finds its appointment there: answer with it.
+            done = already_done() if already_done is not None else None
+            if done is not None:
+                return done
             _backoff(attempt)
             continue
         except ServiceUnavailable:
@@ -401,8 +407,12 @@ def create_appointment(
         summary = client.client_summary().apply_change(None, record.facts(when.timezone))
         return Change(None, record, new_package), (record, _banners(state, record, when, summary))
 
+    def already_done() -> tuple[AppointmentRecord, list[dict[str, Any]]] | None:
+        existing = appointment_store.get(principal.org_id, client_id, appointment_id)
+        return None if existing is None else (existing, [])
+
     result: tuple[AppointmentRecord, list[dict[str, Any]]] = _commit(
-        principal, client_id, None, build
+        principal, client_id, None, build, already_done=already_done
     )
     return result
 
