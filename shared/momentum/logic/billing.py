@@ -70,6 +70,10 @@ def record_payment(principal: Principal, client_id: str, body: dict[str, Any]) -
             [dynamo.put_op(item, condition="attribute_not_exists(pk)"), _linked_op(client)]
         )
     except dynamo.ConditionFailed:
+        # A create retried after its first attempt wrote (same Idempotency-Key, same id).
+        existing = dynamo.get_item(item["pk"], item["sk"])
+        if existing is not None:
+            return {k: existing[k] for k in payment}
         raise NotFound("No such client.") from None
     return payment
 

@@ -393,3 +393,19 @@ def batch_get(
                 found[(str(item["pk"]), str(item["sk"]))] = item
             request = dict(response.get("UnprocessedKeys") or {})
     return found
+
+
+def tracked_put_op(
+    item: Mapping[str, Any], *, expected_version: int, expected_state_version: int
+) -> dict[str, Any]:
+    """Put a tracked record (package, tracker, engagement) only if neither its edits
+    (`version`) nor its folded state (`state_version`) moved since it was read; both 0:
+    it must not exist yet."""
+    if expected_version == 0 and expected_state_version == 0:
+        return put_op(item, condition="attribute_not_exists(pk)")
+    return put_op(
+        item,
+        condition="#v = :v AND #sv = :sv",
+        names={"#v": "version", "#sv": "state_version"},
+        values={":v": expected_version, ":sv": expected_state_version},
+    )

@@ -129,18 +129,11 @@ def from_item(item: dict[str, Any]) -> EngagementRecord:
 def write_op(
     record: EngagementRecord, *, expected_version: int, expected_state_version: int
 ) -> dict[str, Any]:
-    item = to_item(record)
-    if expected_version == 0 and expected_state_version == 0:
-        return dynamo.put_op(item, condition="attribute_not_exists(pk)")
-    return dynamo.put_op(
-        item,
-        condition="#v = :v AND #sv = :sv",
-        names={"#v": "version", "#sv": "state_version"},
-        values={":v": expected_version, ":sv": expected_state_version},
+    return dynamo.tracked_put_op(
+        to_item(record),
+        expected_version=expected_version,
+        expected_state_version=expected_state_version,
     )
-
-
-# -- reads ------------------------------------------------------------------------------------
 
 
 def get(org_id: str, coachee_id: str, engagement_id: str) -> EngagementRecord | None:

@@ -168,14 +168,8 @@ def list_for_client(org_id: str, client_id: str) -> list[PackageRecord]:
 def write_op(
     record: PackageRecord, *, expected_version: int, expected_state_version: int
 ) -> dict[str, Any]:
-    """Put the whole package if neither its edits nor its state moved since it was read
-    (both 0: it must not exist yet)."""
-    item = to_item(record)
-    if expected_version == 0 and expected_state_version == 0:
-        return dynamo.put_op(item, condition="attribute_not_exists(pk)")
-    return dynamo.put_op(
-        item,
-        condition="#v = :v AND #sv = :sv",
-        names={"#v": "version", "#sv": "state_version"},
-        values={":v": expected_version, ":sv": expected_state_version},
+    return dynamo.tracked_put_op(
+        to_item(record),
+        expected_version=expected_version,
+        expected_state_version=expected_state_version,
     )
