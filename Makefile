@@ -46,7 +46,7 @@ $(CHECKOV):
 install: $(STAMP) $(SAM) $(CHECKOV) ## create the virtual environment and the tools
 
 .PHONY: run
-run: $(STAMP) ## start the local runner with demo data (PORT=3000)
+run: $(STAMP) web-build ## build the web app when needed, start the local runner with demo data (PORT=3000)
 	$(PY) -m local serve --port $(PORT)
 
 .PHONY: lint
@@ -56,9 +56,10 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on the layer
 	$(PY) -m mypy
 
 .PHONY: test
-test: install lint ## everything: lint, types, unit, integration, e2e, infra; coverage of the domain
+test: install lint web-test ## everything: lint, types, unit, integration, e2e, infra, web (components + browser); coverage of the domain
 	$(PY) -m pytest -n auto --dist loadgroup --cov --cov-report=term $(PYTEST_ARGS)
 	$(PY) -m coverage report --include='shared/momentum/domain/*' --fail-under=95
+	$(MAKE) web-e2e
 
 .PHONY: unit
 unit: $(STAMP) ## the fast unit tests only
@@ -76,10 +77,50 @@ bench: $(STAMP) $(SAM) ## benchmarks; figures go to BENCHMARKS.md
 build: $(SAM) ## sam build (no Docker needed)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(SAM) build --parallel --cached
 
+# The web app's build is a prerequisite: `web-build` is defined with the web targets below.
+DEPLOY_ENV ?= dev
 .PHONY: deploy
-deploy: build ## sam deploy --config-env dev (needs AWS credentials)
-	$(SAM) deploy --config-env dev
+deploy: $(STAMP) build web-build ## build, deploy the stack (DEPLOY_ENV=dev|prod; AWS credentials), publish the web app
+	$(PY) -m deploy stack --config-env $(DEPLOY_ENV) --sam $(abspath $(SAM))
+	$(PY) -m deploy web --config-env $(DEPLOY_ENV)
 
 .PHONY: clean
 clean: ## remove the environments and caches
 	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
+
+# ---- The web app (web/): npm ci from the committed lock file; Chromium from Debian for e2e ----
+WEB := web
+WEB_STAMP := $(WEB)/node_modules/.install-stamp
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f -not -name schema.d.ts 2>/dev/null) $(WEB)/index.html $(WEB)/openapi.json $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.app.json
+CHROMIUM ?= /usr/bin/chromium
+
+$(WEB_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: web-install
+web-install: $(WEB_STAMP) ## npm ci in web/ (skipped while node_modules matches the lock file)
+
+$(WEB)/dist/index.html: $(WEB_STAMP) $(WEB_SOURCES)
+	cd $(WEB) && npm run build
+
+.PHONY: web-build
+web-build: $(WEB)/dist/index.html ## build the web app into web/dist (only when its sources changed)
+
+.PHONY: web-test
+web-test: $(WEB_STAMP) ## the web app's component tests (Vitest), lint (ESLint + Prettier) and types
+	cd $(WEB) && npm run -s generate && npx vitest run && npm run -s lint && npx tsc -b
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+.PHONY: web-e2e
+web-e2e: $(STAMP) $(CHROMIUM) web-build ## browser stories (Playwright + Debian's Chromium) against the local runner
+	cd $(WEB) && npm run -s size
+	rm -rf $(WEB)/test-results/screenshots
+	cd $(WEB) && CHROMIUM_PATH=$(CHROMIUM) npx playwright test
+	@echo "Screenshots: $(WEB)/test-results/screenshots/"
+
+.PHONY: web-openapi
+web-openapi: $(STAMP) ## refresh web/openapi.json (the web client's snapshot) from the API
+	$(PY) -m local openapi --output $(WEB)/openapi.json

@@ -150,6 +150,28 @@ def moto_account(now: datetime) -> Iterator[Any]:
         os.environ.update(saved)
 
 
+def seed_user(org: str, user_id: str, role: str = "staff", locations: tuple[str, ...] = ()) -> None:
+    """A user record (as POST /users stores one, without the login), for the people a
+    scenario names as practitioners, assignees, coaches or owners: SPEC §9 requires each
+    to be a user of the organization with a fitting role. Only inside moto_account."""
+    from momentum.store import users as user_store
+
+    user_store.create(
+        user_store.UserRecord(
+            org_id=org,
+            id=user_id,
+            name=user_id.removeprefix("user-").title(),
+            email=f"{user_id}@{org}.example",
+            role=role,
+            location_ids=locations,
+            invited=True,
+            version=1,
+            created_at="2026-01-01T00:00:00Z",
+            updated_at="2026-01-01T00:00:00Z",
+        )
+    )
+
+
 def moto_table(name: str = "MomentumTable") -> Any:
     """moto's in-memory table (for direct inserts and counts; only inside moto_account)."""
     from moto.dynamodb.models import dynamodb_backends

@@ -334,6 +334,7 @@ def _pass(api: c.Api, counter: c.DynamoCounter, n: int, cold_org: bool) -> list[
 def measure() -> tuple[list[Measured], list[Measured]]:
     counter = c.DynamoCounter()
     with c.moto_account(NOW), counter.installed():
+        c.seed_user(ORG, "user-sam", "staff")  # the practitioner and assignee it names
         api = c.Api()
         _pass(api, counter, 0, cold_org=False)  # warm-up: imports, clients, caches
         warm = _pass(api, counter, 1, cold_org=False)

@@ -50,6 +50,7 @@ class Workload:
         self.latency: dict[str, list[float]] = defaultdict(list)
 
     def setup(self) -> None:
+        c.seed_user(ORG, "user-sam", "staff")  # the practitioner it names
         on_track = {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1}
         self._ok(
             self.api(

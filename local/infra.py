@@ -218,7 +218,13 @@ def _create_user_pools(template: dict[str, Any], cognito: Any, local: LocalAws) 
             }
             for attr in props.get("Schema", [])
         ]
-        pool = cognito.create_user_pool(PoolName=name, Schema=schema)
+        # As deployed: sign-in by email, so a login's username is its sub (how we name it).
+        extra = {
+            key: props[key]
+            for key in ("UsernameAttributes", "UsernameConfiguration")
+            if key in props
+        }
+        pool = cognito.create_user_pool(PoolName=name, Schema=schema, **extra)
         local.user_pool_ids[name] = pool["UserPool"]["Id"]
 
 

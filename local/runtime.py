@@ -112,6 +112,10 @@ class LocalRuntime:
                 "POWERTOOLS_METRICS_NAMESPACE": "Momentum",
                 "POWERTOOLS_SERVICE_NAME": "momentum",
                 "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+                # The runner logs one line per request; EMF metric JSON would drown it.
+                "POWERTOOLS_METRICS_DISABLED": os.environ.get(
+                    "POWERTOOLS_METRICS_DISABLED", "true"
+                ),
             }
         )
         self.aws = create(self.template, endpoint)

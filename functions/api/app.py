@@ -20,7 +20,7 @@ from api.routes import (
     users,
 )
 from momentum.api import problems
-from momentum.api.resolver import create_resolver
+from momentum.api.resolver import create_resolver, resolve
 from momentum.observability import logger, metrics
 
 
@@ -45,14 +45,20 @@ app.include_router(preferences.router)
 app.include_router(unsubscribe.router)
 
 
+# Routes that read their body themselves (no body model): one-click unsubscribe, which mail
+# providers may post as multipart/form-data (RFC 8058).
+MULTIPART_ROUTES = frozenset({"POST /unsubscribe"})
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    if str(headers.get("content-type", "")).lower().startswith("multipart/"):
+    multipart = str(headers.get("content-type", "")).lower().startswith("multipart/")
+    if multipart and event.get("routeKey") not in MULTIPART_ROUTES:
         # Powertools fails on multipart bodies before any route runs: answer for it.
         return unsupported_media_type_response()
-    return app.resolve(event, context)
+    return resolve(app, event, context)  # the caller's record is checked first
 
 
 def unsupported_media_type_response() -> dict[str, Any]:

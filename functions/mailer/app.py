@@ -25,6 +25,9 @@ def record_handler(record: SQSRecord) -> str:
     body = json.loads(record.body)
     outcome = mail.deliver(str(body["org_id"]), str(body["intent_id"]), clock.current().now())
     metrics.add_metric(name=f"Email_{outcome.value}", unit="Count", value=1)
+    if outcome is mail.Delivery.FAILED:
+        # Settled for good (reason on the intent): alarm on this, the record is not retried.
+        metrics.add_metric(name="EmailFailed", unit="Count", value=1)
     return outcome.value
 
 

@@ -68,6 +68,7 @@ def reset() -> None:
     identity._client.cache_clear()
     signing.signing_secret.cache_clear()
     idempotency.reset()
-    from momentum.logic import organizations
+    from momentum.logic import callers, organizations
 
     organizations.forget_cached()
+    callers.reset()

@@ -1,11 +1,21 @@
 """The identity port: portal and staff logins in the Cognito user pool (custom attributes
-carry the claims the JWT authorizer passes on). An in-memory fake serves unit tests."""
+carry the claims the JWT authorizer passes on). An in-memory fake serves unit tests.
+
+A login is named by its **subject** — the immutable `sub`, which is also the pool's
+username (the pool signs in by email, so Cognito makes the `sub` the username). Every call
+that reads or changes a login names it by subject, never by email: an email address can
+change or be someone else's, a subject cannot. Only two calls take an address: creating a
+login (the address becomes its sign-in alias) and `find_login`, which says who holds an
+address so a use case can refuse to touch a login that is not its own.
+
+A login that is not there is an error (`LoginNotFound`), never a silent success."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 from functools import cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from momentum.config import get_settings
 
@@ -28,25 +38,68 @@ class LoginClaims:
             "custom:location_ids": ",".join(self.location_ids),
         }
 
+    @classmethod
+    def from_attributes(cls, attributes: dict[str, str]) -> LoginClaims:
+        locations = attributes.get("custom:location_ids", "")
+        return cls(
+            org_id=attributes.get("custom:org_id", ""),
+            role=attributes.get("custom:role", ""),
+            client_id=attributes.get("custom:client_id") or None,
+            location_ids=tuple(x for x in locations.split(",") if x),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """A login as the pool holds it."""
+
+    subject: str
+    email: str
+    claims: LoginClaims
+    enabled: bool = True
+
+    def is_portal_login_of(self, org_id: str, client_id: str) -> bool:
+        """The portal login of that organization's client (only our API sets these)."""
+        claims = self.claims
+        return (claims.org_id, claims.role, claims.client_id) == (org_id, "client", client_id)
+
+    def is_staff_login_of(self, org_id: str) -> bool:
+        """A staff user's login in that organization."""
+        claims = self.claims
+        return claims.org_id == org_id and claims.role != "client" and claims.client_id is None
+
 
 class UsernameTaken(Exception):
-    pass
+    """The address already has a login (in some organization)."""
+
+
+class LoginNotFound(Exception):
+    """No login has this subject: the operation that named it stops."""
 
 
 class Identities(Protocol):
-    def create_login(self, *, username: str, email: str, claims: LoginClaims) -> str:
-        """Create the login (the pool emails the temporary password); return its subject."""
+    def create_login(self, *, email: str, claims: LoginClaims) -> str:
+        """Create the login (the pool emails the temporary password); return its subject.
+        UsernameTaken when the address already has a login."""
         ...
 
-    def update_claims(self, *, username: str, claims: LoginClaims) -> None: ...
-
-    def delete_login(self, *, username: str) -> None:
-        """Remove the login; its tokens stop being honoured by the API at once."""
+    def find_login(self, *, email: str) -> Login | None:
+        """The login whose address this is, if any (to decide whether it may be used)."""
         ...
 
-    def set_enabled(self, *, username: str, enabled: bool) -> None:
+    def get_login(self, *, subject: str) -> Login: ...
+
+    def update_claims(self, *, subject: str, claims: LoginClaims) -> None: ...
+
+    def set_enabled(self, *, subject: str, enabled: bool) -> None:
         """Disable (or enable again) a login without deleting it."""
         ...
+
+    def sign_out_everywhere(self, *, subject: str) -> None:
+        """Revoke every refresh token of the login: no new tokens for it."""
+        ...
+
+    def delete_login(self, *, subject: str) -> None: ...
 
 
 @cache
@@ -56,72 +109,132 @@ def _client() -> CognitoIdentityProviderClient:
     return boto3.client("cognito-idp")
 
 
+def _login(attributes: list[Any], *, username: str, enabled: bool) -> Login:
+    values = {str(a["Name"]): str(a.get("Value", "")) for a in attributes}
+    return Login(
+        subject=values.get("sub") or username,
+        email=values.get("email", ""),
+        claims=LoginClaims.from_attributes(values),
+        enabled=enabled,
+    )
+
+
 class CognitoIdentities:
     def __init__(self, user_pool_id: str) -> None:
         self.pool = user_pool_id
 
-    def create_login(self, *, username: str, email: str, claims: LoginClaims) -> str:
+    def create_login(self, *, email: str, claims: LoginClaims) -> str:
         attributes = {"email": email, "email_verified": "true", **claims.attributes()}
         try:
             response = _client().admin_create_user(
                 UserPoolId=self.pool,
-                Username=username,
+                # The address is the new login's sign-in alias; Cognito names it by its sub.
+                Username=email,
                 UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
                 DesiredDeliveryMediums=["EMAIL"],
             )
         except _client().exceptions.UsernameExistsException as error:
-            raise UsernameTaken(username) from error
-        subject = next(
-            (a["Value"] for a in response["User"].get("Attributes", []) if a["Name"] == "sub"),
-            username,
-        )
-        return str(subject)
+            raise UsernameTaken(email) from error
+        user = response["User"]
+        login = _login(user.get("Attributes", []), username=user["Username"], enabled=True)
+        return login.subject
 
-    def update_claims(self, *, username: str, claims: LoginClaims) -> None:
-        _client().admin_update_user_attributes(
-            UserPoolId=self.pool,
-            Username=username,
-            UserAttributes=[{"Name": k, "Value": v} for k, v in claims.attributes().items()],
+    def find_login(self, *, email: str) -> Login | None:
+        if not email or any(c in email for c in '"\\'):
+            return None  # not an address a filter can name (nor one we would create)
+        found = _client().list_users(UserPoolId=self.pool, Filter=f'email = "{email}"', Limit=2)
+        users = found.get("Users", [])
+        if len(users) != 1:
+            return None
+        user = users[0]
+        return _login(
+            user.get("Attributes", []), username=user["Username"], enabled=user["Enabled"]
         )
 
-    def delete_login(self, *, username: str) -> None:
+    def get_login(self, *, subject: str) -> Login:
         try:
-            _client().admin_delete_user(UserPoolId=self.pool, Username=username)
-        except _client().exceptions.UserNotFoundException:
-            return  # already gone: removing is idempotent
+            user = _client().admin_get_user(UserPoolId=self.pool, Username=subject)
+        except _client().exceptions.UserNotFoundException as error:
+            raise LoginNotFound(subject) from error
+        return _login(user.get("UserAttributes", []), username=subject, enabled=user["Enabled"])
 
-    def set_enabled(self, *, username: str, enabled: bool) -> None:
+    def update_claims(self, *, subject: str, claims: LoginClaims) -> None:
+        try:
+            _client().admin_update_user_attributes(
+                UserPoolId=self.pool,
+                Username=subject,
+                UserAttributes=[{"Name": k, "Value": v} for k, v in claims.attributes().items()],
+            )
+        except _client().exceptions.UserNotFoundException as error:
+            raise LoginNotFound(subject) from error
+
+    def set_enabled(self, *, subject: str, enabled: bool) -> None:
         call = _client().admin_enable_user if enabled else _client().admin_disable_user
         try:
-            call(UserPoolId=self.pool, Username=username)
-        except _client().exceptions.UserNotFoundException:
-            return
+            call(UserPoolId=self.pool, Username=subject)
+        except _client().exceptions.UserNotFoundException as error:
+            raise LoginNotFound(subject) from error
+
+    def sign_out_everywhere(self, *, subject: str) -> None:
+        try:
+            _client().admin_user_global_sign_out(UserPoolId=self.pool, Username=subject)
+        except _client().exceptions.UserNotFoundException as error:
+            raise LoginNotFound(subject) from error
+
+    def delete_login(self, *, subject: str) -> None:
+        try:
+            _client().admin_delete_user(UserPoolId=self.pool, Username=subject)
+        except _client().exceptions.UserNotFoundException as error:
+            raise LoginNotFound(subject) from error
 
 
 class InMemoryIdentities:
+    """The pool in a dict, keyed by subject; `calls` records what was asked, in order."""
+
     def __init__(self) -> None:
-        self.logins: dict[str, tuple[str, LoginClaims]] = {}
-        self.disabled: set[str] = set()
+        self.logins: dict[str, Login] = {}
+        self.signed_out: list[str] = []
+        self.calls: list[tuple[str, str]] = []
+        self._ids = itertools.count(1)
 
-    def create_login(self, *, username: str, email: str, claims: LoginClaims) -> str:
-        if username in self.logins:
-            raise UsernameTaken(username)
-        self.logins[username] = (email, claims)
-        return f"sub-{username}"
+    def _get(self, subject: str) -> Login:
+        if subject not in self.logins:
+            raise LoginNotFound(subject)
+        return self.logins[subject]
 
-    def update_claims(self, *, username: str, claims: LoginClaims) -> None:
-        email, _ = self.logins[username]
-        self.logins[username] = (email, claims)
+    def create_login(self, *, email: str, claims: LoginClaims) -> str:
+        self.calls.append(("create_login", email))
+        if self.find_login(email=email) is not None:
+            raise UsernameTaken(email)
+        subject = f"sub-{next(self._ids):06d}"
+        self.logins[subject] = Login(subject=subject, email=email, claims=claims)
+        return subject
 
-    def delete_login(self, *, username: str) -> None:
-        self.logins.pop(username, None)
-        self.disabled.discard(username)
+    def find_login(self, *, email: str) -> Login | None:
+        # Like the pool's alias: one login per address, whatever its case.
+        return next((x for x in self.logins.values() if x.email.lower() == email.lower()), None)
 
-    def set_enabled(self, *, username: str, enabled: bool) -> None:
-        if enabled:
-            self.disabled.discard(username)
-        else:
-            self.disabled.add(username)
+    def get_login(self, *, subject: str) -> Login:
+        self.calls.append(("get_login", subject))
+        return self._get(subject)
+
+    def update_claims(self, *, subject: str, claims: LoginClaims) -> None:
+        self.calls.append(("update_claims", subject))
+        self.logins[subject] = replace(self._get(subject), claims=claims)
+
+    def set_enabled(self, *, subject: str, enabled: bool) -> None:
+        self.calls.append(("set_enabled", subject))
+        self.logins[subject] = replace(self._get(subject), enabled=enabled)
+
+    def sign_out_everywhere(self, *, subject: str) -> None:
+        self.calls.append(("sign_out_everywhere", subject))
+        self._get(subject)
+        self.signed_out.append(subject)
+
+    def delete_login(self, *, subject: str) -> None:
+        self.calls.append(("delete_login", subject))
+        self._get(subject)
+        del self.logins[subject]
 
 
 _installed: Identities | None = None

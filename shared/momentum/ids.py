@@ -42,6 +42,13 @@ def seeded(seed: str) -> Iterator[None]:
         _seed.reset(token)
 
 
+def request_token(default: str) -> str:
+    """An id for "this request": inside `seeded` it follows from the Idempotency-Key (the
+    same key, the same token, e.g. one welcome email however often it is posted), else
+    `default` (e.g. the API Gateway request id)."""
+    return _next_part() if _seed.get() is not None else default
+
+
 def _next_part() -> str:
     current = _seed.get()
     if current is None:

@@ -33,6 +33,7 @@ from typing import Any
 import requests
 
 from local import tokens
+from tests.e2e.conftest import ensure_user
 
 PERSONAS = ("owner", "admin", "la", "la_x", "staff", "staff_x", "client", "client_x", "anon")
 NOW = datetime.fromisoformat("2026-06-15T12:00:00+00:00")
@@ -155,7 +156,8 @@ ROWS: tuple[Row, ...] = (
     Row("PATCH /packages/{package_id}",             "200 200 200 403 200 403 403 404 401",
         body=lambda w, p: {"name": f"Pack of {p}"}, readback="/packages/{package_id}"),
     # Appointments (§3): staff book for their assigned clients; clients only read.
-    Row("GET /appointments",                        "200 200 200 403 200 403 200 200 401",
+    # Another client's id in a list filter is refused like any other client id (404).
+    Row("GET /appointments",                        "200 200 200 403 200 403 200 404 401",
         query=lambda w: {"client_id": w.client_id}),
     Row("POST /appointments",                       "201 201 201 403 201 403 403 403 401",
         body=_appointment_body, readback="/appointments?client_id={client_id}"),
@@ -164,22 +166,22 @@ ROWS: tuple[Row, ...] = (
         body=lambda w, p: {"notes": f"seen by {p}"}, readback="/appointments/{appointment_id}"),
     Row("DELETE /appointments/{appointment_id}",    "204 204 204 403 204 403 403 404 401",
         fresh=FRESH_APPOINTMENT, readback="/appointments/{appointment_id}"),
-    # Session trackers and tasks (§6)
-    Row("GET /clients/{client_id}/trackers",        "200 200 200 403 200 403 200 404 401"),
-    Row("POST /clients/{client_id}/trackers",       "201 201 201 403 201 403 403 404 401",
+    # Session trackers and tasks (§6): staff tools, 403 for every client token (§9).
+    Row("GET /clients/{client_id}/trackers",        "200 200 200 403 200 403 403 403 401"),
+    Row("POST /clients/{client_id}/trackers",       "201 201 201 403 201 403 403 403 401",
         body=lambda w, p: {"sessions": 4, "begin_date": TODAY.isoformat(), "note": p},
         fresh=FRESH_CLIENT, readback="/clients/{client_id}/trackers"),
-    Row("GET /trackers/{tracker_id}",               "200 200 200 403 200 403 200 404 401"),
-    Row("PATCH /trackers/{tracker_id}",             "200 200 200 403 200 403 403 404 401",
+    Row("GET /trackers/{tracker_id}",               "200 200 200 403 200 403 403 403 401"),
+    Row("PATCH /trackers/{tracker_id}",             "200 200 200 403 200 403 403 403 401",
         body=lambda w, p: {"note": f"noted by {p}"}, readback="/trackers/{tracker_id}"),
-    Row("DELETE /trackers/{tracker_id}",            "204 204 204 403 204 403 403 404 401",
+    Row("DELETE /trackers/{tracker_id}",            "204 204 204 403 204 403 403 403 401",
         fresh=FRESH_TRACKER, readback="/trackers/{tracker_id}"),
     Row("GET /tasks",                               "200 200 200 200 200 200 403 403 401"),
     # A task is its client's: the location's admins may close it like an admin (§1).
-    Row("PATCH /tasks/{task_id}",                   "200 200 200 403 200 403 404 404 401",
+    Row("PATCH /tasks/{task_id}",                   "200 200 200 403 200 403 403 403 401",
         body=lambda w, p: {"done": True}, readback="/tasks?assignee_id={staff_id}"),
     # Payments and invoices (§2, §4)
-    Row("GET /invoices",                            "200 200 200 403 200 403 200 200 401",
+    Row("GET /invoices",                            "200 200 200 403 200 403 200 404 401",
         query=lambda w: {"client_id": w.client_id}),
     Row("POST /invoices",                           "201 201 201 403 201 403 403 403 401",
         body=lambda w, p: {"client_id": w.client_id, "date": TODAY.isoformat(),
@@ -309,6 +311,8 @@ class World:
 
     # -- building --------------------------------------------------------------------------
     def build(self) -> World:
+        # The owner is the organization's first user: stored before the API can add users.
+        ensure_user(self.base_url, self.org, f"owner-{self.org}", "owner")
         self.ok("PUT", "/org", 200, json=self.org_body())
         for key, role, locations in (
             ("admin_id", "admin", []),

@@ -21,16 +21,39 @@ from local.runtime import free_port
 REPO = Path(__file__).resolve().parents[2]
 
 
+def ensure_user(
+    base_url: str, org: str, sub: str, role: str, locations: list[str] | None = None
+) -> dict[str, Any]:
+    """Make the token's person a user of its organization, unless they are one already
+    (the runner's local-only `POST /_local/users`; a stored record is left as it is, so a
+    demotion or deactivation made through the API stands). The API refuses a staff token
+    whose sub has no user record."""
+    response = requests.post(
+        base_url + "/_local/users",
+        json={"org": org, "sub": sub, "role": role, "locations": locations or []},
+        timeout=30,
+    )
+    assert response.status_code in (200, 201), response.text
+    user: dict[str, Any] = response.json()
+    return user
+
+
 @dataclass
 class Runner:
     base_url: str
     process: subprocess.Popen[str]
 
-    def token(self, **claims: Any) -> str:
+    def token(self, *, user_record: bool = True, **claims: Any) -> str:
+        """A token with these claims (local.tokens.issue's); for a staff role, its person
+        is made a user of the organization first unless `user_record=False`."""
+        if user_record and claims.get("role") != "client":
+            role, org = str(claims["role"]), str(claims["org"])
+            sub = str(claims.get("sub") or f"{role}-{org}")  # tokens.issue's default
+            ensure_user(self.base_url, org, sub, role, list(claims.get("locations") or []))
         return tokens.issue(**claims)
 
-    def headers(self, **claims: Any) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(**claims)}"}
+    def headers(self, *, user_record: bool = True, **claims: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(user_record=user_record, **claims)}"}
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return requests.request(method, self.base_url + path, timeout=60, **kwargs)
@@ -63,7 +86,8 @@ def start_runner(*args: str) -> tuple[subprocess.Popen[str], str]:
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "POWERTOOLS_LOG_LEVEL": "WARNING"},
+        # The tests' stories each set their own dates, earlier or later than the last.
+        env={**os.environ, "POWERTOOLS_LOG_LEVEL": "WARNING", "MOMENTUM_CLOCK_BACKWARDS": "allow"},
     )
     process.log_path = log.name  # type: ignore[attr-defined]
     base = f"http://127.0.0.1:{port}"

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from tests.e2e.access_matrix import NOW, TODAY, drain_output
-from tests.e2e.conftest import Runner
+from tests.e2e.conftest import Runner, ensure_user
 
 pytestmark = pytest.mark.e2e
 
@@ -66,6 +66,8 @@ def practice(runner: Runner) -> Practice:
     practice.ok(
         runner.put("/org", json={"name": "Race", "timezone": "UTC"}, headers=practice.owner)
     )
+    # The practitioner the bookings name: a staff user of the organization (SPEC §9).
+    ensure_user(runner.base_url, practice.org, "u-sam", "staff")
     return practice
 
 

@@ -126,10 +126,11 @@ def test_given_three_weeks_from_1_march_then_off_track_22_march_until_a_session_
     )
     assert report.status_code == 200, report.text
     assert 'filename="engagements-2026-03-22.csv"' in report.headers["Content-Disposition"]
-    (row,) = list(csv.DictReader(io.StringIO(report.text, newline="")))
-    assert (row["engagement_id"], row["progress"], row["off_track_since"]) == (
+    assert report.text.startswith("\ufeff")  # UTF-8 with a byte order mark, for Excel
+    (row,) = list(csv.DictReader(io.StringIO(report.text.removeprefix("\ufeff"), newline="")))
+    assert (row["Engagement ID"], row["Progress"], row["Off track since"]) == (
         engagement_id,
-        "off_track",
+        "Off track",
         "2026-03-22",
     )
 
@@ -266,6 +267,10 @@ def test_given_the_on_track_report_over_http_then_the_csv_matches_the_json(
     assert exported.status_code == 200
     assert exported.headers["Content-Type"].startswith("text/csv")
     assert 'filename="on-track-2026-04-10.csv"' in exported.headers["Content-Disposition"]
-    parsed = list(csv.DictReader(io.StringIO(exported.text, newline="")))
-    assert parsed == [{k: "" if v is None else str(v) for k, v in r.items()} for r in as_json]
+    parsed = list(csv.DictReader(io.StringIO(exported.text.removeprefix("\ufeff"), newline="")))
+    # The same rows, for people: headings, status words, names beside ids.
+    assert [(r["Package ID"], r["Status"], r["Outstanding"], r["Days since"]) for r in parsed] == [
+        (pack["id"], "At risk", "9", "8")
+    ]
+    assert [r["Client ID"] for r in parsed] == [r["client_id"] for r in as_json]
     assert runner.get("/reports/on-track", headers=team.coach).json()["items"] == []

@@ -14,7 +14,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -57,6 +57,76 @@ FUZZ_SETTINGS = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
+
+# -- shapes a caller may send that once were 500s (issue 10) --------------------------------
+# Dates at and past the supported range (1900-01-01..2200-12-31) and at Python's own
+# limits, mixed into every `format: date` / `date-time` field and parameter; the rest are
+# near today (so positive cases get past validation) or anywhere in years 1..9999.
+EDGE_DATES = [
+    "0001-01-01", "1899-12-31", "1900-01-01", "2200-12-31", "2201-01-01",
+    "9999-12-01", "9999-12-30", "9999-12-31",
+]  # fmt: skip
+EDGE_TIMESTAMPS = [
+    "0001-01-01T00:00+00:00", "9999-12-31T22:00-12:00", "9999-12-31T23:59:59+14:00",
+    "1899-12-31T23:59:59Z", "1900-01-01T00:00:00Z", "2200-12-31T23:59:59Z",
+    "2200-12-31T22:00:00-12:00", "2201-01-01T00:00:00Z", "2026-05-01T09:00:00",
+]  # fmt: skip
+_OFFSETS = st.integers(min_value=-14 * 60, max_value=14 * 60).map(
+    lambda minutes: timezone(timedelta(minutes=minutes))
+)
+_NEAR = st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31))
+schemathesis.openapi.format(
+    "date", st.one_of(st.sampled_from(EDGE_DATES), _NEAR.map(str), st.dates().map(str))
+)
+schemathesis.openapi.format(
+    "date-time",
+    st.one_of(
+        st.sampled_from(EDGE_TIMESTAMPS),
+        st.builds(
+            lambda day, at, tz: datetime.combine(day, at, tzinfo=tz).isoformat(),
+            _NEAR | st.dates(),
+            st.times(),
+            _OFFSETS,
+        ),
+    ),
+)
+# Values swapped into a body field (or for the whole body) now and then: nesting past the
+# depth limit, integers past the digit limit, control characters, addresses email cannot go
+# to, dates out of range. (The 100,000 `[` and 5,000-digit shapes cannot be built here:
+# json.dumps refuses them too. test_every_operation_with_a_body_refuses_hostile_json sends
+# them raw.)
+DEEP = 40
+HOSTILE_VALUES: list[Any] = [
+    json.loads("[" * DEEP + "]" * DEEP),
+    int("9" * 1_000),
+    -(10**19),
+    "A\u0000B",
+    "Ada\r\nBcc: someone@example.com",
+    "\ud800",
+    "a(b@x.example",
+    "a..b@x.example",
+    *EDGE_DATES[:1],
+    *EDGE_TIMESTAMPS[:2],
+]
+
+
+def _hostile(data: Any) -> st.SearchStrategy[Any]:
+    """`data` with one top-level field (or the whole body) replaced by a hostile value."""
+    values = st.sampled_from(HOSTILE_VALUES)
+    if not isinstance(data, dict) or not data:
+        return values
+    return st.tuples(st.sampled_from(sorted(data)), values).map(
+        lambda swap: {**data, swap[0]: swap[1]}
+    )
+
+
+def _sometimes_hostile(data: Any) -> st.SearchStrategy[Any]:
+    # About one body in six: enough to find the class, while most cases still test the
+    # rules. (Not 0 or 7: Hypothesis favours the ends of a range.)
+    return st.integers(min_value=0, max_value=7).flatmap(
+        lambda roll: _hostile(data) if roll == 3 else st.just(data)
+    )
+
 
 # Which seeded record a generated id may be swapped for (by field or parameter name).
 REAL_IDS = {
@@ -223,7 +293,7 @@ def _real_query_ids(context: Any, data: dict[str, Any]) -> Any:
 
 @as_owner.hook("flatmap_body")
 def _real_body_ids(context: Any, data: Any) -> Any:
-    return _either(context, data)
+    return _either(context, data).flatmap(_sometimes_hostile)
 
 
 def _either(context: Any, data: Any) -> Any:
@@ -314,3 +384,40 @@ def test_the_document_describes_every_deployed_route(runner: Runner) -> None:
         if r.path not in ("$default", "/openapi.json", "/docs")
     }
     assert sorted(deployed - documented) == []
+
+
+HOSTILE_BODIES = {
+    "deep": ("[" * 100_000, 422),
+    "long integer": ('{"name": ' + "9" * 5_000 + "}", 422),
+    "huge float": ('{"name": 1e999}', 422),
+    "NaN": ('{"name": NaN}', 422),
+    "too large": ('{"name": "' + "a" * 300_000 + '"}', 413),
+}
+
+
+def test_every_operation_with_a_body_refuses_hostile_json(untouched: World) -> None:
+    """Not left to chance either (issue 10): each body shape that was a 500, sent raw to
+    every operation that takes a body, is a 413 or 422 problem+json."""
+    failures: list[str] = []
+    ids = untouched.path_ids("")
+    for path, methods in DOCUMENT["paths"].items():
+        for method, operation in methods.items():
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            ids["template_id"] = untouched.path_ids(path)["template_id"]
+            url = re.sub(r"\{(\w+)\}", lambda m: ids[m[1]], path)
+            for name, (body, status) in HOSTILE_BODIES.items():
+                response = untouched.session.request(
+                    method.upper(),
+                    untouched.base_url + url,
+                    data=body.encode(),
+                    headers={**untouched.headers("owner"), "Content-Type": "application/json"},
+                    timeout=60,
+                )
+                kind = response.headers.get("content-type", "")
+                if response.status_code != status or kind != "application/problem+json":
+                    failures.append(
+                        f"{method.upper()} {path} {name}: {response.status_code} {kind} "
+                        f"{response.text[:200]}"
+                    )
+    assert not failures, "\n".join(failures)

@@ -79,6 +79,9 @@ def practice(runner: Runner) -> Practice:
 
 
 def test_reminder_after_two_days_at_risk_goes_to_team_member_and_client(practice: Practice) -> None:
+    # Created the day its past sessions are recorded: created on 1 April with no sessions it
+    # would be off track from that day, an episode (and a reminder) of its own (SPEC §5).
+    practice.clock("2026-05-06T09:00:00+01:00")
     pack = practice.post(
         f"/clients/{practice.client_id}/packages",
         {
@@ -97,7 +100,6 @@ def test_reminder_after_two_days_at_risk_goes_to_team_member_and_client(practice
             },
         },
     )
-    practice.clock("2026-05-06T09:00:00+01:00")
     for start in ("2026-04-10T10:00:00+01:00", "2026-05-05T10:00:00+01:00"):
         practice.post(
             "/appointments",

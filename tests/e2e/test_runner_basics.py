@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import time
 import uuid
 
 import jwt
@@ -129,3 +131,55 @@ def test_local_nightly_and_emails_routes(runner: Runner) -> None:
     emails = runner.get("/_local/emails")
     assert emails.status_code == 200
     assert emails.json() == []
+
+
+def test_cors_is_answered_as_the_deployed_api_answers_it(runner: Runner) -> None:
+    """A web dev server's page (http://localhost:5173) calls the runner from its origin."""
+    origin = "http://localhost:5173"
+    preflight = runner.request(
+        "OPTIONS",
+        "/clients",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+        },
+    )
+    assert preflight.status_code == 204  # before the authorizer: no token needed
+    assert preflight.headers["Access-Control-Allow-Origin"] == origin
+    assert "idempotency-key" in preflight.headers["Access-Control-Allow-Headers"]
+    owner = runner.headers(org=_org(), role="owner")
+    answer = runner.get("/org", headers={**owner, "Origin": origin})
+    assert answer.status_code == 200
+    assert answer.headers["Access-Control-Allow-Origin"] == origin
+    assert "etag" in answer.headers["Access-Control-Expose-Headers"].split(",")
+
+
+def test_a_taken_port_is_noticed_before_anything_starts(runner: Runner) -> None:
+    port = runner.base_url.rsplit(":", 1)[1]
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "local", "serve", "--port", port],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"Port {port}" in result.stderr
+    assert "in use" in result.stderr
+    assert "Demo users" not in result.stdout  # nothing was seeded
+    assert time.monotonic() - started < 30
+
+
+def test_the_openapi_command_prints_the_served_document(runner: Runner) -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "local", "openapi"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert json.loads(printed) == runner.get("/openapi.json").json()

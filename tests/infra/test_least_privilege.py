@@ -63,6 +63,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
                 "cognito-idp:AdminEnableUser",
                 "cognito-idp:AdminDeleteUser",
                 "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminUserGlobalSignOut",
+                "cognito-idp:ListUsers",
             },
             {"UserPool"},
         )

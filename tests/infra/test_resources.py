@@ -309,7 +309,8 @@ def test_http_api_uses_the_cognito_jwt_authorizer_by_default() -> None:
     assert authorizer["IdentitySource"] == "$request.header.Authorization"
     jwt = authorizer["JwtConfiguration"]
     assert render(jwt["issuer"]) == "https://cognito-idp.<region>.amazonaws.com/UserPool"
-    assert [logical_id(a) for a in jwt["audience"]] == ["UserPoolClient"]
+    # The SRP client and the hosted web app's client (test_web_hosting.py).
+    assert [logical_id(a) for a in jwt["audience"]] == ["UserPoolClient", "WebClient"]
 
 
 def test_http_api_cors_logging_and_throttling() -> None:
@@ -323,7 +324,13 @@ def test_http_api_cors_logging_and_throttling() -> None:
         "Idempotency-Key",
         "If-Match",
     }
-    assert set(cors["ExposeHeaders"]) == {"ETag", "Location"}
+    assert set(cors["ExposeHeaders"]) == {
+        "ETag",
+        "Location",
+        "Retry-After",
+        "Content-Disposition",
+        "X-Next-Cursor",
+    }
     logs = props["AccessLogSettings"]
     assert logical_id(logs["DestinationArn"]) == "HttpApiAccessLogGroup"
     fields = json.loads(re.sub(r"\$context\.[A-Za-z.]+", "x", logs["Format"]))
@@ -355,6 +362,15 @@ def test_users_cannot_write_the_attributes_that_grant_access() -> None:
     custom = {"custom:org_id", "custom:role", "custom:client_id", "custom:location_ids"}
     assert custom <= set(client["ReadAttributes"])
     assert not custom & set(client["WriteAttributes"])
+
+
+def test_users_cannot_change_their_own_email() -> None:
+    """The email is the sign-in alias an administrator gave: a user renaming themself could
+    take someone's address. An absent or empty list would let the app write every standard
+    attribute, email included."""
+    writable = _props("UserPoolClient").get("WriteAttributes")
+    assert writable, "without WriteAttributes the app client may write email"
+    assert not {"email", "email_verified", "phone_number"} & set(writable)
 
 
 # --------------------------------------------------------------------------------- SES

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from local import infra
 from local.lambdas import LocalContext, load_handler
 from local.moto_atomic import make_dynamodb_atomic
 from momentum import adapters, clock
+from momentum.api.auth import principal_from_claims
+from momentum.domain.errors import DomainError
+from momentum.logic import callers
+from momentum.store import clients as client_store
 from momentum.store import dynamo
+from momentum.store import users as user_store
+from momentum.store.clients import CLIENT_SK
+from momentum.store.keys import client_pk, org_pk
+from momentum.store.users import UserRecord
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 ORG = "org-test"
 OTHER_ORG = "org-other"
+USER_ROLES = frozenset({"owner", "admin", "location_admin", "staff"})
 
 
 @pytest.fixture
@@ -72,6 +83,102 @@ def claims(
     return result
 
 
+def _raw_dynamodb() -> Any:
+    # Not dynamo.client(): what the fixtures do here is not what `dynamodb_calls` counts.
+    return boto3.client("dynamodb", region_name=infra.REGION)
+
+
+def seed_user(
+    org: str,
+    sub: str,
+    role: str = "staff",
+    *,
+    locations: Iterable[str] = (),
+    status: str = "active",
+    name: str | None = None,
+    listed: bool = False,
+) -> bool:
+    """Make `sub` a user of `org` unless they are one already (create-if-missing: a stored
+    record, e.g. one demoted or deactivated through the API, is left as it is). Returns
+    whether it was created. The API reads every staff caller's role, status and locations
+    from this record (momentum.logic.callers); use cases read it for the people a request
+    names. Written with a client of its own, so `dynamodb_calls` does not count it.
+
+    Unless `listed`, the record is left out of `GET /users` (no list keys): tests assert
+    the lists of the users they add, not of the callers their tokens name."""
+    record = UserRecord(
+        org_id=org,
+        id=sub,
+        name=name or sub,
+        email=f"{sub}@{org}.example",
+        role=role,
+        location_ids=tuple(dict.fromkeys(locations)),
+        status=status,
+        version=1,
+        created_at="2026-01-01T00:00:00Z",
+        updated_at="2026-01-01T00:00:00Z",
+    )
+    item = user_store.to_item(record)
+    if not listed:
+        del item["gsi1pk"], item["gsi1sk"]
+    try:
+        _raw_dynamodb().put_item(
+            TableName=dynamo.table_name(),
+            Item=dynamo.to_attributes(item),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return False
+    callers.forget_user(org, sub)  # a refusal kept from before the record existed
+    return True
+
+
+def seed_caller(caller: dict[str, str]) -> None:
+    """Make the token's person (its claims) a user of its organization, unless they are one
+    already or the token is a client's (a client caller is their client item, made through
+    the API). Tokens that name no one (no sub, org or known role) are left as they are."""
+    role = caller.get("custom:role")
+    if not caller.get("sub") or not caller.get("custom:org_id") or role not in USER_ROLES:
+        return
+    locations = (caller.get("custom:location_ids") or "").replace(",", " ").split()
+    seed_user(caller["custom:org_id"], caller["sub"], role, locations=locations)
+
+
+def prime_caller(caller: dict[str, str]) -> None:
+    """Warm the caller cache as a container that served this caller in the last minute
+    would be: read their record now (uncounted) unless a fresh read is kept already. Call
+    counts then measure a warm container; the cold path is tested on its own."""
+    try:
+        claimed = principal_from_claims(caller)
+    except DomainError:
+        return
+    if callers.is_cached(claimed.org_id, claimed.user_id):
+        return
+    if claimed.client_id is not None:
+        key = {"pk": {"S": client_pk(claimed.org_id, claimed.client_id)}, "sk": {"S": CLIENT_SK}}
+    else:
+        key = {
+            "pk": {"S": org_pk(claimed.org_id)},
+            "sk": {"S": user_store.user_sk(claimed.user_id)},
+        }
+    raw = _raw_dynamodb().get_item(TableName=dynamo.table_name(), Key=key, ConsistentRead=True)
+    item = dynamo.from_attributes(raw["Item"]) if raw.get("Item") else None
+    if claimed.client_id is not None:
+        record: Any = client_store.from_item(item) if item else None
+    else:
+        record = user_store.from_item(item) if item else None
+    with contextlib.suppress(DomainError):
+        callers.remember(claimed, record)
+
+
+def _ready(caller: dict[str, str], caller_record: bool) -> None:
+    if caller_record:
+        seed_caller(caller)
+        prime_caller(caller)
+
+
 HttpCall = Callable[..., dict[str, Any]]
 
 
@@ -91,7 +198,10 @@ def api(aws: infra.LocalAws) -> HttpCall:
         query: dict[str, str] | None = None,
         route: str | None = None,
         path_parameters: dict[str, str] | None = None,
+        caller_record: bool = True,
     ) -> dict[str, Any]:
+        """`caller_record=False`: the caller's user record is neither made nor read ahead
+        (a token for no one, or the cold path of the caller cache)."""
         event = copy.deepcopy(load_event("api/get_org.json"))
         event["routeKey"] = route or f"{method} {path}"
         event["requestContext"]["routeKey"] = event["routeKey"]
@@ -105,6 +215,7 @@ def api(aws: infra.LocalAws) -> HttpCall:
         if anonymous:
             event["requestContext"].pop("authorizer", None)
         else:
+            _ready(caller or claims(), caller_record)
             event["requestContext"]["authorizer"] = {
                 "jwt": {"claims": caller or claims(), "scopes": None}
             }
@@ -215,6 +326,7 @@ def report(aws: infra.LocalAws) -> Report:
         *,
         caller: dict[str, str] | None = None,
         query: dict[str, str] | None = None,
+        caller_record: bool = True,
     ) -> dict[str, Any]:
         event = copy.deepcopy(load_event(REPORTS_SAMPLE))
         event["routeKey"] = f"GET {path}"
@@ -222,9 +334,9 @@ def report(aws: infra.LocalAws) -> Report:
         event["rawPath"] = event["requestContext"]["http"]["path"] = path
         event["queryStringParameters"] = query
         event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in (query or {}).items())
-        event["requestContext"]["authorizer"]["jwt"]["claims"] = caller or claims(
-            role="admin", sub="user-adam"
-        )
+        who = caller or claims(role="admin", sub="user-adam")
+        _ready(who, caller_record)
+        event["requestContext"]["authorizer"]["jwt"]["claims"] = who
         response: dict[str, Any] = handler(event, LocalContext(function_name="ReportsFunction"))
         headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
         text = response.get("body") or ""

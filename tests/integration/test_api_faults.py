@@ -26,6 +26,7 @@ from momentum import clock
 from momentum.logic import clients as client_logic
 from momentum.store import dynamo
 from tests.integration.conftest import HttpCall, claims, sent_emails
+from tests.integration.people import seed_staff
 
 ADMIN = claims(role="admin", sub="user-adam")
 
@@ -34,6 +35,7 @@ ADMIN = claims(role="admin", sub="user-adam")
 def org(api: HttpCall) -> None:
     body = {"name": "Harbour", "timezone": "Europe/London", "locations": []}
     assert api("PUT", "/org", body=body)["status"] == 200
+    seed_staff("user-sam")  # the practitioner the bookings name
 
 
 def _on(api: HttpCall, method: str, route: str, ids: dict[str, str], **kwargs: Any) -> Any:

@@ -9,6 +9,7 @@ import pytest
 
 from momentum import clock
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
+from tests.integration.people import seed_staff, seed_user
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
@@ -28,6 +29,8 @@ def path(method: str, template: str, **params: str) -> dict[str, Any]:
 def practice(api: HttpCall) -> dict[str, str]:
     at("2026-04-01T09:00:00+00:00")
     api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
+    seed_staff("user-sam", "user-zoe")
+    seed_user("user-adam", "admin")
     client = api(
         "POST",
         "/clients",

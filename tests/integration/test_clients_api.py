@@ -10,6 +10,7 @@ from moto.ses.models import ses_backends
 
 from local import infra
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
+from tests.integration.people import seed_staff
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
@@ -25,6 +26,7 @@ def org(api: HttpCall) -> None:
         "locations": [{"id": "north", "name": "North"}, {"id": "south", "name": "South"}],
     }
     assert api("PUT", "/org", body=body)["status"] == 200
+    seed_staff("user-sam", "user-zoe")
 
 
 def _create(api: HttpCall, caller: dict[str, str] = ADMIN, **fields: Any) -> dict[str, Any]:

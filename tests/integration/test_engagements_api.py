@@ -12,6 +12,7 @@ import pytest
 
 from momentum import clock
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims, sent_emails
+from tests.integration.people import seed_staff
 
 OWNER = claims(role="owner", sub="user-owner")
 ADMIN = claims(role="admin", sub="user-adam")
@@ -128,6 +129,7 @@ def coaching(api: HttpCall) -> dict[str, str]:
     """An organization with two locations, a coachee in North (assigned to Sam, with a
     portal login) and another client, and two templates."""
     at("2026-02-20T09:00:00+00:00")
+    seed_staff("user-sam", "user-zoe", "user-cora")
     org = api(
         "PUT",
         "/org",
@@ -758,7 +760,7 @@ def test_given_a_history_entry_op_then_it_commits_with_the_change_and_history_fo
     from datetime import date
 
     from momentum.domain.access import Principal, Role
-    from momentum.logic.history import history_for, history_op
+    from momentum.logic.history import PROGRESS, history_for, history_op
     from momentum.store import dynamo
 
     package = call(
@@ -769,8 +771,9 @@ def test_given_a_history_entry_op_then_it_commits_with_the_change_and_history_fo
         client_id=coaching["coachee"],
     )["json"]
     op = history_op(
-        "org-test", "package", package["id"], "on_track", "at_risk", date(2026, 3, 5), "nightly"
-    )
+        "org-test", "package", package["id"], "on_track", "at_risk", date(2026, 3, 5), "nightly",
+        field=PROGRESS,
+    )  # fmt: skip
     dynamo.transact_write([op])
     admin = Principal("org-test", "user-adam", Role.ADMIN)
     entries = history_for(admin, "package", package["id"])

@@ -29,7 +29,7 @@ def each_night(first: str, last: str, nightly: Nightly) -> dict[str, list[dict[s
     """Run the nightly at 00:30 London time each day; the emails each night sent."""
     day = datetime.fromisoformat(f"{first}T00:30:00+01:00")
     end = datetime.fromisoformat(f"{last}T00:30:00+01:00")
-    seen = 0
+    seen = len(sent_emails())  # only what these nights send
     by_day: dict[str, list[dict[str, Any]]] = {}
     while day <= end:
         at(day.isoformat())
@@ -72,6 +72,9 @@ def test_the_seed_reminder_goes_out_two_days_into_the_at_risk_episode(
     """At risk from 10 May, reminder after 2 days → the reminder goes out on 12 May, to the
     team member and to the client; once per episode."""
     client_id, staff_id = practice["client_id"], practice["staff_id"]
+    # Created the day its past sessions are recorded: created on 1 April with no sessions
+    # it would have been off track from that day, an episode of its own.
+    at("2026-05-06T09:00:00+01:00")
     pack = api(
         "POST",
         f"/clients/{client_id}/packages",
@@ -94,7 +97,6 @@ def test_the_seed_reminder_goes_out_two_days_into_the_at_risk_episode(
         **path("POST", "/clients/{client_id}/packages", client_id=client_id),
     )["json"]
     for start in ("2026-04-10T10:00:00+01:00", "2026-05-05T10:00:00+01:00"):
-        at("2026-05-06T09:00:00+01:00")
         made = api(
             "POST",
             "/appointments",
@@ -134,6 +136,113 @@ def test_the_seed_reminder_goes_out_two_days_into_the_at_risk_episode(
         **path("GET", "/packages/{package_id}", package_id=pack["id"]),
     )["json"]
     assert got["status"] == "at_risk"
+
+
+REMINDER_AFTER_2_DAYS = {
+    "enabled": True,
+    "window_days": 30,
+    "at_risk_below": 2,
+    "off_track_below": 1,
+    "reminder_after_days": 2,
+    "remind_team_member": True,
+    "remind_client": True,
+}
+
+
+def _reminder_pack(api: HttpCall, practice: dict[str, str], start_date: str) -> dict[str, Any]:
+    client_id = practice["client_id"]
+    made = api(
+        "POST",
+        f"/clients/{client_id}/packages",
+        caller=ADMIN,
+        body={
+            "type": "usage",
+            "name": "Physio plan",
+            "start_date": start_date,
+            "assigned_team_member_id": practice["staff_id"],
+            "on_track": REMINDER_AFTER_2_DAYS,
+        },
+        **path("POST", "/clients/{client_id}/packages", client_id=client_id),
+    )
+    assert made["status"] == 201, made
+    pack: dict[str, Any] = made["json"]
+    return pack
+
+
+def _session(api: HttpCall, practice: dict[str, str], pack_id: str, on: str) -> str:
+    made = api(
+        "POST",
+        "/appointments",
+        caller=ADMIN,
+        body={
+            "client_id": practice["client_id"],
+            "practitioner_id": practice["staff_id"],
+            "starts_at": f"{on}T10:00:00+01:00",
+            "ends_at": f"{on}T11:00:00+01:00",
+            "status": "completed",
+            "package_id": pack_id,
+        },
+    )
+    assert made["status"] == 201, made
+    return str(made["json"]["id"])
+
+
+def _cancel(api: HttpCall, appointment_id: str) -> None:
+    changed = api(
+        "PATCH",
+        f"/appointments/{appointment_id}",
+        caller=ADMIN,
+        body={"status": "cancelled"},
+        **path("PATCH", "/appointments/{appointment_id}", appointment_id=appointment_id),
+    )
+    assert changed["status"] == 200, changed
+
+
+def _reminder_days(emails: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    return {day: len(sent) for day, sent in emails.items() if sent}
+
+
+def test_an_episode_started_by_a_cancelled_appointment_is_reminded_on_start_plus_2_days(
+    api: HttpCall, practice: dict[str, str], nightly: Nightly
+) -> None:
+    """SPEC §5: the episode starts the day the status changed, whatever changed it. Two
+    episodes in a row started by cancellations each get their reminder on start + 2 days
+    (it came a day late, and the second episode got none)."""
+    at("2026-04-20T09:00:00+01:00")
+    pack = _reminder_pack(api, practice, "2026-04-01")  # first window until 30 April
+    _session(api, practice, pack["id"], "2026-04-20")
+    at("2026-04-27T12:00:00+01:00")
+    later = _session(api, practice, pack["id"], "2026-04-27")
+    assert _reminder_days(each_night("2026-04-28", "2026-05-10", nightly)) == {}
+
+    at("2026-05-10T15:00:00+01:00")
+    _cancel(api, later)  # one session left in the window: at risk from 10 May
+    assert _reminder_days(each_night("2026-05-11", "2026-05-13", nightly)) == {"2026-05-12": 2}
+
+    at("2026-05-14T12:00:00+01:00")
+    again = _session(api, practice, pack["id"], "2026-05-14")  # on track again
+    assert _reminder_days(each_night("2026-05-15", "2026-05-15", nightly)) == {}
+    at("2026-05-16T12:00:00+01:00")
+    _cancel(api, again)  # the next episode, from 16 May
+    emails = each_night("2026-05-17", "2026-05-19", nightly)
+    assert _reminder_days(emails) == {"2026-05-18": 2}
+    staff_email = next(e for e in emails["2026-05-18"] if "sam@harbour.example" in e["to"])
+    assert "since 2026-05-16" in staff_email["text"]
+    assert any("ada@example.com" in e["to"] for e in emails["2026-05-18"])
+
+
+def test_a_package_created_already_off_track_is_reminded_2_days_after_its_creation(
+    api: HttpCall, practice: dict[str, str], nightly: Nightly
+) -> None:
+    """Created on 6 May with a start date in March and no sessions: off track from the day
+    it is created, so the reminder goes out on 8 May (it used to come days late)."""
+    at("2026-05-06T09:00:00+01:00")
+    pack = _reminder_pack(api, practice, "2026-03-01")
+    assert pack["status"] == "off_track"
+    emails = each_night("2026-05-07", "2026-05-12", nightly)
+    assert _reminder_days(emails) == {"2026-05-08": 2}
+    assert any("sam@harbour.example" in e["to"] for e in emails["2026-05-08"])
+    assert any("ada@example.com" in e["to"] for e in emails["2026-05-08"])
 
 
 def test_running_the_nightly_twice_on_the_same_day_sends_nothing_new(

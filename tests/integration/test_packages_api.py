@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
+from tests.integration.people import seed_staff
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
@@ -22,6 +23,7 @@ TEN_PACK = {
 @pytest.fixture
 def client_id(api: HttpCall) -> str:
     api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
+    seed_staff("user-sam")
     created = api(
         "POST",
         "/clients",

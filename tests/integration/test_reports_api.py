@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,7 +26,9 @@ from tests.integration.conftest import (
     Report,
     claims,
     load_event,
+    seed_caller,
 )
+from tests.integration.people import seed_staff
 
 OWNER = claims(role="owner", sub="user-owner")
 ADMIN = claims(role="admin", sub="user-adam")
@@ -103,6 +106,7 @@ def practice(api: HttpCall) -> dict[str, str]:
     hours pack; Cy (North) whose packages are used up or expired; and another
     organization's client that must never show up."""
     at("2026-04-10T09:00:00+00:00")
+    seed_staff("user-sam", "user-tom", "user-cora")  # the practitioners, team member, coach
     api(
         "PUT",
         "/org",
@@ -156,9 +160,79 @@ def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
-def as_csv_cells(row: dict[str, Any]) -> dict[str, str]:
-    """A JSON row as the CSV writes it: empty for null, text otherwise."""
-    return {k: "" if v is None else str(v) for k, v in row.items()}
+WORDS = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "not_tracking": "Not tracking",
+    "one_to_one": "One-to-one",
+    "active": "Active",
+    "draft": "Draft",
+}
+PLACES = {"north": "North", "south": "South"}
+
+
+def exported(result: dict[str, Any]) -> list[dict[str, str]]:
+    """The rows of a CSV export: UTF-8 with a byte order mark (so Excel reads it as UTF-8),
+    then a header row of column headings."""
+    assert result["status"] == 200, result
+    assert result["headers"]["content-type"] == "text/csv; charset=utf-8"
+    text = result["json"]
+    assert isinstance(text, str)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _local(instant: str | None) -> str:
+    """A JSON timestamp as the export shows it: London's local date and time."""
+    if instant is None:
+        return ""
+    at_utc = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    return at_utc.astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%d %H:%M")
+
+
+def on_track_cells(row: dict[str, Any], names: dict[str, str]) -> dict[str, str]:
+    """A JSON row of the On track report as its CSV export writes it."""
+    return {
+        "Client": row["client_name"],
+        "Client ID": row["client_id"],
+        "Location": PLACES.get(row["location_id"] or "", ""),
+        "Location ID": _text(row["location_id"]),
+        "Package": row["package_name"],
+        "Package ID": row["package_id"],
+        "Team member": names.get(row["assigned_team_member_id"] or "", ""),
+        "Team member ID": _text(row["assigned_team_member_id"]),
+        "Last session": _text(row["last_session"]),
+        "Days since": _text(row["days_since"]),
+        "Next session": _local(row["next_session_at"]),
+        "Status": WORDS[row["status"]],
+        "Outstanding": _text(row["outstanding"]),
+    }
+
+
+def engagement_cells(row: dict[str, Any], names: dict[str, str]) -> dict[str, str]:
+    """A JSON row of the engagements report as its CSV export writes it."""
+    return {
+        "Engagement": row["name"],
+        "Engagement ID": row["engagement_id"],
+        "Type": WORDS[row["type"]],
+        "Status": WORDS[row["status"]],
+        "Coachee": _text(row["coachee_name"]),
+        "Coachee ID": row["coachee_id"],
+        "Coach": names.get(row["coach_id"] or "", ""),
+        "Coach ID": _text(row["coach_id"]),
+        "Owner": names.get(row["owner_id"], ""),
+        "Owner ID": row["owner_id"],
+        "Location": PLACES.get(row["location_id"] or "", ""),
+        "Location ID": _text(row["location_id"]),
+        "Started on": _text(row["started_on"]),
+        "Progress": WORDS[row["progress"]],
+        "Off track since": _text(row["off_track_since"]),
+    }
 
 
 # -- the On track report --------------------------------------------------------------------------
@@ -184,6 +258,7 @@ def test_given_open_packages_when_reported_then_one_row_each_with_the_spec_colum
         "next_session_at": "2026-04-15T09:00:00Z",
         "status": "at_risk",
         "outstanding": 9,
+        "next_change": None,  # the client record's On track rows carry it
     }
     usage = by_package[practice["usage"]]
     # Nothing scheduled in the package: the client's next scheduled appointment.
@@ -249,23 +324,25 @@ def test_given_roles_then_rows_follow_access_to_the_client_record(
     assert [r["client_name"] for r in foreign] == ["Zed"]
 
 
-def test_given_csv_then_it_round_trips_to_the_same_rows_as_the_json(
+def test_given_csv_then_it_shows_the_json_rows_for_people(
     report: Report, practice: dict[str, str]
 ) -> None:
     as_json = rows(report("/reports/on-track"))
-    exported = report("/reports/on-track", query={"format": "csv"})
-    assert exported["status"] == 200
-    assert exported["headers"]["content-type"].startswith("text/csv")
+    export = report("/reports/on-track", query={"format": "csv"})
     assert (
-        exported["headers"]["content-disposition"]
-        == 'attachment; filename="on-track-2026-04-10.csv"'
+        export["headers"]["content-disposition"] == 'attachment; filename="on-track-2026-04-10.csv"'
     )
-    text = exported["json"]
-    assert isinstance(text, str)
-    assert text.splitlines()[0].split(",") == list(as_json[0])
-    parsed = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert parsed == [as_csv_cells(r) for r in as_json]
-    assert '"Ada ""The Ace"", Lovelace"' in text  # quoted as RFC 4180 says
+    parsed = exported(export)
+    assert parsed == [on_track_cells(r, {"user-sam": "Sam"}) for r in as_json]
+    (ten,) = [r for r in parsed if r["Package ID"] == practice["ten"]]
+    # Names beside ids, the status as the page says it, the next session in local time.
+    assert (ten["Team member"], ten["Location"], ten["Status"]) == ("Sam", "North", "At risk")
+    assert (ten["Last session"], ten["Next session"]) == ("2026-04-02", "2026-04-15 10:00")
+    assert export["json"].splitlines()[0] == (
+        "\ufeffClient,Client ID,Location,Location ID,Package,Package ID,Team member,"
+        "Team member ID,Last session,Days since,Next session,Status,Outstanding"
+    )
+    assert '"Ada ""The Ace"", Lovelace"' in export["json"]  # quoted as RFC 4180 says
 
 
 def test_given_a_name_that_looks_like_a_formula_then_the_csv_cell_is_text(
@@ -273,9 +350,8 @@ def test_given_a_name_that_looks_like_a_formula_then_the_csv_cell_is_text(
 ) -> None:
     sly = client(api, '=HYPERLINK("http://evil")', location_id="north")
     package(api, sly, type="usage")
-    exported = report("/reports/on-track", query={"format": "csv", "location_id": "north"})
-    parsed = list(csv.DictReader(io.StringIO(exported["json"], newline="")))
-    assert '\'=HYPERLINK("http://evil")' in [r["client_name"] for r in parsed]
+    parsed = exported(report("/reports/on-track", query={"format": "csv", "location_id": "north"}))
+    assert '\'=HYPERLINK("http://evil")' in [r["Client"] for r in parsed]
 
 
 def test_given_many_rows_when_paging_then_every_row_comes_once_in_order(
@@ -308,12 +384,9 @@ def test_given_many_rows_when_paging_then_every_row_comes_once_in_order(
         "/reports/on-track",
         query={"format": "csv", "limit": "30", "cursor": first["headers"]["x-next-cursor"]},
     )
-    exported = [
-        *csv.DictReader(io.StringIO(first["json"], newline="")),
-        *csv.DictReader(io.StringIO(second["json"], newline="")),
-    ]
+    both = [*exported(first), *exported(second)]
     assert "x-next-cursor" not in second["headers"]
-    assert [r["package_id"] for r in exported] == paged
+    assert [r["Package ID"] for r in both] == paged
     # A cursor names its filters, and a forged one is refused.
     first_cursor = first["headers"]["x-next-cursor"]
     other = report("/reports/on-track", query={"status": "off_track", "cursor": first_cursor})
@@ -357,13 +430,15 @@ def test_given_the_sample_event_then_the_reports_function_answers_with_an_empty_
     aws: infra.LocalAws,
 ) -> None:
     handler = load_handler(infra.handler_of(infra.load_template(), "ReportsFunction"))
-    response = handler(load_event(REPORTS_SAMPLE), LocalContext(function_name="ReportsFunction"))
+    event = load_event(REPORTS_SAMPLE)
+    seed_caller(event["requestContext"]["authorizer"]["jwt"]["claims"])  # the sample's caller
+    response = handler(event, LocalContext(function_name="ReportsFunction"))
     assert response["statusCode"] == 200, response
     headers = {k.lower(): v for k, v in response["headers"].items()}
     assert headers["content-type"].startswith("text/csv")
     assert response["body"].splitlines() == [
-        "client_id,client_name,location_id,package_id,package_name,assigned_team_member_id,"
-        "last_session,days_since,next_session,next_session_at,status,outstanding"
+        "\ufeffClient,Client ID,Location,Location ID,Package,Package ID,Team member,"
+        "Team member ID,Last session,Days since,Next session,Status,Outstanding"
     ]
 
 
@@ -441,19 +516,22 @@ def test_given_the_engagements_report_then_rows_carry_progress_as_the_caller_may
     assert rows(report("/reports/engagements", caller=SAM, query={"progress": "off_track"})) == []
 
 
-def test_given_the_engagements_report_as_csv_then_it_round_trips_to_the_json_rows(
+def test_given_the_engagements_report_as_csv_then_it_shows_the_json_rows_for_people(
     report: Report, coaching: dict[str, str]
 ) -> None:
     query = {"progress": "off_track"}
     as_json = rows(report("/reports/engagements", query=query))
-    exported = report("/reports/engagements", query={**query, "format": "csv"})
+    export = report("/reports/engagements", query={**query, "format": "csv"})
     assert (
-        exported["headers"]["content-disposition"]
+        export["headers"]["content-disposition"]
         == 'attachment; filename="engagements-2026-04-10.csv"'
     )
-    parsed = list(csv.DictReader(io.StringIO(exported["json"], newline="")))
-    assert parsed == [as_csv_cells(r) for r in as_json]
-    assert [r["off_track_since"] for r in parsed] == ["2026-03-22", "2026-03-29"]
+    parsed = exported(export)
+    names = {"user-cora": "Cora", "user-adam": "user-adam"}
+    assert parsed == [engagement_cells(r, names) for r in as_json]
+    assert [r["Off track since"] for r in parsed] == ["2026-03-22", "2026-03-29"]
+    first = parsed[0]
+    assert (first["Coach"], first["Progress"], first["Type"]) == ("Cora", "Off track", "One-to-one")
 
 
 def test_given_bad_report_parameters_then_422_with_field_paths(

@@ -4,8 +4,6 @@ once, and the CSV export round-trips to the same rows as the JSON (SPEC §5, §7
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -25,7 +23,12 @@ from momentum.store import dynamo
 from momentum.store import engagements as engagement_store
 from momentum.store import packages as package_store
 from tests.integration.conftest import HttpCall, Report, claims
-from tests.integration.test_reports_api import as_csv_cells, at
+from tests.integration.test_reports_api import (
+    at,
+    engagement_cells,
+    exported,
+    on_track_cells,
+)
 
 ROWS = 2_000
 ORG = "org-test"
@@ -101,7 +104,7 @@ def _all_csv(report: Report, path: str) -> list[dict[str, str]]:
         query = {"format": "csv", "limit": "1000", **({"cursor": cursor} if cursor else {})}
         page = report(path, query=query)
         assert page["status"] == 200, page
-        rows += list(csv.DictReader(io.StringIO(page["json"], newline="")))
+        rows += exported(page)
         cursor = page["headers"].get("x-next-cursor")
         if not cursor:
             return rows
@@ -130,8 +133,9 @@ def test_reports_over_2000_packages_and_engagements(
 
     assert len(on_track) == len({r["package_id"] for r in on_track}) == ROWS
     assert len(engagements) == len({r["engagement_id"] for r in engagements}) == ROWS
-    assert on_track_csv == [as_csv_cells(r) for r in on_track]
-    assert engagements_csv == [as_csv_cells(r) for r in engagements]
+    assert on_track_csv == [on_track_cells(r, {}) for r in on_track]
+    names = {"user-adam": "user-adam"}  # the caller's record; Sam has none here
+    assert engagements_csv == [engagement_cells(r, names) for r in engagements]
     assert "Scan" not in dynamodb_calls
     for params in requests:
         keys = str(params)

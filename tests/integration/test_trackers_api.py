@@ -10,6 +10,7 @@ import pytest
 
 from momentum import clock
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
+from tests.integration.people import seed_staff
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
@@ -27,6 +28,7 @@ def path(method: str, template: str, **params: str) -> dict[str, Any]:
 def client_id(api: HttpCall) -> str:
     at("2026-03-01T09:00:00+00:00")
     api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
+    seed_staff("user-sam")
     return str(
         api(
             "POST",

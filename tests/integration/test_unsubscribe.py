@@ -3,6 +3,9 @@ public routes, a signed token that can do one thing, GET changes nothing, POST t
 
 from __future__ import annotations
 
+import base64
+import copy
+import json
 from datetime import timedelta
 from email import message_from_string, policy
 from typing import Any
@@ -15,11 +18,12 @@ from moto.ses.models import ses_backends
 from local import events, infra
 from local.lambdas import LocalContext, load_handler
 from momentum import clock, signing
+from momentum.api import forms
 from momentum.api.pagination import encode_cursor
 from momentum.logic import mail
 from momentum.notify.intents import EmailIntent, EmailKind, Recipient, intent_id
 from momentum.store import preferences as prefs_store
-from tests.integration.conftest import ORG, OTHER_ORG, HttpCall, claims
+from tests.integration.conftest import ORG, OTHER_ORG, HttpCall, claims, load_event
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 ONE_CLICK = "List-Unsubscribe=One-Click"
@@ -230,3 +234,133 @@ def test_the_public_routes_are_documented_without_the_bearer_requirement(api: Ht
         assert "text/html" in operation["responses"]["200"]["content"]
     assert "security" not in document["paths"]["/me/preferences"]["get"]
     assert "security" not in document["paths"]["/users"]["post"]
+
+
+# -- RFC 8058 bodies: form-encoded or multipart/form-data ------------------------------------
+
+BOUNDARY = "----MomentumBoundary7MA4YWxkTrZu0gW"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def _multipart_body(*fields: tuple[str, str], boundary: str = BOUNDARY) -> str:
+    parts = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields
+    )
+    return f"{parts}--{boundary}--\r\n"
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _post_form(token: str, body: str, content_type: str, *, is_base64: bool = False) -> Any:
+    """The API handler with a body as API Gateway passes it: base64 for binary media types
+    such as multipart/form-data (`is_base64`: `body` is already encoded)."""
+    handler = load_handler(infra.handler_of(infra.load_template(), "ApiFunction"))
+    event = copy.deepcopy(load_event("api/get_org.json"))
+    event["routeKey"] = event["requestContext"]["routeKey"] = "POST /unsubscribe"
+    event["rawPath"] = event["requestContext"]["http"]["path"] = "/unsubscribe"
+    event["requestContext"]["http"]["method"] = "POST"
+    event["requestContext"].pop("authorizer", None)
+    event["headers"] = {"content-type": content_type}
+    event["queryStringParameters"] = {"token": token}
+    event["rawQueryString"] = f"token={token}"
+    event["pathParameters"] = None
+    event["body"] = body
+    event["isBase64Encoded"] = is_base64
+    response = handler(event, LocalContext(function_name="ApiFunction"))
+    headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+    text = response.get("body") or ""
+    parsed = json.loads(text) if "json" in headers.get("content-type", "") else text
+    return {"status": response["statusCode"], "headers": headers, "json": parsed}
+
+
+ONE_CLICK_PART = _multipart_body(("List-Unsubscribe", "One-Click"))
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "is_base64"),
+    [
+        (ONE_CLICK, "application/x-www-form-urlencoded", False),
+        (ONE_CLICK, "application/x-www-form-urlencoded; charset=utf-8", False),
+        (ONE_CLICK_PART, MULTIPART, False),
+        (_b64(ONE_CLICK_PART), MULTIPART, True),  # what API Gateway passes for multipart
+        (ONE_CLICK_PART, f'Multipart/Form-Data; boundary="{BOUNDARY}"', False),
+    ],
+    ids=["urlencoded", "urlencoded-charset", "multipart", "multipart-base64", "quoted-boundary"],
+)
+def test_given_a_one_click_post_in_either_form_encoding_then_that_kind_is_off(
+    api: HttpCall, org: None, body: str, content_type: str, is_base64: bool
+) -> None:
+    response = _post_form(_token(), body, content_type, is_base64=is_base64)
+    assert response["status"] == 200, response
+    assert "unsubscribed" in response["json"]
+    assert prefs_store.kinds_off(ORG, "user-sam") == {"on_track_reminder"}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "is_base64"),
+    [
+        (ONE_CLICK_PART, "multipart/form-data", False),
+        (ONE_CLICK_PART, "multipart/form-data; boundary=another", False),
+        (ONE_CLICK, MULTIPART, False),
+        (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\nx', MULTIPART, False),
+        (f"--{BOUNDARY}\r\n\r\nno headers\r\n--{BOUNDARY}--\r\n", MULTIPART, False),
+        (ONE_CLICK_PART.replace("form-data;", "attachment;"), MULTIPART, False),
+        ("not base64 %%%", MULTIPART, True),
+        (
+            base64.b64encode(b"List-Unsubscribe=\xff\xfe").decode(),
+            "application/x-www-form-urlencoded",
+            True,
+        ),
+        ("&".join(f"f{n}=1" for n in range(50)), "application/x-www-form-urlencoded", False),
+        (_multipart_body(*[("f", "1")] * 50), MULTIPART, False),
+    ],
+    ids=[
+        "no-boundary",
+        "wrong-boundary",
+        "not-multipart",
+        "unterminated",
+        "part-without-headers",
+        "not-form-data",
+        "bad-base64",
+        "not-utf8",
+        "too-many-fields",
+        "too-many-parts",
+    ],
+)
+def test_given_a_malformed_form_then_400_problem_and_nothing_changes(
+    api: HttpCall, org: None, body: str, content_type: str, is_base64: bool
+) -> None:
+    response = _post_form(_token(), body, content_type, is_base64=is_base64)
+    assert response["status"] == 400, response
+    assert response["headers"]["content-type"] == "application/problem+json"
+    assert prefs_store.kinds_off(ORG, "user-sam") == frozenset()
+
+
+@pytest.mark.parametrize("content_type", [MULTIPART, "application/x-www-form-urlencoded"])
+def test_given_a_form_over_16_kib_then_413_and_nothing_changes(
+    api: HttpCall, org: None, content_type: str
+) -> None:
+    padding = "x" * (forms.MAX_FORM_BYTES + 1)
+    body = (
+        _multipart_body(("List-Unsubscribe", "One-Click"), ("pad", padding))
+        if content_type == MULTIPART
+        else f"{ONE_CLICK}&pad={padding}"
+    )
+    response = _post_form(_token(), _b64(body), content_type, is_base64=True)
+    assert response["status"] == 413, response
+    assert response["headers"]["content-type"] == "application/problem+json"
+    assert prefs_store.kinds_off(ORG, "user-sam") == frozenset()
+
+
+def test_other_routes_still_refuse_multipart_with_415(api: HttpCall) -> None:
+    response = api(
+        "POST",
+        "/clients",
+        body=ONE_CLICK_PART,
+        headers={"content-type": MULTIPART},
+        route="POST /clients",
+    )
+    assert response["status"] == 415

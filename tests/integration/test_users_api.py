@@ -15,7 +15,7 @@ OWNER = claims(role="owner", sub="user-olivia")
 ADMIN = claims(role="admin", sub="user-adam")
 NORTH_ADMIN = claims(role="location_admin", sub="user-lena", locations="north")
 STAFF = claims(role="staff", sub="user-sam")
-CLIENT = claims(role="client", sub="c-ada", client_id="cl_ada")
+CLIENT = claims(role="client", sub="c-ada", client_id="cl_ada")  # see _portal()
 FOREIGN_OWNER = claims(org=OTHER_ORG, role="owner", sub="user-otto")
 
 
@@ -50,6 +50,24 @@ def token_of(user: dict[str, Any]) -> dict[str, str]:
     """The claims the user's login carries (what their ID token would hold)."""
     locations = ",".join(user["location_ids"]) or None
     return claims(role=user["role"], sub=user["id"], locations=locations)
+
+
+def _portal(api: HttpCall, caller: dict[str, str]) -> dict[str, str]:
+    """CLIENT as a real portal caller (a client with a login): a client token is its
+    client item, and one for a client that does not exist is refused before any route."""
+    if caller is not CLIENT:
+        return caller
+    client = api("POST", "/clients", body={"name": "Ada", "email": "ada@example.com"})
+    client_id = client["json"]["id"]
+    login = api(
+        "PUT",
+        f"/clients/{client_id}/login",
+        route="PUT /clients/{client_id}/login",
+        path_parameters={"client_id": client_id},
+        body={},
+    )
+    assert login["status"] == 200, login
+    return claims(role="client", sub="c-ada", client_id=client_id)
 
 
 def _cognito_attributes(aws: infra.LocalAws, username: str) -> dict[str, str]:
@@ -116,11 +134,13 @@ def test_given_a_location_admin_when_added_then_the_login_carries_their_location
 def test_given_a_caller_who_may_not_add_that_user_then_403_and_no_login(
     api: HttpCall, org: None, aws: infra.LocalAws, caller: dict[str, str], role: str
 ) -> None:
+    caller = _portal(api, caller)
+    logins = _pool_size(aws)
     body = {"name": "X", "email": "x@example.com", "role": role}
     response = api("POST", "/users", body=body, caller=caller)
     assert response["status"] == 403
     assert response["headers"]["content-type"] == "application/problem+json"
-    assert _pool_size(aws) == 0
+    assert _pool_size(aws) == logins
 
 
 def test_given_an_owner_when_adding_an_owner_then_it_is_allowed(api: HttpCall, org: None) -> None:
@@ -241,9 +261,12 @@ def test_given_a_location_admin_then_they_list_and_read_but_do_not_change(
 
 def test_given_a_client_token_then_users_are_403(api: HttpCall, org: None) -> None:
     sam = _create(api)["json"]
-    assert api("GET", "/users", caller=CLIENT)["status"] == 403
-    assert call(api, "GET", sam["id"], caller=CLIENT)["status"] == 403
-    assert call(api, "PATCH", sam["id"], caller=CLIENT, body={"name": "X"})["status"] == 403
+    me = _portal(api, CLIENT)
+    assert api("GET", "/users", caller=me)["status"] == 403
+    assert call(api, "GET", sam["id"], caller=me)["status"] == 403
+    assert call(api, "PATCH", sam["id"], caller=me, body={"name": "X"})["status"] == 403
+    # A client token for a client that does not exist names no one: refused first.
+    assert api("GET", "/users", caller=CLIENT)["status"] == 404
 
 
 @pytest.mark.parametrize(
@@ -461,16 +484,20 @@ def test_given_an_inactive_admin_then_they_can_no_longer_manage_users(
     assert api("GET", "/users", caller=token_of(adam))["status"] == 403
 
 
-def test_given_a_role_changed_since_the_token_was_issued_then_401_sign_in_again(
+def test_given_a_role_changed_since_the_token_was_issued_then_the_record_decides(
     api: HttpCall, org: None
 ) -> None:
     adam = _create(api, name="Adam", email="adam@example.com", role="admin")["json"]
     old_token = token_of(adam)
     call(api, "PATCH", adam["id"], caller=OWNER, body={"role": "staff"})
-    assert api("GET", "/users", caller=old_token)["status"] == 401
-    assert (
-        call(api, "GET", adam["id"], caller=claims(role="staff", sub=adam["id"]))["status"] == 200
-    )
+    # The old admin token is a staff member's now (SPEC §9: whatever the token says).
+    assert api("GET", "/users", caller=old_token)["status"] == 403
+    assert call(api, "GET", adam["id"], caller=old_token)["status"] == 200  # their own
+    body = {"name": "X", "email": "x@example.com", "role": "staff"}
+    assert api("POST", "/users", body=body, caller=old_token)["status"] == 403
+    # Promoted back: the same old token is an admin's again, without signing in again.
+    call(api, "PATCH", adam["id"], caller=OWNER, body={"role": "admin"})
+    assert api("GET", "/users", caller=claims(role="staff", sub=adam["id"]))["status"] == 200
 
 
 def test_given_an_empty_patch_then_nothing_changes(api: HttpCall, org: None) -> None:

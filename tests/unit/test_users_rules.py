@@ -100,19 +100,23 @@ def test_profile_errors_name_the_fields() -> None:
     assert [e.loc for e in too_many] == [("body", "location_ids")]
 
 
-def test_the_caller_check_refuses_inactive_users_and_stale_claims() -> None:
+def test_the_caller_is_what_their_record_says_whatever_the_token_claims() -> None:
     staff = who(Role.STAFF)
-    users.check_caller(staff, None)  # no record: left to the token's claims
-    users.check_caller(staff, record("me"))
+    with pytest.raises(Unauthenticated):
+        users.check_caller(staff, None)  # no record: no user of this organization
+    assert users.check_caller(staff, record("me")) == staff
     with pytest.raises(Forbidden):
         users.check_caller(staff, record("me", status="inactive"))
-    with pytest.raises(Unauthenticated):
-        users.check_caller(staff, record("me", role="admin"))
+    promoted = users.check_caller(staff, record("me", role="admin"))
+    assert promoted.role is Role.ADMIN
     north = who(Role.LOCATION_ADMIN, locations=frozenset({"north"}))
-    users.check_caller(north, record("me", role="location_admin", location_ids=("north",)))
-    with pytest.raises(Unauthenticated):
-        users.check_caller(north, record("me", role="location_admin", location_ids=("south",)))
-    users.check_caller(who(Role.CLIENT), record("me", status="inactive"))  # portal rules apply
+    moved = users.check_caller(north, record("me", role="location_admin", location_ids=("south",)))
+    assert moved.location_ids == frozenset({"south"})
+    demoted = users.check_caller(who(Role.ADMIN), record("me", role="staff"))
+    assert demoted.role is Role.STAFF
+    assert not demoted.is_org_admin
+    client = who(Role.CLIENT)
+    assert users.check_caller(client, record("me", status="inactive")) == client  # portal rules
 
 
 def test_every_email_kind_has_a_switch_and_a_label() -> None:

@@ -8,13 +8,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.etags import etag, expected_version
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from momentum.api.resolver import principal
 from momentum.logic import appointments
 from momentum.schemas.appointments import AppointmentCreate, AppointmentPatch, AppointmentView
-from momentum.schemas.common import IsoDateTime, RecordId
+from momentum.schemas.common import ApiTimestamp, RecordId
 
 router = APIGatewayHttpRouter()
 TAGS = ["Appointments"]
@@ -40,12 +41,18 @@ def _response(
     )
 
 
-@router.get("/appointments", summary="List appointments by start time", tags=TAGS)
+@router.get(
+    "/appointments",
+    operation_id="listAppointments",
+    responses=contract.ok("A page of appointments, by start time."),
+    summary="List appointments by start time",
+    tags=TAGS,
+)
 def list_appointments(
     client_id: Annotated[RecordId | None, Query()] = None,
     practitioner_id: Annotated[RecordId | None, Query()] = None,
-    start_from: Annotated[IsoDateTime | None, Query(alias="from")] = None,
-    start_to: Annotated[IsoDateTime | None, Query(alias="to")] = None,
+    start_from: Annotated[ApiTimestamp | None, Query(alias="from")] = None,
+    start_to: Annotated[ApiTimestamp | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> Page[AppointmentView]:
@@ -69,7 +76,14 @@ def list_appointments(
     )
 
 
-@router.post("/appointments", summary="Book (or record) an appointment", tags=TAGS, status_code=201)
+@router.post(
+    "/appointments",
+    operation_id="createAppointment",
+    responses=contract.created("The appointment booked, with the tracker banners it shows."),
+    summary="Book (or record) an appointment",
+    tags=TAGS,
+    status_code=201,
+)
 def create_appointment(
     body: Annotated[AppointmentCreate, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
@@ -95,7 +109,13 @@ def create_appointment(
     return _response(record, banners, status=201)
 
 
-@router.get("/appointments/<appointment_id>", summary="Read an appointment", tags=TAGS)
+@router.get(
+    "/appointments/<appointment_id>",
+    operation_id="getAppointment",
+    responses=contract.ok("The appointment, with its tracker banners.", "ETag"),
+    summary="Read an appointment",
+    tags=TAGS,
+)
 def get_appointment(appointment_id: AppointmentId) -> Response[AppointmentView]:
     record, banners = appointments.get_appointment(principal(router.current_event), appointment_id)
     return _response(record, banners)
@@ -103,6 +123,8 @@ def get_appointment(appointment_id: AppointmentId) -> Response[AppointmentView]:
 
 @router.patch(
     "/appointments/<appointment_id>",
+    operation_id="updateAppointment",
+    responses=contract.ok("The appointment as changed.", "ETag"),
     summary="Change an appointment (complete, cancel, move, re-package)",
     tags=TAGS,
 )
@@ -121,7 +143,12 @@ def patch_appointment(
 
 
 @router.delete(
-    "/appointments/<appointment_id>", summary="Delete an appointment", tags=TAGS, status_code=204
+    "/appointments/<appointment_id>",
+    operation_id="deleteAppointment",
+    responses=contract.no_content("Deleted; the counts it was part of are updated."),
+    summary="Delete an appointment",
+    tags=TAGS,
+    status_code=204,
 )
 def delete_appointment(appointment_id: AppointmentId) -> Response[None]:
     appointments.delete_appointment(principal(router.current_event), appointment_id)

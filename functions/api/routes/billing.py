@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from momentum.api.resolver import principal
@@ -18,14 +19,33 @@ from momentum.schemas.common import RecordId
 router = APIGatewayHttpRouter()
 
 
-@router.get("/clients/<client_id>/payments", summary="A client's payments", tags=["Payments"])
-def list_payments(client_id: Annotated[RecordId, Path()]) -> Page[PaymentView]:
-    rows = billing.list_payments(principal(router.current_event), client_id)
-    return Page[PaymentView](items=[PaymentView.model_validate(r) for r in rows])
+@router.get(
+    "/clients/<client_id>/payments",
+    operation_id="listClientPayments",
+    responses=contract.ok("A page of the client's payments, newest first."),
+    summary="A client's payments",
+    tags=["Payments"],
+)
+def list_payments(
+    client_id: Annotated[RecordId, Path()],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[PaymentView]:
+    rows, next_cursor = billing.list_payments(
+        principal(router.current_event), client_id, limit=limit, cursor=cursor
+    )
+    return Page[PaymentView](
+        items=[PaymentView.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
 
 
 @router.post(
-    "/clients/<client_id>/payments", summary="Record a payment", tags=["Payments"], status_code=201
+    "/clients/<client_id>/payments",
+    operation_id="createClientPayment",
+    responses=contract.ok("The payment recorded.", status=201),
+    summary="Record a payment",
+    tags=["Payments"],
+    status_code=201,
 )
 def create_payment(
     client_id: Annotated[RecordId, Path()],
@@ -47,7 +67,11 @@ def create_payment(
 
 
 @router.get(
-    "/invoices", summary="Invoices (by client, or all for administrators)", tags=["Invoices"]
+    "/invoices",
+    operation_id="listInvoices",
+    responses=contract.ok("A page of invoices, newest first."),
+    summary="Invoices (by client, or all for administrators)",
+    tags=["Invoices"],
 )
 def list_invoices(
     client_id: Annotated[RecordId | None, Query()] = None,
@@ -64,6 +88,8 @@ def list_invoices(
 
 @router.post(
     "/invoices",
+    operation_id="createInvoice",
+    responses=contract.created("The invoice made.", "Location"),
     summary="Invoice services, new packs (from a template) or use of an open pack",
     tags=["Invoices"],
     status_code=201,
@@ -89,7 +115,13 @@ def create_invoice(
     )
 
 
-@router.get("/invoices/<invoice_id>", summary="Read an invoice", tags=["Invoices"])
+@router.get(
+    "/invoices/<invoice_id>",
+    operation_id="getInvoice",
+    responses=contract.ok("The invoice."),
+    summary="Read an invoice",
+    tags=["Invoices"],
+)
 def get_invoice(invoice_id: Annotated[RecordId, Path()]) -> InvoiceView:
     return InvoiceView.model_validate(
         billing.get_invoice(principal(router.current_event), invoice_id)

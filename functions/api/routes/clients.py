@@ -8,6 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum import ids
+from momentum.api import contract
 from momentum.api.etags import etag, expected_version
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
@@ -41,7 +43,13 @@ def _view(record: clients.ClientRecord, status: int = 200) -> Response[ClientVie
     )
 
 
-@router.get("/clients", summary="List clients (by name)", tags=TAGS)
+@router.get(
+    "/clients",
+    operation_id="listClients",
+    responses=contract.ok("A page of the clients you may see, by name."),
+    summary="List clients (by name)",
+    tags=TAGS,
+)
 def list_clients(
     status: Annotated[ClientStatusName | None, Query()] = None,
     location_id: Annotated[RecordId | None, Query()] = None,
@@ -60,7 +68,14 @@ def list_clients(
     )
 
 
-@router.post("/clients", summary="Add a client (administrators)", tags=TAGS, status_code=201)
+@router.post(
+    "/clients",
+    operation_id="createClient",
+    responses=contract.created("The client added."),
+    summary="Add a client (administrators)",
+    tags=TAGS,
+    status_code=201,
+)
 def create_client(
     body: Annotated[ClientCreate, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
@@ -70,7 +85,9 @@ def create_client(
     def create() -> dict[str, Any]:
         record = clients.create_client(caller, body.model_dump())
         if body.send_welcome:
-            clients.send_welcome(caller, record.id, router.current_event.request_context.request_id)
+            # Under a key, a retry after a timeout queues the same email, not a second one.
+            request_id = ids.request_token(router.current_event.request_context.request_id)
+            clients.send_welcome(caller, record.id, request_id)
         return {"view": clients.client_view(caller, record), "version": record.version}
 
     result = idempotent_create(
@@ -84,12 +101,24 @@ def create_client(
     )
 
 
-@router.get("/clients/<client_id>", summary="Read a client", tags=TAGS)
+@router.get(
+    "/clients/<client_id>",
+    operation_id="getClient",
+    responses=contract.ok("The client.", "ETag"),
+    summary="Read a client",
+    tags=TAGS,
+)
 def get_client(client_id: ClientId) -> Response[ClientView]:
     return _view(clients.get_client(principal(router.current_event), client_id))
 
 
-@router.patch("/clients/<client_id>", summary="Change a client", tags=TAGS)
+@router.patch(
+    "/clients/<client_id>",
+    operation_id="updateClient",
+    responses=contract.ok("The client as changed.", "ETag"),
+    summary="Change a client",
+    tags=TAGS,
+)
 def patch_client(
     client_id: ClientId,
     body: Annotated[ClientPatch, Body()],
@@ -106,6 +135,8 @@ def patch_client(
 
 @router.delete(
     "/clients/<client_id>",
+    operation_id="deleteClient",
+    responses=contract.no_content("Deleted."),
     summary="Delete a client with nothing linked",
     tags=TAGS,
     status_code=204,
@@ -115,7 +146,13 @@ def delete_client(client_id: ClientId) -> Response[None]:
     return Response(status_code=204)
 
 
-@router.put("/clients/<client_id>/availability", summary="Set weekly availability", tags=TAGS)
+@router.put(
+    "/clients/<client_id>/availability",
+    operation_id="setClientAvailability",
+    responses=contract.ok("The client with this availability.", "ETag"),
+    summary="Set weekly availability",
+    tags=TAGS,
+)
 def put_availability(
     client_id: ClientId, body: Annotated[Availability, Body()]
 ) -> Response[ClientView]:
@@ -123,30 +160,69 @@ def put_availability(
     return _view(clients.set_availability(principal(router.current_event), client_id, raw))
 
 
-@router.put("/clients/<client_id>/color", summary="Set your calendar colour", tags=TAGS)
+@router.put(
+    "/clients/<client_id>/color",
+    operation_id="setClientColor",
+    responses=contract.ok("The client with your colour for them.", "ETag"),
+    summary="Set your calendar colour",
+    tags=TAGS,
+)
 def put_color(client_id: ClientId, body: Annotated[ColorBody, Body()]) -> Response[ClientView]:
     return _view(clients.set_color(principal(router.current_event), client_id, body.color))
 
 
-@router.put("/clients/<client_id>/login", summary="Create the portal login", tags=TAGS)
+@router.put(
+    "/clients/<client_id>/login",
+    operation_id="createClientLogin",
+    responses=contract.ok("The client, with their portal login.", "ETag"),
+    summary="Create the portal login",
+    tags=TAGS,
+)
 def put_login(client_id: ClientId, body: Annotated[LoginBody, Body()]) -> Response[ClientView]:
     return _view(clients.create_login(principal(router.current_event), client_id, body.email))
 
 
-@router.delete("/clients/<client_id>/login", summary="Remove the portal login", tags=TAGS)
+@router.delete(
+    "/clients/<client_id>/login",
+    operation_id="removeClientLogin",
+    responses=contract.ok("The client, without a portal login.", "ETag"),
+    summary="Remove the portal login",
+    tags=TAGS,
+)
 def delete_login(client_id: ClientId) -> Response[ClientView]:
     return _view(clients.remove_login(principal(router.current_event), client_id))
 
 
 @router.post(
     "/clients/<client_id>/welcome-email",
+    operation_id="sendWelcomeEmail",
+    responses=contract.ok("Queued: the mailer sends it within minutes.", status=202),
     summary="Send the welcome email (active only)",
     tags=TAGS,
     status_code=202,
 )
-def post_welcome_email(client_id: ClientId) -> Response[WelcomeEmailSent]:
+def post_welcome_email(
+    client_id: ClientId,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[WelcomeEmailSent]:
     event = router.current_event
-    intent = clients.send_welcome(principal(event), client_id, event.request_context.request_id)
+    caller = principal(event)
+
+    def send() -> dict[str, Any]:
+        # The same key is the same email, however often it is posted.
+        request_id = ids.request_token(event.request_context.request_id)
+        return {"intent_id": clients.send_welcome(caller, client_id, request_id)}
+
+    sent = idempotent_create(
+        caller,
+        f"POST /clients/{client_id}/welcome-email",
+        idempotency_key,
+        None,
+        send,
+        lambda_context=router.lambda_context,
+    )
     return Response(
-        status_code=202, content_type="application/json", body=WelcomeEmailSent(intent_id=intent)
+        status_code=202,
+        content_type="application/json",
+        body=WelcomeEmailSent(intent_id=sent["intent_id"]),
     )

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.etags import etag, expected_version
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
@@ -45,7 +46,13 @@ def _template_response(
     )
 
 
-@router.get("/engagement-templates", summary="List engagement templates", tags=TEMPLATE_TAGS)
+@router.get(
+    "/engagement-templates",
+    operation_id="listEngagementTemplates",
+    responses=contract.ok("A page of engagement templates, by name."),
+    summary="List engagement templates",
+    tags=TEMPLATE_TAGS,
+)
 def list_templates(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
@@ -61,6 +68,8 @@ def list_templates(
 
 @router.post(
     "/engagement-templates",
+    operation_id="createEngagementTemplate",
+    responses=contract.created("The template set up."),
     summary="Set up an engagement template (owners and admins)",
     tags=TEMPLATE_TAGS,
     status_code=201,
@@ -83,6 +92,8 @@ def create_template(
 
 @router.get(
     "/engagement-templates/<template_id>",
+    operation_id="getEngagementTemplate",
+    responses=contract.ok("The template.", "ETag"),
     summary="Read an engagement template",
     tags=TEMPLATE_TAGS,
 )
@@ -94,6 +105,8 @@ def get_template(template_id: Annotated[RecordId, Path()]) -> Response[Engagemen
 
 @router.patch(
     "/engagement-templates/<template_id>",
+    operation_id="updateEngagementTemplate",
+    responses=contract.ok("The template as changed.", "ETag"),
     summary="Change an engagement template (launched engagements keep their copy)",
     tags=TEMPLATE_TAGS,
 )
@@ -133,6 +146,8 @@ def _engagement_response(
 
 @router.get(
     "/engagements",
+    operation_id="listEngagements",
+    responses=contract.ok("A page of the engagements you may see."),
     summary="List engagements with their On/Off track column (`progress` filters it)",
     tags=ENGAGEMENT_TAGS,
 )
@@ -152,6 +167,8 @@ def list_engagements(
 
 @router.post(
     "/engagements",
+    operation_id="createEngagement",
+    responses=contract.created("The engagement set up."),
     summary="Set up an engagement from a template (administrators)",
     tags=ENGAGEMENT_TAGS,
     status_code=201,
@@ -179,6 +196,8 @@ def create_engagement(
 
 @router.get(
     "/engagements/<engagement_id>",
+    operation_id="getEngagement",
+    responses=contract.ok("The engagement (with `history` when asked for).", "ETag"),
     summary="Read an engagement (`include=history`: with its status history)",
     tags=ENGAGEMENT_TAGS,
 )
@@ -194,6 +213,8 @@ def get_engagement(
 
 @router.patch(
     "/engagements/<engagement_id>",
+    operation_id="updateEngagement",
+    responses=contract.ok("The engagement as changed.", "ETag"),
     summary="Change an engagement: status, coach, owner, location, name",
     tags=ENGAGEMENT_TAGS,
 )

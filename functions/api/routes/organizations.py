@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.etags import etag, expected_version
 from momentum.api.resolver import principal
 from momentum.logic import organizations
@@ -25,12 +26,24 @@ def _view(org: organizations.Organization) -> Response[OrganizationView]:
     )
 
 
-@router.get("/org", summary="Read your organization", tags=["Organization"])
+@router.get(
+    "/org",
+    operation_id="getOrganization",
+    responses=contract.ok("Your organization: its name, timezone and locations.", "ETag"),
+    summary="Read your organization",
+    tags=["Organization"],
+)
 def get_org() -> Response[OrganizationView]:
     return _view(organizations.get_organization(principal(router.current_event)))
 
 
-@router.put("/org", summary="Replace your organization (owners and admins)", tags=["Organization"])
+@router.put(
+    "/org",
+    operation_id="replaceOrganization",
+    responses=contract.ok("The organization as stored now.", "ETag"),
+    summary="Replace your organization (owners and admins)",
+    tags=["Organization"],
+)
 def put_org(
     body: Annotated[OrganizationBody, Body()],
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,

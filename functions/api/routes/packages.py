@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.etags import etag, expected_version
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
@@ -16,7 +17,7 @@ from momentum.logic import packages
 from momentum.logic.history import history_for
 from momentum.schemas.common import RecordId
 from momentum.schemas.packages import (
-    OnTrackRowView,
+    OnTrackRow,
     PackageCreate,
     PackagePatch,
     PackageView,
@@ -46,7 +47,13 @@ def _template_response(template: dict[str, Any], status: int = 200) -> Response[
     )
 
 
-@router.get("/package-templates", summary="List package templates", tags=TEMPLATE_TAGS)
+@router.get(
+    "/package-templates",
+    operation_id="listPackageTemplates",
+    responses=contract.ok("A page of package templates, by name."),
+    summary="List package templates",
+    tags=TEMPLATE_TAGS,
+)
 def list_templates(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
@@ -59,6 +66,8 @@ def list_templates(
 
 @router.post(
     "/package-templates",
+    operation_id="createPackageTemplate",
+    responses=contract.created("The template set up."),
     summary="Set up a package template",
     tags=TEMPLATE_TAGS,
     status_code=201,
@@ -80,7 +89,11 @@ def create_template(
 
 
 @router.get(
-    "/package-templates/<template_id>", summary="Read a package template", tags=TEMPLATE_TAGS
+    "/package-templates/<template_id>",
+    operation_id="getPackageTemplate",
+    responses=contract.ok("The template.", "ETag"),
+    summary="Read a package template",
+    tags=TEMPLATE_TAGS,
 )
 def get_template(template_id: Annotated[RecordId, Path()]) -> Response[TemplateView]:
     return _template_response(packages.get_template(principal(router.current_event), template_id))
@@ -88,6 +101,8 @@ def get_template(template_id: Annotated[RecordId, Path()]) -> Response[TemplateV
 
 @router.patch(
     "/package-templates/<template_id>",
+    operation_id="updatePackageTemplate",
+    responses=contract.ok("The template as changed.", "ETag"),
     summary="Change a package template (packages made from it keep their copy)",
     tags=TEMPLATE_TAGS,
 )
@@ -126,22 +141,31 @@ def _package_response(
 
 @router.get(
     "/clients/<client_id>/packages",
+    operation_id="listClientPackages",
+    responses=contract.ok("A page of the client's packages, newest first."),
     summary="A client's packages (`open=true`: the ones that can take appointments)",
     tags=PACKAGE_TAGS,
 )
 def list_client_packages(
     client_id: Annotated[RecordId, Path()],
     open: Annotated[bool, Query()] = False,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> Page[PackageView]:
     caller = principal(router.current_event)
-    records = packages.list_packages(caller, client_id, open_only=open)
+    records, next_cursor = packages.list_packages(
+        caller, client_id, open_only=open, limit=limit, cursor=cursor
+    )
     return Page[PackageView](
-        items=[PackageView.model_validate(packages.package_view(caller, r)) for r in records]
+        items=[PackageView.model_validate(packages.package_view(caller, r)) for r in records],
+        next_cursor=next_cursor,
     )
 
 
 @router.post(
     "/clients/<client_id>/packages",
+    operation_id="createClientPackage",
+    responses=contract.created("The package given."),
     summary="Give a client a package (from a template or custom)",
     tags=PACKAGE_TAGS,
     status_code=201,
@@ -170,6 +194,8 @@ def create_client_package(
 
 @router.get(
     "/packages/<package_id>",
+    operation_id="getPackage",
+    responses=contract.ok("The package (with `history` when asked for).", "ETag"),
     summary="Read a package (`include=history`: with its status history)",
     tags=PACKAGE_TAGS,
 )
@@ -185,6 +211,8 @@ def get_package(
 
 @router.patch(
     "/packages/<package_id>",
+    operation_id="updatePackage",
+    responses=contract.ok("The package as changed.", "ETag"),
     summary="Change a package (its On track override: owners and admins)",
     tags=PACKAGE_TAGS,
 )
@@ -204,9 +232,19 @@ def patch_package(
 
 @router.get(
     "/clients/<client_id>/on-track",
+    operation_id="listClientOnTrack",
+    responses=contract.ok("A page of On track rows, one per package of the client."),
     summary="The client's On track rows (one per package) with the next predicted change",
     tags=PACKAGE_TAGS,
 )
-def client_on_track(client_id: Annotated[RecordId, Path()]) -> Page[OnTrackRowView]:
-    rows = packages.client_on_track(principal(router.current_event), client_id)
-    return Page[OnTrackRowView](items=[OnTrackRowView.model_validate(r) for r in rows])
+def client_on_track(
+    client_id: Annotated[RecordId, Path()],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[OnTrackRow]:
+    rows, next_cursor = packages.client_on_track(
+        principal(router.current_event), client_id, limit=limit, cursor=cursor
+    )
+    return Page[OnTrackRow](
+        items=[OnTrackRow.model_validate(r) for r in rows], next_cursor=next_cursor
+    )

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.etags import etag, expected_version
 from momentum.api.resolver import principal
 from momentum.logic import preferences
@@ -28,12 +29,24 @@ def _view(prefs: preferences.Preferences) -> Response[PreferencesView]:
     )
 
 
-@router.get("/me/preferences", summary="Your email preferences", tags=TAGS)
+@router.get(
+    "/me/preferences",
+    operation_id="getPreferences",
+    responses=contract.ok("Which kinds of email you receive.", "ETag"),
+    summary="Your email preferences",
+    tags=TAGS,
+)
 def get_preferences() -> Response[PreferencesView]:
     return _view(preferences.get_preferences(principal(router.current_event)))
 
 
-@router.put("/me/preferences", summary="Choose which kinds of email you receive", tags=TAGS)
+@router.put(
+    "/me/preferences",
+    operation_id="replacePreferences",
+    responses=contract.ok("Your choices as stored now.", "ETag"),
+    summary="Choose which kinds of email you receive",
+    tags=TAGS,
+)
 def put_preferences(
     body: Annotated[PreferencesBody, Body()],
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.etags import etag, expected_version
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
@@ -36,19 +37,34 @@ def _response(
     )
 
 
-@router.get("/clients/<client_id>/trackers", summary="A client's session trackers", tags=TAGS)
-def list_trackers(client_id: Annotated[RecordId, Path()]) -> Page[TrackerView]:
+@router.get(
+    "/clients/<client_id>/trackers",
+    operation_id="listClientTrackers",
+    responses=contract.ok("A page of the client's session trackers."),
+    summary="A client's session trackers",
+    tags=TAGS,
+)
+def list_trackers(
+    client_id: Annotated[RecordId, Path()],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[TrackerView]:
     caller = principal(router.current_event)
-    client, records = trackers.list_trackers(caller, client_id)
+    client, records, next_cursor = trackers.list_trackers(
+        caller, client_id, limit=limit, cursor=cursor
+    )
     return Page[TrackerView](
         items=[
             TrackerView.model_validate(trackers.tracker_view_of(caller, client, r)) for r in records
-        ]
+        ],
+        next_cursor=next_cursor,
     )
 
 
 @router.post(
     "/clients/<client_id>/trackers",
+    operation_id="createClientTracker",
+    responses=contract.created("The tracker added."),
     summary="Add a tracker (at most 8)",
     tags=TAGS,
     status_code=201,
@@ -75,12 +91,24 @@ def create_tracker(
     return _response(client, record, 201)
 
 
-@router.get("/trackers/<tracker_id>", summary="Read a tracker", tags=TAGS)
+@router.get(
+    "/trackers/<tracker_id>",
+    operation_id="getTracker",
+    responses=contract.ok("The tracker, with its current period's counts.", "ETag"),
+    summary="Read a tracker",
+    tags=TAGS,
+)
 def get_tracker(tracker_id: Annotated[RecordId, Path()]) -> Response[TrackerView]:
     return _response(*trackers.get_tracker(principal(router.current_event), tracker_id))
 
 
-@router.patch("/trackers/<tracker_id>", summary="Change a tracker", tags=TAGS)
+@router.patch(
+    "/trackers/<tracker_id>",
+    operation_id="updateTracker",
+    responses=contract.ok("The tracker as changed.", "ETag"),
+    summary="Change a tracker",
+    tags=TAGS,
+)
 def patch_tracker(
     tracker_id: Annotated[RecordId, Path()],
     body: Annotated[TrackerPatch, Body()],
@@ -95,16 +123,34 @@ def patch_tracker(
     return _response(client, record)
 
 
-@router.delete("/trackers/<tracker_id>", summary="Delete a tracker", tags=TAGS, status_code=204)
+@router.delete(
+    "/trackers/<tracker_id>",
+    operation_id="deleteTracker",
+    responses=contract.no_content("Deleted."),
+    summary="Delete a tracker",
+    tags=TAGS,
+    status_code=204,
+)
 def delete_tracker(tracker_id: Annotated[RecordId, Path()]) -> Response[None]:
     trackers.delete_tracker(principal(router.current_event), tracker_id)
     return Response(status_code=204)
 
 
-@router.get("/tasks", summary="Your tasks (administrators: anyone's)", tags=TASK_TAGS)
+@router.get(
+    "/tasks",
+    operation_id="listTasks",
+    responses=contract.ok("A page of tasks, newest first."),
+    summary="Tasks: the organization's open ones (owners and admins), else your own",
+    description="Owners and admins see every open task of the organization (`done=true`: "
+    "the done ones) unless they name an `assignee_id`; everyone else sees their own tasks "
+    "(`done` filters them).",
+    tags=TASK_TAGS,
+)
 def list_tasks(
-    assignee_id: Annotated[RecordId | None, Query()] = None,
-    done: Annotated[bool | None, Query()] = None,
+    assignee_id: Annotated[
+        RecordId | None, Query(description="One user's tasks (owners and admins: anyone's)")
+    ] = None,
+    done: Annotated[bool | None, Query(description="Done (true) or open (false) tasks")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> Page[TaskView]:
@@ -118,7 +164,13 @@ def list_tasks(
     return Page[TaskView](items=[TaskView.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.patch("/tasks/<task_id>", summary="Mark a task done (or not)", tags=TASK_TAGS)
+@router.patch(
+    "/tasks/<task_id>",
+    operation_id="updateTask",
+    responses=contract.ok("The task as marked.", "ETag"),
+    summary="Mark a task done (or not)",
+    tags=TASK_TAGS,
+)
 def patch_task(
     task_id: Annotated[RecordId, Path()], body: Annotated[TaskPatch, Body()]
 ) -> Response[TaskView]:

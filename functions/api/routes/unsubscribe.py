@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import forms
 from momentum.logic import unsubscribe
 
 router = APIGatewayHttpRouter()
@@ -26,7 +27,12 @@ Token = Annotated[
 RESPONSES: dict[int, Any] = {
     200: {"description": "A small HTML page.", "content": {"text/html": {"schema": {}}}},
     400: {
-        "description": "The link is invalid, tampered with or expired; nothing changed.",
+        "description": "The link is invalid, tampered with or expired, or the form cannot "
+        "be read; nothing changed.",
+        "content": {"application/problem+json": {"schema": {}}},
+    },
+    413: {
+        "description": "The form is larger than 16 KiB; nothing changed.",
         "content": {"application/problem+json": {"schema": {}}},
     },
 }
@@ -40,6 +46,7 @@ def _html(page: str) -> Response[str]:
 
 @router.get(
     "/unsubscribe",
+    operation_id="previewUnsubscribe",
     summary="Show what an unsubscribe link turns off (changes nothing)",
     tags=TAGS,
     security=PUBLIC,
@@ -51,12 +58,22 @@ def get_unsubscribe(token: Token) -> Response[str]:
 
 @router.post(
     "/unsubscribe",
+    operation_id="unsubscribe",
     summary="Unsubscribe: turn that kind of email off (one-click, RFC 8058)",
-    description="Mail clients POST `List-Unsubscribe=One-Click` (form-encoded); the page's "
-    "button posts the same. Repeating it changes nothing more.",
+    description="Mail clients POST `List-Unsubscribe=One-Click`, as "
+    "`application/x-www-form-urlencoded` or `multipart/form-data` (RFC 8058); the page's "
+    "button posts the same. A form that cannot be read is a 400, one over 16 KiB a 413. "
+    "Repeating it changes nothing more.",
     tags=TAGS,
     security=PUBLIC,
     responses=RESPONSES,
 )
 def post_unsubscribe(token: Token) -> Response[str]:
+    event = router.current_event
+    # The body says only "one click"; it is read so that a malformed one is a 4xx.
+    forms.read_form(
+        event.body,
+        is_base64=event.is_base64_encoded,
+        content_type=str(event.headers.get("content-type") or ""),
+    )
     return _html(unsubscribe.done_page(unsubscribe.unsubscribe(token)))

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.etags import etag, expected_version
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
@@ -37,7 +38,13 @@ def _view(record: users.UserRecord) -> Response[UserView]:
     )
 
 
-@router.get("/users", summary="List users (by name; administrators)", tags=TAGS)
+@router.get(
+    "/users",
+    operation_id="listUsers",
+    responses=contract.ok("A page of users, by name."),
+    summary="List users (by name; administrators)",
+    tags=TAGS,
+)
 def list_users(
     role: Annotated[UserRole | None, Query()] = None,
     status: Annotated[UserStatusName | None, Query()] = None,
@@ -54,6 +61,8 @@ def list_users(
 
 @router.post(
     "/users",
+    operation_id="createUser",
+    responses=contract.created("The user added; their login is invited by email."),
     summary="Add a user and create their login (owners and admins)",
     tags=TAGS,
     status_code=201,
@@ -78,12 +87,24 @@ def create_user(
     )
 
 
-@router.get("/users/<user_id>", summary="Read a user", tags=TAGS)
+@router.get(
+    "/users/<user_id>",
+    operation_id="getUser",
+    responses=contract.ok("The user.", "ETag"),
+    summary="Read a user",
+    tags=TAGS,
+)
 def get_user(user_id: UserId) -> Response[UserView]:
     return _view(users.get_user(principal(router.current_event), user_id))
 
 
-@router.patch("/users/<user_id>", summary="Change a user", tags=TAGS)
+@router.patch(
+    "/users/<user_id>",
+    operation_id="updateUser",
+    responses=contract.ok("The user as changed.", "ETag"),
+    summary="Change a user",
+    tags=TAGS,
+)
 def patch_user(
     user_id: UserId,
     body: Annotated[UserPatch, Body()],

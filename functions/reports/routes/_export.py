@@ -6,9 +6,8 @@ from datetime import date
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from pydantic import BaseModel
 
-from momentum.logic.reports import EXPORT_LIMIT, JSON_DEFAULT_LIMIT, csv_filename, to_csv
+from momentum.logic.reports import EXPORT_LIMIT, JSON_DEFAULT_LIMIT, csv_filename
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -20,19 +19,12 @@ def page_size(limit: int | None, format: str) -> int:
     return EXPORT_LIMIT if format == "csv" else JSON_DEFAULT_LIMIT
 
 
-def csv_response(
-    report: str,
-    columns: tuple[str, ...],
-    rows: list[BaseModel],
-    today: date,
-    next_cursor: str | None,
-) -> Response[Any]:
-    """The same rows as the JSON (their JSON form), as an attachment. When more rows
-    remain, `X-Next-Cursor` carries the cursor of the next export page."""
+def csv_response(report: str, body: str, today: date, next_cursor: str | None) -> Response[Any]:
+    """A report's CSV file (momentum.logic.reports writes it), as an attachment. When more
+    rows remain, `X-Next-Cursor` carries the cursor of the next export page."""
     headers = {
         "Content-Disposition": f'attachment; filename="{csv_filename(report, today)}"',
     }
     if next_cursor:
         headers["X-Next-Cursor"] = next_cursor
-    body = to_csv(columns, (r.model_dump(mode="json") for r in rows))
     return Response(status_code=200, content_type=CSV_CONTENT_TYPE, body=body, headers=headers)

@@ -8,12 +8,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.resolver import principal
 from momentum.logic import reports
-from momentum.schemas.common import IsoDate
+from momentum.schemas.common import ApiDate
 from momentum.schemas.engagements import EngagementProgressName
 from momentum.schemas.reports import (
-    ENGAGEMENT_COLUMNS,
     EngagementReport,
     EngagementRow,
     ReportFormat,
@@ -26,19 +26,24 @@ TAGS = ["Reports"]
 
 @router.get(
     "/reports/engagements",
+    operation_id="getEngagementsReport",
+    responses=contract.export(
+        "A page of rows (JSON), or the rows as a CSV file.", EngagementReport
+    ),
     summary="The engagements report: progress and off-track-since filters (`format=csv`)",
     tags=TAGS,
 )
 def engagements_report(
     progress: Annotated[EngagementProgressName | None, Query()] = None,
-    off_track_since_from: Annotated[IsoDate | None, Query()] = None,
-    off_track_since_to: Annotated[IsoDate | None, Query()] = None,
+    off_track_since_from: Annotated[ApiDate | None, Query()] = None,
+    off_track_since_to: Annotated[ApiDate | None, Query()] = None,
     format: Annotated[ReportFormat, Query()] = "json",
     limit: Annotated[int | None, Query(ge=1, le=reports.EXPORT_LIMIT)] = None,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> Response[EngagementReport | str]:
+    caller = principal(router.current_event)
     rows, next_cursor, today = reports.engagements_report(
-        principal(router.current_event),
+        caller,
         progress=progress,
         off_track_since_from=off_track_since_from,
         off_track_since_to=off_track_since_to,
@@ -47,9 +52,8 @@ def engagements_report(
     )
     items = [EngagementRow.model_validate(r) for r in rows]
     if format == "csv":
-        response: Response[Any] = csv_response(
-            "engagements", ENGAGEMENT_COLUMNS, list(items), today, next_cursor
-        )
+        body = reports.engagements_csv(caller, [r.model_dump(mode="json") for r in items])
+        response: Response[Any] = csv_response("engagements", body, today, next_cursor)
         return response
     return Response(
         status_code=200,

@@ -8,11 +8,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from momentum.api import contract
 from momentum.api.resolver import principal
 from momentum.logic import reports
 from momentum.schemas.common import RecordId
 from momentum.schemas.reports import (
-    ON_TRACK_COLUMNS,
     OnTrackReport,
     OnTrackRow,
     OnTrackStatusName,
@@ -26,6 +26,8 @@ TAGS = ["Reports"]
 
 @router.get(
     "/reports/on-track",
+    operation_id="getOnTrackReport",
+    responses=contract.export("A page of rows (JSON), or the rows as a CSV file.", OnTrackReport),
     summary="The On track report: one row per open package (`format=csv` to export)",
     tags=TAGS,
 )
@@ -37,8 +39,9 @@ def on_track_report(
     limit: Annotated[int | None, Query(ge=1, le=reports.EXPORT_LIMIT)] = None,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> Response[OnTrackReport | str]:
+    caller = principal(router.current_event)
     rows, next_cursor, today = reports.on_track_report(
-        principal(router.current_event),
+        caller,
         status=status,
         team_member_id=team_member_id,
         location_id=location_id,
@@ -47,9 +50,8 @@ def on_track_report(
     )
     items = [OnTrackRow.model_validate(r) for r in rows]
     if format == "csv":
-        response: Response[Any] = csv_response(
-            "on-track", ON_TRACK_COLUMNS, list(items), today, next_cursor
-        )
+        body = reports.on_track_csv(caller, [r.model_dump(mode="json") for r in items])
+        response: Response[Any] = csv_response("on-track", body, today, next_cursor)
         return response
     return Response(
         status_code=200,

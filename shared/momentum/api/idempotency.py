@@ -1,9 +1,17 @@
 """`Idempotency-Key` on every create: Powertools idempotency, keyed on the caller, the route
 and the header, and validated against the parsed body — a retry gets the first answer, the
-same key with another body is refused."""
+same key with another body is refused (422).
+
+The Powertools record expires after a day; a claim in the product table
+(`momentum.store.idempotency_keys`) keeps the key bound to its request's fingerprint and
+first answer after that, and the ids a create makes follow from the key *and* the
+fingerprint: the same key with another body is refused whenever it comes (never answered
+with the old record), with the same body it gets the first answer."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -13,9 +21,29 @@ from pydantic import BaseModel
 from momentum import ids
 from momentum.config import get_settings
 from momentum.domain.access import Principal
-from momentum.domain.errors import Conflict, FieldError, InvalidInput, ServiceUnavailable
+from momentum.domain.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    InvalidInput,
+    ServiceUnavailable,
+)
+from momentum.store import idempotency_keys
 
 EXPIRES_AFTER_SECONDS = 24 * 3600
+
+
+def _reused() -> InvalidInput:
+    return InvalidInput(
+        "This Idempotency-Key was already used with a different request.",
+        errors=[FieldError(("header", "Idempotency-Key"), "reused with a different request")],
+    )
+
+
+def fingerprint(body: dict[str, Any] | None) -> str:
+    """The request's fingerprint: its parsed body, canonically serialised and hashed."""
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @cache
@@ -54,12 +82,31 @@ def idempotent_create(
         # with the invocation, so the client's retry is not locked out.
         config.register_lambda_context(lambda_context)
 
+    scope = "|".join((principal.org_id, principal.user_id, route, key))
+
     def _run(request: dict[str, Any]) -> dict[str, Any]:
-        # Ids made inside follow from the key: a retry after a timeout mid-create rewrites
-        # (and finds) the same records instead of making new ones.
-        seed = "|".join((principal.org_id, principal.user_id, route, key))
-        with ids.seeded(seed):
-            return create()
+        # Runs when Powertools holds no live record for the key: the first request, or one
+        # after the record expired. The key's claim tells whether it is the same request.
+        request_print = fingerprint(request["body"])
+        used = idempotency_keys.claim(principal.org_id, scope, request_print)
+        if used.claim is idempotency_keys.Claim.OTHER:
+            raise _reused()
+        if used.answer is not None:
+            return used.answer
+        # Ids made inside follow from the key and the request: a retry after a timeout
+        # mid-create rewrites (and finds) the same records instead of making new ones.
+        try:
+            with ids.seeded(f"{scope}|{request_print}"):
+                result = create()
+        except DomainError as error:
+            if used.claim is idempotency_keys.Claim.NEW and not isinstance(
+                error, ServiceUnavailable
+            ):
+                # Refused before writing anything (a caller error): the key stays free.
+                idempotency_keys.release(principal.org_id, scope, request_print)
+            raise
+        idempotency_keys.remember(principal.org_id, scope, request_print, result)
+        return result
 
     run: Callable[..., dict[str, Any]] = idempotent_function(
         data_keyword_argument="request", persistence_store=_persistence(), config=config
@@ -75,10 +122,7 @@ def idempotent_create(
     try:
         result: dict[str, Any] = run(request=request)
     except IdempotencyValidationError:
-        raise InvalidInput(
-            "This Idempotency-Key was already used with a different body.",
-            errors=[FieldError(("header", "Idempotency-Key"), "reused with a different body")],
-        ) from None
+        raise _reused() from None
     except IdempotencyAlreadyInProgressError:
         raise Conflict("A request with this Idempotency-Key is still in progress.") from None
     except IdempotencyPersistenceLayerError:

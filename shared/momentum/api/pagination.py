@@ -6,6 +6,7 @@ another list or tenant, is a 400 — it can never steer a Query outside the call
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -61,3 +62,42 @@ def decode_cursor(
         raise BadRequest("The cursor belongs to another list.")
     key: dict[str, Any] = payload["k"]
     return key
+
+
+def page_of[T](
+    rows: Sequence[T],
+    order_key: Callable[[T], tuple[str, ...]],
+    *,
+    limit: int,
+    cursor: str | None,
+    org_id: str,
+    scope: str,
+    now: datetime,
+    descending: bool = False,
+) -> tuple[list[T], str | None]:
+    """One page of a short list read whole by one Query (a client's packages, trackers,
+    payments, On track rows) and ordered by `order_key` (`descending`: newest first).
+
+    Its cursor is the order key of the last row returned, signed and bound to the list like
+    every other cursor, so the next page starts right after that row: rows written between
+    two pages are neither repeated nor skipped."""
+    start = 0
+    after = decode_cursor(cursor, org_id=org_id, scope=scope, now=now)
+    if after is not None:
+        mark = after.get("after")
+        if not isinstance(mark, list) or not all(isinstance(part, str) for part in mark):
+            raise BadRequest("The cursor belongs to another list.")
+        last = tuple(mark)
+        start = next(
+            (
+                index
+                for index, row in enumerate(rows)
+                if (order_key(row) < last if descending else order_key(row) > last)
+            ),
+            len(rows),
+        )
+    page = list(rows[start : start + limit])
+    if not page or start + limit >= len(rows):
+        return page, None
+    key = {"after": list(order_key(page[-1]))}
+    return page, encode_cursor(key, org_id=org_id, scope=scope, now=now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from momentum.domain.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    PayloadTooLarge,
     PreconditionFailed,
     ServiceUnavailable,
     Unauthenticated,
@@ -40,6 +42,7 @@ _STATUS_OF: dict[type[DomainError], HTTPStatus] = {
     Forbidden: HTTPStatus.FORBIDDEN,
     Conflict: HTTPStatus.CONFLICT,
     PreconditionFailed: HTTPStatus.PRECONDITION_FAILED,
+    PayloadTooLarge: HTTPStatus.CONTENT_TOO_LARGE,
     Unauthenticated: HTTPStatus.UNAUTHORIZED,
     ServiceUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
@@ -94,19 +97,113 @@ def domain_error(error: DomainError) -> Response[Any]:
     return problem(status, error.detail, errors=errors, headers=headers)
 
 
+# Pydantic's messages name Python's view of a value ("Input should be a valid integer",
+# "Extra inputs are not permitted"); these say what the field takes, for the person who
+# reads the problem. Types of our own (email, date_format, control_characters...) are
+# written that way already and pass through.
+_SAYS: dict[str, str] = {
+    "missing": "is required",
+    "extra_forbidden": "is not a field this request takes (check its spelling)",
+    "string_type": "must be text (a JSON string)",
+    "string_unicode": "must be text (a JSON string)",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a finite number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "dict_type": "must be a JSON object",
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+    "list_type": "must be a list (a JSON array)",
+    "date_type": "must be a date as YYYY-MM-DD, e.g. 2026-05-01",
+    "date_parsing": "must be a date as YYYY-MM-DD, e.g. 2026-05-01",
+    "date_from_datetime_parsing": "must be a date as YYYY-MM-DD, e.g. 2026-05-01",
+    "date_from_datetime_inexact": "must be a date as YYYY-MM-DD, e.g. 2026-05-01",
+    "datetime_type": "must be a timestamp with a UTC offset, e.g. 2026-05-01T09:00:00+01:00",
+    "datetime_parsing": "must be a timestamp with a UTC offset, e.g. 2026-05-01T09:00:00+01:00",
+    "datetime_from_date_parsing": (
+        "must be a timestamp with a UTC offset, e.g. 2026-05-01T09:00:00+01:00"
+    ),
+}
+# Patterns of momentum.schemas.common, in words.
+_PATTERNS: dict[str, str] = {
+    r"^[A-Za-z0-9_-]{1,100}$": "must be an id: 1 to 100 letters, digits, `-` or `_`",
+    r"^#[0-9A-Fa-f]{6}$": "must be a colour as #RRGGBB, e.g. #4A90E2",
+    r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$": "must be a time as HH:MM, e.g. 09:30",
+    r"^[0-9+()\-. ]*$": "may contain only digits, spaces and + ( ) - .",
+}
+
+
+def _plural(count: Any, one: str) -> str:
+    return f"{count} {one}" if count == 1 else f"{count} {one}s"
+
+
+def human_message(error: Mapping[str, Any]) -> str:
+    """What a pydantic error says about its field, in words a person reads."""
+    kind = str(error.get("type", ""))
+    ctx: Mapping[str, Any] = error.get("ctx") or {}
+    msg = str(error.get("msg", "is not valid"))
+    if kind in _SAYS:
+        return _SAYS[kind]
+    if kind == "json_invalid" and msg == "JSON decode error":  # Powertools' own
+        return f"is not valid JSON ({ctx.get('error', 'cannot be read')})"
+    if kind in ("literal_error", "enum"):
+        return f"must be one of {ctx.get('expected', '')}".rstrip()
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        return _PATTERNS.get(pattern, f"does not have the form this field takes ({pattern})")
+    if kind == "string_too_short":
+        least = ctx.get("min_length", 1)
+        return "may not be empty" if least == 1 else f"must be at least {least} characters"
+    if kind == "string_too_long":
+        return f"must be at most {_plural(ctx.get('max_length'), 'character')}"
+    if kind == "too_short":
+        return f"must have at least {_plural(ctx.get('min_length'), 'item')}"
+    if kind == "too_long":
+        return f"must have at most {_plural(ctx.get('max_length'), 'item')}"
+    bounds = {
+        "greater_than_equal": ("at least", "ge"),
+        "greater_than": ("more than", "gt"),
+        "less_than_equal": ("at most", "le"),
+        "less_than": ("less than", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"must be {words} {ctx.get(key)}"
+    if kind in ("value_error", "assertion_error"):
+        # A validator's own words, without pydantic's "Value error, " in front.
+        return (
+            msg.split(", ", 1)[1]
+            if msg.startswith(("Value error, ", "Assertion failed, "))
+            else msg
+        )
+    return msg
+
+
+def _summary(errors: list[dict[str, Any]]) -> str:
+    if len(errors) == 1:
+        (only,) = errors
+        return f"`{only['field']}` {only['msg']}."
+    fields = ", ".join(f"`{e['field']}`" for e in errors[:5])
+    more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+    return f"The request has {len(errors)} invalid fields: {fields}{more}. See `errors`."
+
+
 def validation_error(error: RequestValidationError) -> Response[Any]:
     errors = [
         {
             "loc": [str(p) for p in e.get("loc", ())],
             "field": ".".join(str(p) for p in e.get("loc", ())),
-            "msg": str(e.get("msg", "invalid value")),
+            "msg": human_message(e),
             "type": str(e.get("type", "value_error")),
         }
         for e in error.errors()
     ]
-    return problem(
-        HTTPStatus.UNPROCESSABLE_ENTITY, "The request has invalid fields.", errors=errors
-    )
+    detail = _summary(errors) if errors else "The request has invalid fields."
+    return problem(HTTPStatus.UNPROCESSABLE_ENTITY, detail, errors=errors)
 
 
 def unsupported_media_type(_: Exception) -> Response[Any]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
-from momentum.api import problems
+from momentum.api import body_guard, contract, problems
 from momentum.api.auth import principal_from_claims
+from momentum.api.strict import strict_requests
 from momentum.domain.access import Principal
+from momentum.domain.errors import DomainError
 
 API_TITLE = "Momentum API"
 API_VERSION = "1.0.0"
@@ -44,74 +47,52 @@ def create_resolver(
 
     `also_document` names routers another function serves (the reports): they are added to
     the document only, so web clients get one reference for the whole API."""
-    app = APIGatewayHttpResolver(enable_validation=True)
+    # Bodies are size-, depth- and number-checked before they are parsed (never a 500).
+    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=body_guard.loads)
     problems.register(app)
+    strict_requests(app)
     if not with_docs:
         return app
-    app.enable_swagger(
-        path="/docs",
-        title=API_TITLE,
-        version=API_VERSION,
-        description=API_DESCRIPTION,
-        security_schemes=security_schemes(),
-        security=SECURITY,
-        persist_authorization=True,
-    )
 
-    document: list[str] = []
+    built: dict[str, str] = {}
+
+    def served() -> str:
+        # Built once per container: the routes cannot change while it runs.
+        if "document" not in built:
+            built["document"] = openapi_json(_documented(app, also_document))
+        return built["document"]
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_document() -> Response[Any]:
-        # Built once per container: the routes cannot change while it runs.
-        if not document:
-            document.append(openapi_json(_documented(app, also_document)))
-        return Response(status_code=200, content_type="application/json", body=document[0])
+        return Response(status_code=200, content_type="application/json", body=served())
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> Response[Any]:
+        # Swagger UI of exactly /openapi.json (Powertools' enable_swagger would document
+        # this function's routes alone, with its own error shapes).
+        if "page" not in built:
+            built["page"] = swagger_page(served())
+        return Response(status_code=200, content_type="text/html", body=built["page"])
 
     return app
 
 
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "title": "Problem",
-    "description": "An error, as RFC 9457 application/problem+json.",
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string", "format": "uri"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "description": "For 422: one entry per invalid field.",
-            "items": {
-                "type": "object",
-                "required": ["loc", "field", "msg", "type"],
-                "properties": {
-                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
-                    "field": {"type": "string", "examples": ["body.on_track.window_days"]},
-                    "msg": {"type": "string"},
-                    "type": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-ERRORS = {
-    "400": "The request cannot be read (e.g. a tampered cursor or token).",
-    "401": "No valid bearer token.",
-    "403": "Your role may not do this.",
-    "404": "No such record in your organization.",
-    "409": "The record's state refuses the change.",
-    "412": "If-Match does not match the current version.",
-    "415": "The body is not JSON.",
-    "422": "Invalid fields: see `errors`.",
-    "503": "Busy; nothing was changed. Retry after `Retry-After` seconds.",
-}
+def swagger_page(document: str) -> str:
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
+
+    assets = Path(swagger_ui.__file__).parent
+    return swagger_ui.generate_swagger_html(
+        document.replace("</", "<\\/"),  # the document sits inside a <script>
+        (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        "",
+        None,
+        persist_authorization=True,
+    ).replace('ui.specActions.updateUrl(currentUrl.pathname + "?format=json");', "")
 
 
 def openapi_json(app: APIGatewayHttpResolver) -> str:
-    """The OpenAPI 3.1 document, with every error an operation can answer documented as
-    problem+json (one schema, in one place, instead of on every route)."""
+    """The OpenAPI 3.1 document (momentum.api.contract finishes what Powertools builds)."""
     document = json.loads(
         app.get_openapi_json_schema(
             title=API_TITLE,
@@ -122,27 +103,7 @@ def openapi_json(app: APIGatewayHttpResolver) -> str:
             security=SECURITY,
         )
     )
-    components = document.setdefault("components", {}).setdefault("schemas", {})
-    components["Problem"] = PROBLEM_SCHEMA
-    components.pop("HTTPValidationError", None)
-    components.pop("ValidationError", None)
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for path, item in document.get("paths", {}).items():
-        if path.startswith("/reports/") and "get" in item:
-            # `format=csv` answers the same rows as a spreadsheet file.
-            content = item["get"]["responses"]["200"].setdefault("content", {})
-            content["text/csv"] = {"schema": {"type": "string"}}
-        for operation in item.values():
-            if not isinstance(operation, dict) or "responses" not in operation:
-                continue
-            if "204" in operation["responses"]:
-                operation["responses"]["204"] = {"description": "Done; no content."}
-            public = operation.get("security") in ([], [{}])
-            for code, description in ERRORS.items():
-                if code == "401" and public:
-                    continue
-                operation["responses"][code] = {"description": description, "content": problem}
-    return json.dumps(document, separators=(",", ":"))
+    return json.dumps(contract.finish(document), separators=(",", ":"))
 
 
 def _documented(
@@ -167,8 +128,44 @@ def _server(url: str) -> Any:
     return Server(url=url)
 
 
+def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """What both HTTP functions' handlers do: refuse first a caller whose record no longer
+    lets them in (401/403/404 problem+json, momentum.logic.callers), before the request is
+    even validated, so a deactivated or removed person learns nothing from any route; then
+    resolve. Public routes (the authorizer is off for them) carry no claims: not checked."""
+    from momentum.logic import callers  # the store behind it loads on the first request
+
+    context_of_request = event.get("requestContext") or {}
+    claims = ((context_of_request.get("authorizer") or {}).get("jwt") or {}).get("claims")
+    if claims:
+        try:
+            callers.current(principal_from_claims(claims))
+        except DomainError as refused:
+            return proxy_result(problems.domain_error(refused))
+        except Exception as error:  # never a stack trace, as in every route
+            return proxy_result(problems.unexpected_error(error))
+    result: dict[str, Any] = app.resolve(event, context)
+    return result
+
+
+def proxy_result(response: Response[Any]) -> dict[str, Any]:
+    """A problem response in the HTTP API's Lambda proxy format (answered without routing)."""
+    return {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": problems.PROBLEM_JSON, **response.headers},
+        "body": response.body,
+        "isBase64Encoded": False,
+    }
+
+
 def principal(event: APIGatewayProxyEventV2) -> Principal:
-    """The caller of the current request (401 when the authorizer passed no usable claims)."""
+    """The caller of the current request, as their record says now (every route of both
+    HTTP functions starts here; `resolve` has checked them already, so this is the cached
+    read): 401 when the authorizer passed no usable claims or the token names no user of
+    its organization, 403 for an inactive user or a client the portal refuses; the role
+    and locations are the record's (momentum.logic.callers)."""
+    from momentum.logic import callers  # the store behind it loads on the first request
+
     authorizer = event.request_context.authorizer
     claims = authorizer.jwt_claim if authorizer is not None else None
-    return principal_from_claims(claims)
+    return callers.current(principal_from_claims(claims))

@@ -71,6 +71,12 @@ def may_see_notes(principal: Principal) -> bool:
     return principal.role is not Role.CLIENT
 
 
+def may_see_package_status(principal: Principal, *, client_visible: bool) -> bool:
+    """A package's On track status (and its history): everyone with access to the client
+    record; a client only when the package's settings make it client-visible (SPEC §5)."""
+    return principal.role is not Role.CLIENT or client_visible
+
+
 def may_change_on_track_settings(principal: Principal, *, location_id: str | None) -> bool:
     """Only owners and admins change On track thresholds (403 for others).
 

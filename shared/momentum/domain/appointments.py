@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from momentum.domain.dates import Timezone, local_date
+from momentum.domain.dates import (
+    RANGE_TEXT,
+    Timezone,
+    ensure_derived_in_range,
+    instant_in_range,
+    local_date,
+)
 from momentum.domain.errors import Conflict, FieldError, InvalidInput
 
 
@@ -105,7 +111,20 @@ def check_change(after: AppointmentFacts | None, today: date) -> None:
 
     Call it for every create and change (not deletes). It also catches moving an already
     completed appointment to a future date, which would otherwise count a session early.
+    Its date (the start in the organization's zone) and its end (moved with the start)
+    stay in the supported dates.
     """
+    if after is not None:
+        ensure_derived_in_range(
+            after.date, ("body", "starts_at"), "the appointment's date in your timezone"
+        )
+        end = after.starts_at + timedelta(minutes=after.duration_minutes)
+        if not instant_in_range(end):
+            raise InvalidInput(
+                f"The appointment would end at {end.isoformat()}, outside the supported "
+                f"dates ({RANGE_TEXT}).",
+                errors=[FieldError(("body", "ends_at"), f"its end must be {RANGE_TEXT}")],
+            )
     if after is not None and after.counts and after.date > today:
         raise Conflict(
             f"An appointment dated {after.date.isoformat()} is in the future and cannot be "

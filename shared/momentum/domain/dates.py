@@ -18,6 +18,16 @@ type Timezone = ZoneInfo | str
 
 DAY = timedelta(days=1)
 
+# The supported calendar (SPEC §9: at least 1900-2200), in one place. Every date a caller
+# sends, and every date derived from one, stays inside it; Python's own limits (years 1 and
+# 9999) are then centuries away from any arithmetic the rules do.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2200, 12, 31)
+# Timestamps: the instant, in UTC, from the first moment of MIN_DATE to the last of MAX_DATE.
+MIN_INSTANT = datetime.combine(MIN_DATE, time(0), tzinfo=UTC)
+END_INSTANT = datetime.combine(MAX_DATE + DAY, time(0), tzinfo=UTC)
+RANGE_TEXT = f"between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}"
+
 
 def zone(tz: Timezone) -> ZoneInfo:
     """The ZoneInfo for `tz` (ZoneInfo caches instances, so this is cheap)."""
@@ -56,10 +66,38 @@ def days_between(earlier: date, later: date) -> int:
     return (later - earlier).days
 
 
+def date_in_range(day: date) -> bool:
+    """Whether `day` is inside the supported calendar."""
+    return MIN_DATE <= day <= MAX_DATE
+
+
+def instant_in_range(instant: datetime) -> bool:
+    """Whether an aware instant is inside the supported calendar (in UTC). Comparing aware
+    datetimes never overflows, even for 9999-12-31T22:00-12:00."""
+    _require_aware(instant)
+    return MIN_INSTANT <= instant < END_INSTANT
+
+
+def ensure_derived_in_range(day: date | None, loc: tuple[str | int, ...], why: str) -> None:
+    """A date the rules computed from what the caller sent (an end from a start and a
+    validity...) must stay in the supported calendar too: else a 422 on the field sent."""
+    if day is not None and not date_in_range(day):
+        raise InvalidInput(
+            f"{why[:1].upper()}{why[1:]} would fall on {day.isoformat()}, outside the "
+            f"supported dates ({RANGE_TEXT}).",
+            errors=[FieldError(loc=loc, msg=f"{why} must be {RANGE_TEXT}")],
+        )
+
+
+# Listed by zoneinfo on some hosts, but not a place: `localtime` is the server's own zone
+# (a symlink), `Factory` is tzdata's "zone not yet set" placeholder.
+_NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @cache
 def _known_zones() -> frozenset[str]:
     # Read lazily and once: listing the tz database costs milliseconds.
-    return frozenset(available_timezones())
+    return frozenset(available_timezones()) - _NOT_PLACES
 
 
 def validate_timezone(name: str, loc: tuple[str | int, ...] = ("body", "timezone")) -> ZoneInfo:

@@ -64,5 +64,10 @@ class ServiceUnavailable(DomainError):
 
 
 @dataclass(eq=False)
+class PayloadTooLarge(DomainError):
+    """The request body is larger than the API reads (413)."""
+
+
+@dataclass(eq=False)
 class BadRequest(DomainError):
     """The request cannot be read at all, e.g. a tampered pagination cursor (400)."""

@@ -161,7 +161,11 @@ def portal_status(settings: OnTrackSettings | None, status: Progress) -> Progres
 
 @dataclass(frozen=True, slots=True)
 class PackageState:
-    """What the nightly evaluation persists for a package between runs."""
+    """What the nightly evaluation (and every write that touches the package, see
+    `evaluate_package_write`) persists for a package.
+
+    `owed_reminders`: episode starts whose reminder fell due during a write's evaluation; a
+    write cannot send email, so the next run's first step sends them (keys dedupe)."""
 
     evaluated_on: date | None = None
     lifecycle: Lifecycle = Lifecycle.OPEN
@@ -170,6 +174,7 @@ class PackageState:
     episode_start: date | None = None
     reminded: bool = False
     renewed: bool = False
+    owed_reminders: tuple[date, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -180,6 +185,7 @@ class PackageState:
             "episode_start": _iso(self.episode_start),
             "reminded": self.reminded,
             "renewed": self.renewed,
+            "owed_reminders": [day.isoformat() for day in self.owed_reminders],
         }
 
     @classmethod
@@ -192,6 +198,9 @@ class PackageState:
             episode_start=_date(raw.get("episode_start")),
             reminded=bool(raw.get("reminded", False)),
             renewed=bool(raw.get("renewed", False)),
+            owed_reminders=tuple(
+                date.fromisoformat(str(day)) for day in raw.get("owed_reminders") or ()
+            ),
         )
 
 
@@ -267,8 +276,9 @@ class _Timeline:
 
     def reminders(self, episode_start: date) -> list[Effect]:
         settings, package = self.settings, self.package
-        assert settings is not None  # only called inside an episode
         due: list[Effect] = []
+        if settings is None:  # On track was turned off since the reminder fell due
+            return due
         if settings.remind_team_member and package.assigned_team_member_id is not None:
             due.append(
                 SendReminder(
@@ -293,6 +303,8 @@ class _Timeline:
 
     def step(self, state: PackageState, day: date) -> tuple[PackageState, list[Effect]]:
         effects: list[Effect] = []
+        for owed in state.owed_reminders:  # fell due during a write, which cannot send
+            effects.extend(self.reminders(owed))
         lifecycle = self.lifecycle(day)
         if lifecycle is Lifecycle.EXPIRED and state.lifecycle is not Lifecycle.EXPIRED:
             assert self.package.end_date is not None
@@ -374,6 +386,55 @@ def evaluate_package(
         next_event=timeline.next_event,
         changed=_changed,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PackageInputs:
+    """What a package's status is computed from, as stored before a write changed it."""
+
+    package: Package
+    settings: OnTrackSettings | None
+    summary: PackageSummary
+
+
+def evaluate_package_write(
+    package: Package,
+    settings: OnTrackSettings | None,
+    summary: PackageSummary,
+    state: PackageState,
+    today: date,
+    *,
+    before: PackageInputs | None,
+) -> Evaluation[PackageState]:
+    """The state a write (an appointment written or changed, a package created or edited)
+    persists for the package, so that an episode starts on the day the write changed the
+    status, whatever changed it (SPEC §5).
+
+    The days up to today are first caught up with the inputs as they were (`before`; None
+    for a new package, which has no past): a change never rewrites the days before it.
+    Then today is evaluated again with the new inputs. A write sends no email and creates
+    nothing: every effect found due stays owed to the next run — reminders in
+    `owed_reminders`, the renewal and the expiry by keeping `renewed` and `lifecycle` as
+    they were — and the next check is then today, so the next run performs them.
+    """
+    current, found = state, tuple[Effect, ...]()
+    if before is not None:
+        caught_up = evaluate_package(before.package, before.settings, before.summary, state, today)
+        current, found = caught_up.state, caught_up.effects
+    after = evaluate_package(package, settings, summary, current, today)
+    effects = (*found, *after.effects)
+    if not effects:
+        return after
+    expired = any(isinstance(e, ExpirePackage) for e in effects)
+    kept = replace(
+        after.state,
+        owed_reminders=tuple(
+            sorted({e.episode_start for e in effects if isinstance(e, SendReminder)})
+        ),
+        renewed=state.renewed,
+        lifecycle=state.lifecycle if expired else after.state.lifecycle,
+    )
+    return Evaluation(kept, effects, today)
 
 
 # --- the report row -----------------------------------------------------------------------

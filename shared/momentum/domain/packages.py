@@ -254,14 +254,37 @@ def lifecycle_on(package: Package, summary: PackageSummary, day: date) -> Lifecy
 
 
 def is_open(package: Package, summary: PackageSummary, today: date) -> bool:
-    """Open packages are the ones an appointment or invoice form offers (`?open=true`)."""
+    """Active, not expired, not used up: the packages On track tracks and reports on.
+
+    A subscription whose allowance for this period is used stays open in this sense (it is
+    still running); it only takes no appointment in that period: `can_take_appointments`."""
     return lifecycle_on(package, summary, today) is Lifecycle.OPEN
+
+
+def used_up_period(
+    package: Package, summary: PackageSummary, day: date
+) -> tuple[date, date] | None:
+    """The period containing `day` when it is a subscription's and its allowance is used
+    (completed sessions dated in it reached the size), else None. `day` is a calendar date
+    in the organization's timezone (an appointment's date)."""
+    size = package.size
+    if size.kind is not PackageKind.SUBSCRIPTION or size.amount is None:
+        return None
+    first, last = subscription_period(package, day)
+    return (first, last) if summary.completed.between(first, last) >= size.amount else None
+
+
+def can_take_appointments(package: Package, summary: PackageSummary, today: date) -> bool:
+    """The packages an appointment or invoice form offers (`?open=true`): open, and for a
+    subscription, with sessions left in the current period (SPEC §4)."""
+    return is_open(package, summary, today) and used_up_period(package, summary, today) is None
 
 
 def ensure_can_take_appointment(
     package: Package, summary: PackageSummary, today: date, appointment_date: date
 ) -> None:
-    """Only open packages take new appointments, and only within their dates (409)."""
+    """Only open packages take new appointments, only within their dates, and a
+    subscription only while the period of the appointment's date has sessions left (409)."""
     lifecycle = lifecycle_on(package, summary, today)
     if lifecycle is not Lifecycle.OPEN:
         reason = {
@@ -276,6 +299,14 @@ def ensure_can_take_appointment(
         raise Conflict(
             f"The appointment is dated {appointment_date} but the package runs "
             f"{package.start_date} to {package.end_date or 'open end'}"
+        )
+    full = used_up_period(package, summary, appointment_date)
+    if full is not None:
+        first, last = full
+        raise Conflict(
+            f"This subscription's allowance of {package.size.amount} sessions per "
+            f"{package.size.period} is used up for {first} to {last}, the period of the "
+            f"appointment's date {appointment_date}; it has sessions again from {last + DAY}"
         )
 
 

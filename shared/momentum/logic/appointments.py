@@ -27,12 +27,14 @@ from momentum.domain.errors import (
     PreconditionFailed,
     ServiceUnavailable,
 )
-from momentum.domain.packages import ensure_can_take_appointment, is_open
+from momentum.domain.packages import ensure_can_take_appointment
+from momentum.domain.people import Member, Part
 from momentum.domain.trackers import shows_on_appointment, tracker_view
 from momentum.logic.access import ensure_portal_client
-from momentum.logic.history import history_op
+from momentum.logic.history import LIFECYCLE, PROGRESS, history_op
 from momentum.logic.organizations import organization_settings
 from momentum.logic.packages import new_package_record
+from momentum.logic.people import Named, check_named, ensure_may_name_practitioner, read_members
 from momentum.logic.tracking import evaluate_tracker_now, refresh_engagement, refresh_package
 from momentum.store import appointments as appointment_store
 from momentum.store import dynamo
@@ -176,8 +178,10 @@ def _operations(state: ClientState, change: Change, when: Clock) -> list[dict[st
             summary=record.package_summary().apply_change(before, after),
             state_version=record.state_version + (0 if versions == (0, 0) else 1),
         )
-        refreshed = refresh_package(folded, today, tz)
-        ops += _package_history(record, refreshed, versions == (0, 0), today)
+        # A new pack has no past; an existing one is caught up with what it was before.
+        new = versions == (0, 0)
+        refreshed = refresh_package(folded, today, tz, before=None if new else record)
+        ops += _package_history(record, refreshed, new, today)
         ops.append(
             package_store.write_op(
                 refreshed, expected_version=versions[0], expected_state_version=versions[1]
@@ -201,7 +205,7 @@ def _operations(state: ClientState, change: Change, when: Clock) -> list[dict[st
             ops.append(
                 history_op(
                     client.org_id, "engagement", engagement_id, was.value, now_is.status.value,
-                    today, "appointment", field="progress",
+                    today, "appointment", field=PROGRESS,
                 )
             )  # fmt: skip
         ops.append(
@@ -251,7 +255,7 @@ def _package_history(
         ops.append(
             history_op(
                 after.org_id, "package", after.id, before.status, after.status, today,
-                "appointment", field="progress",
+                "appointment", field=PROGRESS,
             )
         )  # fmt: skip
     was = lifecycle_on(before.package, before.package_summary(), today)
@@ -260,7 +264,7 @@ def _package_history(
         ops.append(
             history_op(
                 after.org_id, "package", after.id, was.value, now.value, today, "appointment",
-                field="lifecycle",
+                field=LIFECYCLE,
             )
         )  # fmt: skip
     return ops
@@ -349,14 +353,13 @@ def _package_for(
         (p for p in state.packages.values() if p.preferred), key=lambda p: p.created_at
     )
     for package in reversed(preferred):
-        if is_open(package.package, package.package_summary(), when.today):
-            try:
-                ensure_can_take_appointment(
-                    package.package, package.package_summary(), when.today, day
-                )
-            except Conflict:
-                continue
-            return package.id, None
+        # Only if it can take this appointment: open, in its dates, and for a subscription
+        # with sessions left in the period of the appointment's date.
+        try:
+            ensure_can_take_appointment(package.package, package.package_summary(), when.today, day)
+        except Conflict:
+            continue
+        return package.id, None
     return None, None
 
 
@@ -368,6 +371,9 @@ def create_appointment(
     appointment_id = ids.new_owned_id("apt", client_id) if ids.is_id(client_id, "cl") else None
     if appointment_id is None:
         raise _facts_problem("client_id", "no such client")
+    # A practitioner the request names is checked (the caller, by default, is not).
+    named = _practitioner_named(principal, data.get("practitioner_id"))
+    members = read_members(principal, named) if named else {}
 
     def build(
         state: ClientState, when: Clock
@@ -376,6 +382,7 @@ def create_appointment(
         assert client is not None
         _ensure_may_book(principal, client)
         ensure_can_book(client.status)
+        check_named(members, named, location_id=client.location_id)
         engagement_id = data.get("engagement_id")
         if engagement_id is not None and engagement_id not in state.engagements:
             raise _facts_problem("engagement_id", "no such engagement for this client")
@@ -417,6 +424,14 @@ def create_appointment(
     return result
 
 
+def _practitioner_named(principal: Principal, practitioner_id: str | None) -> list[Named]:
+    """The practitioner a request names (staff may name only themselves: 403)."""
+    if practitioner_id is None:
+        return []
+    ensure_may_name_practitioner(principal, practitioner_id)
+    return [Named(("body", "practitioner_id"), practitioner_id, Part.PRACTITIONER)]
+
+
 # Fields a PATCH may change.
 CHANGEABLE = ("starts_at", "ends_at", "status", "package_id", "practitioner_id", "notes", "kind")
 
@@ -428,6 +443,11 @@ def update_appointment(
     expected_version: int | None,
 ) -> AppointmentRecord:
     client_id = _client_of(appointment_id)
+    practitioner_id = changes.get("practitioner_id")
+    members: dict[str, Member] = {}
+    if practitioner_id is not None:
+        named = [Named(("body", "practitioner_id"), practitioner_id, Part.PRACTITIONER)]
+        members = read_members(principal, named)
 
     def build(state: ClientState, when: Clock) -> tuple[Change, AppointmentRecord]:
         client, current = state.client, state.appointment
@@ -435,6 +455,13 @@ def update_appointment(
         assert current is not None
         _ensure_may_see(principal, client, current)
         _ensure_may_book(principal, client)
+        if practitioner_id is not None and practitioner_id != current.practitioner_id:
+            # Only a new practitioner is checked: re-sending the current one always works.
+            check_named(
+                members,
+                _practitioner_named(principal, practitioner_id),
+                location_id=client.location_id,
+            )
         fields = {k: v for k, v in changes.items() if k in CHANGEABLE}
         if fields.get("status") is not None:
             fields["status"] = AppointmentStatus(fields["status"])
@@ -520,6 +547,8 @@ def get_appointment(
         raise NotFound("No such appointment.")
     record = state.appointment
     _ensure_may_see(principal, state.client, record)
+    if principal.role is Role.CLIENT:
+        return record, []  # trackers are staff tools (SPEC §9): no banners in the portal
     return record, _banners(state, record, _clock(principal.org_id))
 
 
@@ -540,7 +569,9 @@ def list_appointments(
 
     now = clock.current().now()
     if principal.role is Role.CLIENT:
-        client_id = principal.client_id
+        # A client lists only their own: another client's id is refused by load_client
+        # (404, as for every other client id), never answered with the caller's own.
+        client_id = client_id or principal.client_id
     if client_id is not None:
         load_client(principal, client_id)
     elif principal.role is Role.STAFF:

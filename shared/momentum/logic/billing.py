@@ -9,7 +9,7 @@ from momentum import clock, ids
 from momentum.domain.access import Principal, Role
 from momentum.domain.dates import today_in
 from momentum.domain.errors import FieldError, Forbidden, InvalidInput, NotFound
-from momentum.domain.packages import ensure_can_take_appointment, is_open
+from momentum.domain.packages import can_take_appointments, ensure_can_take_appointment
 from momentum.logic.access import load_client
 from momentum.logic.organizations import organization_settings
 from momentum.logic.packages import new_package_record
@@ -78,10 +78,28 @@ def record_payment(principal: Principal, client_id: str, body: dict[str, Any]) -
     return payment
 
 
-def list_payments(principal: Principal, client_id: str) -> list[dict[str, Any]]:
+def _by_date(payment: dict[str, Any]) -> tuple[str, str]:
+    return str(payment["date"]), str(payment["id"])
+
+
+def list_payments(
+    principal: Principal, client_id: str, *, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A client's payments, newest first, one page."""
+    from momentum.api.pagination import page_of
+
     client = load_client(principal, client_id)
     items = dynamo.query_all(client_pk(principal.org_id, client.id), sk_prefix=PAYMENT_PREFIX)
-    return sorted(items, key=lambda p: (p["date"], p["id"]), reverse=True)
+    return page_of(
+        sorted(items, key=_by_date, reverse=True),
+        _by_date,
+        limit=limit,
+        cursor=cursor,
+        org_id=principal.org_id,
+        scope=f"payments|{client.id}",
+        now=clock.current().now(),
+        descending=True,
+    )
 
 
 def create_invoice(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
@@ -116,8 +134,8 @@ def create_invoice(principal: Principal, body: dict[str, Any]) -> dict[str, Any]
             package = packages.get(line.get("package_id") or "")
             if package is None:
                 raise _line_error(index, "package_id", "no such package for this client")
-            if not is_open(package.package, package.package_summary(), today):
-                # Says why: used up, expired or cancelled (409).
+            if not can_take_appointments(package.package, package.package_summary(), today):
+                # Says why: used up, expired, cancelled, or this period's allowance (409).
                 ensure_can_take_appointment(
                     package.package, package.package_summary(), today, today
                 )
@@ -168,7 +186,8 @@ def list_invoices(
 
     now = clock.current().now()
     if principal.role is Role.CLIENT:
-        client_id = principal.client_id
+        # Another client's id is refused by load_client (404), never answered with their own.
+        client_id = client_id or principal.client_id
     scope = f"invoices|{client_id}"
     start = decode_cursor(cursor, org_id=principal.org_id, scope=scope, now=now)
     if client_id is not None:

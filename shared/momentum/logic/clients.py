@@ -3,7 +3,6 @@ login, welcome email."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -18,9 +17,11 @@ from momentum.domain.clients import (
     parse_availability,
 )
 from momentum.domain.errors import Conflict, FieldError, Forbidden, InvalidInput, PreconditionFailed
-from momentum.identity import LoginClaims, UsernameTaken, identities
-from momentum.logic import mail
+from momentum.domain.people import Part
+from momentum.identity import LoginClaims, LoginNotFound, UsernameTaken, identities
+from momentum.logic import callers, mail
 from momentum.logic.access import ensure_admin_of, load_client
+from momentum.logic.people import ensure_named, newly_named
 from momentum.notify.intents import EmailIntent, EmailKind, Recipient, intent_id
 from momentum.store import clients as client_store
 from momentum.store import dynamo
@@ -30,6 +31,12 @@ from momentum.store.due import instant_text
 
 # Fields staff may change on the clients assigned to them; the rest is for administrators.
 STAFF_EDITABLE = frozenset({"name", "email", "phone", "notes", "availability"})
+# The same answer whoever holds the address: it reveals nothing about other organizations.
+ADDRESS_UNUSABLE = "This email address cannot be used for a portal login; use another address."
+LOGIN_MISSING = (
+    "This client's portal login is missing from the user pool; nothing was changed. "
+    "Create it again (PUT /clients/{id}/login), then retry."
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,15 @@ def create_client(principal: Principal, fields: dict[str, Any]) -> ClientRecord:
     location_id = fields.get("location_id")
     ensure_admin_of(principal, location_id)
     _check_location(principal, location_id)
+    ensure_named(
+        principal,
+        newly_named(
+            ("body", "assigned_practitioners"),
+            fields.get("assigned_practitioners") or [],
+            Part.PRACTITIONER,
+        ),
+        location_id=location_id,
+    )
     if fields.get("send_welcome"):
         # Refuse before creating anything: the caller asked for both or neither.
         ensure_can_send_welcome(ClientStatus(fields.get("status") or ClientStatus.ACTIVE))
@@ -120,6 +136,17 @@ def update_client(
     if "status" in fields:
         fields["status"] = ClientStatus(fields["status"])
     if "assigned_practitioners" in fields:
+        # Those added are checked; those already assigned stay, even if now inactive.
+        ensure_named(
+            principal,
+            newly_named(
+                ("body", "assigned_practitioners"),
+                fields["assigned_practitioners"],
+                Part.PRACTITIONER,
+                already=record.assigned_practitioners,
+            ),
+            location_id=fields.get("location_id", record.location_id),
+        )
         fields["assigned_practitioners"] = tuple(dict.fromkeys(fields["assigned_practitioners"]))
     if "name" in fields and not fields["name"]:
         raise InvalidInput(
@@ -132,6 +159,8 @@ def update_client(
         raise PreconditionFailed(
             "The client changed since you read it; reload and try again."
         ) from None
+    if updated.status is not record.status:
+        callers.forget_client(record.org_id, record.id)  # the portal obeys it here at once
     return updated
 
 
@@ -142,6 +171,8 @@ def delete_client(principal: Principal, client_id: str) -> None:
     ensure_admin_of(principal, record.location_id)
     ensure_can_delete(appointments=record.appointments, payments=record.payments)
     owned = client_store.owned_keys(record)
+    # Before anything is deleted: the login to remove is this client's, and is there.
+    subject = _their_login(record)
     if len(owned) >= dynamo.MAX_TRANSACTION_ITEMS:
         raise Conflict(
             f"This client still has {len(owned)} records (packages, trackers, tasks...); "
@@ -155,8 +186,14 @@ def delete_client(principal: Principal, client_id: str) -> None:
             return  # deleted meanwhile: the outcome the caller asked for
         ensure_can_delete(appointments=fresh.appointments, payments=fresh.payments)
         raise Conflict("The client changed while deleting; try again.") from None
-    if record.has_login and record.login_username:
-        identities().delete_login(username=record.login_username)
+    callers.forget_client(record.org_id, record.id)
+    if subject is not None:
+        try:
+            identities().delete_login(subject=subject)
+        except LoginNotFound:
+            raise Conflict(
+                "The client was deleted; its portal login had already left the user pool."
+            ) from None
 
 
 def set_availability(principal: Principal, client_id: str, raw: dict[str, Any]) -> ClientRecord:
@@ -185,10 +222,15 @@ def set_color(principal: Principal, client_id: str, color: str) -> ClientRecord:
 
 
 def create_login(principal: Principal, client_id: str, email: str | None) -> ClientRecord:
-    """Give the client a portal login; it marks the client as invited."""
+    """Give the client a portal login; it marks the client as invited.
+
+    Only for an address without a login, or whose login is already this client's (an
+    earlier attempt created it, then failed to record it): anything else is 409, the same
+    answer whoever holds the address. The record keeps the login's subject, by which every
+    later call names it."""
     record = load_client(principal, client_id)
     ensure_admin_of(principal, record.location_id)
-    if record.has_login:
+    if record.has_login and _has_their_login(record):
         raise Conflict("This client already has a portal login.")
     address = email or record.email
     if not address:
@@ -196,27 +238,69 @@ def create_login(principal: Principal, client_id: str, email: str | None) -> Cli
             "A portal login needs an email address.",
             errors=[FieldError(("body", "email"), "required when the client has no email")],
         )
-    # The pool signs in by email (UsernameAttributes: email), so the email is the username.
-    username = address
     claims = LoginClaims(org_id=principal.org_id, role=Role.CLIENT.value, client_id=client_id)
-    # A previous attempt may have created it before failing to record it: adopt it.
-    with contextlib.suppress(UsernameTaken):
-        identities().create_login(username=username, email=address, claims=claims)
-    return client_store.set_login(
-        record, has_login=True, username=username, now_text=instant_text(_now())
+    try:
+        subject = identities().create_login(email=address, claims=claims)
+    except UsernameTaken:
+        found = identities().find_login(email=address)
+        if found is None or not found.is_portal_login_of(principal.org_id, client_id):
+            raise Conflict(ADDRESS_UNUSABLE) from None
+        subject = found.subject
+    updated = client_store.set_login(
+        record, has_login=True, username=subject, now_text=instant_text(_now())
     )
+    callers.forget_client(record.org_id, record.id)
+    return updated
 
 
 def remove_login(principal: Principal, client_id: str) -> ClientRecord:
-    """Remove the portal login: the API refuses the client's tokens from this moment."""
+    """Remove the portal login: the API refuses the client's tokens from this moment (the
+    record says so first), then the login leaves the user pool. A login that is not in the
+    pool, or is not this client's, stops it: 409 and nothing changed."""
     record = load_client(principal, client_id)
     ensure_admin_of(principal, record.location_id)
+    subject = _their_login(record)
     updated = client_store.set_login(
         record, has_login=False, username=None, now_text=instant_text(_now())
     )
-    if record.login_username:
-        identities().delete_login(username=record.login_username)
+    callers.forget_client(record.org_id, record.id)
+    if subject is not None:
+        try:
+            identities().delete_login(subject=subject)
+        except LoginNotFound:
+            raise Conflict(
+                "The portal login was removed; it had already left the user pool."
+            ) from None
     return updated
+
+
+def _their_login(record: ClientRecord) -> str | None:
+    """The subject of the client's portal login, checked in the pool to be this client's
+    (None when the client has none); 409 when it is missing or not theirs.
+
+    Records from before logins were named by subject hold the address instead: it is
+    looked up, and only a login that is this client's is ever named."""
+    if not record.has_login or not record.login_username:
+        return None
+    if "@" in record.login_username:
+        found = identities().find_login(email=record.login_username)
+    else:
+        try:
+            found = identities().get_login(subject=record.login_username)
+        except LoginNotFound:
+            found = None
+    if found is None or not found.is_portal_login_of(record.org_id, record.id):
+        raise Conflict(LOGIN_MISSING)
+    return found.subject
+
+
+def _has_their_login(record: ClientRecord) -> bool:
+    """Is the login the record names really there? (If not, it may be created again.)"""
+    try:
+        _their_login(record)
+    except Conflict:
+        return False
+    return True
 
 
 def send_welcome(principal: Principal, client_id: str, request_id: str) -> str:

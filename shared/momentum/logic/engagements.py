@@ -47,9 +47,11 @@ from momentum.domain.errors import (
     PreconditionFailed,
     ServiceUnavailable,
 )
+from momentum.domain.people import Part
 from momentum.logic.access import ensure_portal_client
-from momentum.logic.history import PROGRESS, entries_of, entry_view, history_op
+from momentum.logic.history import PROGRESS, STATUS, entries_of, history_op, visible_entries
 from momentum.logic.organizations import organization_settings
+from momentum.logic.people import Named, ensure_named
 from momentum.logic.tracking import refresh_engagement
 from momentum.store import clients as client_store
 from momentum.store import dynamo
@@ -278,6 +280,17 @@ def _check_location(principal: Principal, location_id: str | None) -> None:
         raise _invalid("location_id", "no such location in your organization")
 
 
+def _people_named(body: Mapping[str, Any], current: Engagement | None = None) -> list[Named]:
+    """The coach and owner the request names, where they are new (the caller, owner by
+    default, and the current coach or owner re-sent are not checked again)."""
+    named = []
+    for field, part in (("coach_id", Part.COACH), ("owner_id", Part.ENGAGEMENT_OWNER)):
+        user_id = body.get(field)
+        if user_id and (current is None or user_id != getattr(current, field)):
+            named.append(Named(("body", field), str(user_id), part))
+    return named
+
+
 @dataclass(frozen=True)
 class Transition:
     before: EngagementStatus | None
@@ -298,6 +311,7 @@ def _history_ops(
             t.after.value,
             today,
             t.cause,
+            field=STATUS,
             actor_id=principal.user_id,
             entry_id=f"{base}{n:02d}",  # ordered within one request
         )
@@ -331,6 +345,7 @@ def create_engagement(principal: Principal, body: Mapping[str, Any]) -> Engageme
         assigned_staff=coachee.assigned_practitioners,
     ):
         raise Forbidden("You do not have access to this coachee.")
+    ensure_named(principal, _people_named(body), location_id=location_id)
     today, tz = today_for(principal.org_id)
     engagement_type = EngagementType(template["engagement_type"])
     engagement = Engagement(
@@ -435,6 +450,11 @@ def update_engagement(
         raise PreconditionFailed(stale)
     if not changes:
         return record
+    ensure_named(
+        principal,
+        _people_named(changes, record.engagement),
+        location_id=changes.get("location_id", record.engagement.location_id),
+    )
     tracking: EngagementTracking | None = None
     if changes.get("status") is not None and record.engagement.status is EngagementStatus.DRAFT:
         # Launching copies the template's tracking settings as they are now.
@@ -627,8 +647,5 @@ def visible_history(principal: Principal, record: EngagementRecord) -> list[dict
     sees_progress = may_see_engagement_progress(
         principal, owner_id=e.owner_id, coach_id=e.coach_id, location_id=e.location_id
     )
-    return [
-        entry_view(entry)
-        for entry in entries_of(principal.org_id, ENGAGEMENT, record.id)
-        if sees_progress or entry.field != PROGRESS
-    ]
+    shown = {STATUS, PROGRESS} if sees_progress else {STATUS}
+    return visible_entries(entries_of(principal.org_id, ENGAGEMENT, record.id), shown)

@@ -41,16 +41,21 @@ def evaluator_for(item_type: str) -> Evaluate:
 def evaluate_items(items: Iterable[dict[str, Any]], run_at: datetime) -> int:
     """Evaluate every item; an error propagates so the message is retried (each item's
     write is conditional, so items already done are not done twice)."""
+    from momentum.store.due import resolve
+
     count = 0
     owners: dict[str, set[str]] = {}
-    for item in items:
+    for entry in items:
+        item = resolve(entry)  # a reference is read here; None: deleted since the fan-out
+        if item is None:
+            continue
         evaluator_for(str(item.get("type", "")))(item, run_at)
         if item.get("type") == "engagement":
             owners.setdefault(str(item["org_id"]), set()).add(str(item["owner_id"]))
         count += 1
     if owners:
         # The digest step: the nightly puts all of an owner's due engagements in one
-        # message, so their crossings become one digest for that owner.
+        # message, so it runs after every crossing of the run: one digest for that owner.
         from momentum.domain.dates import today_in
         from momentum.logic.evaluators import send_off_track_notices
         from momentum.logic.organizations import organization_settings

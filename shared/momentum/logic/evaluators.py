@@ -17,11 +17,16 @@ from typing import Any
 from momentum import adapters, ids
 from momentum.domain.dates import today_in
 from momentum.domain.effects import CreateTask, EngagementOffTrack, RenewPackage, SendReminder
-from momentum.domain.engagements import evaluate_engagement, plan_off_track_emails
+from momentum.domain.engagements import (
+    OffTrackDigest,
+    evaluate_engagement,
+    plan_off_track_emails,
+)
 from momentum.domain.on_track import OnTrackSettings, evaluate_package, status_on
 from momentum.domain.packages import Package
 from momentum.domain.recipients import Person
 from momentum.domain.trackers import evaluate_tracker
+from momentum.logic.history import LIFECYCLE, PROGRESS
 from momentum.logic.mail import pointer
 from momentum.logic.organizations import organization_settings
 from momentum.logic.tracking import due_fields
@@ -187,12 +192,12 @@ def _package_work(item: dict[str, Any], run_at: datetime) -> Work:
     # nightly records what time alone changed: a status moving, a package expiring.
     if record.status != updated.status:
         work.optional.append(
-            _history("package", record.org_id, package.id, "progress", record.status,
+            _history("package", record.org_id, package.id, PROGRESS, record.status,
                      updated.status, today)
         )  # fmt: skip
     if evaluation.state.lifecycle.value == "expired" != record.state.lifecycle.value:
         work.optional.append(
-            _history("package", record.org_id, package.id, "lifecycle",
+            _history("package", record.org_id, package.id, LIFECYCLE,
                      record.state.lifecycle.value, "expired", today)
         )  # fmt: skip
     for effect in evaluation.effects:
@@ -400,7 +405,7 @@ def _engagement_work(item: dict[str, Any], run_at: datetime) -> Work:
     was = progress_on(e, summary, today - timedelta(days=1)).status.value
     now = progress_on(e, summary, today).status.value
     if was != now:
-        history.append(_history("engagement", record.org_id, e.id, "progress", was, now, today))
+        history.append(_history("engagement", record.org_id, e.id, PROGRESS, was, now, today))
     return Work(
         required=[
             engagement_store.write_op(
@@ -421,16 +426,33 @@ def _engagement_work(item: dict[str, Any], run_at: datetime) -> Work:
     )
 
 
+WRITES_PER_TRANSACTION = dynamo.MAX_TRANSACTION_ITEMS
+
+
 def send_off_track_notices(org_id: str, run_date: date, owners: set[str], run_at: datetime) -> None:
     """The digest step: every pending notice of these owners for this run date becomes
     emails — one to each coachee and coach, and ONE digest per owner listing all theirs."""
-    pk = org_pk(org_id)
-    pending: list[dict[str, Any]] = []
     for owner in sorted(owners):
-        prefix = f"{NOTICE_PREFIX}{run_date.isoformat()}#{owner}#"
-        pending += [
-            i for i in dynamo.query_all(pk, sk_prefix=prefix, consistent=True) if not i.get("done")
-        ]
+        _send_owner_notices(org_id, run_date, owner, run_at)
+
+
+def _send_owner_notices(org_id: str, run_date: date, owner: str, run_at: datetime) -> None:
+    """One owner's pending notices of a run date, however many: far more writes than one
+    transaction takes (100), so each step is idempotent on its own and a retry after a crash
+    anywhere finishes the job without sending anything twice:
+
+    1. coachee and coach intents, deterministic ids, conditional puts (in chunks);
+    2. the digest: the owner's digests of the day are numbered (#1, #2...; #2 only for a
+       crossing found after #1 was written, e.g. a later run the same day), each a
+       conditional put listing the notices no earlier one lists; so every notice is in
+       exactly one digest, and a retry finds its digest already written;
+    3. every intent handed to the mailer (it sends each at most once);
+    4. the notices marked done (in chunks), which takes them out of the due index."""
+    pk = org_pk(org_id)
+    prefix = f"{NOTICE_PREFIX}{run_date.isoformat()}#{owner}#"
+    pending = [
+        i for i in dynamo.query_all(pk, sk_prefix=prefix, consistent=True) if not i.get("done")
+    ]
     if not pending:
         return
     notices = [
@@ -470,29 +492,11 @@ def send_off_track_notices(org_id: str, run_date: date, owners: set[str], run_at
                 },
             )
         )
+    step = WRITES_PER_TRANSACTION
+    for chunk in range(0, len(intents), step):
+        _commit(Work(optional=_intent_ops(intents[chunk : chunk + step], run_at)))
     for digest in plan.digests:
-        person, name = people[digest.recipient_id]
-        engagement_ids = sorted(n.engagement_id for n in digest.notices)
-        intents.append(
-            EmailIntent(
-                org_id=org_id,
-                intent_id=intent_id(digest.key, *engagement_ids),
-                kind=EmailKind.ENGAGEMENT_DIGEST,
-                recipient=Recipient(digest.recipient_id, str(person.email), name),
-                data={
-                    "run_date": run_date.isoformat(),
-                    "engagements": [
-                        {
-                            "engagement_id": n.engagement_id,
-                            "coachee_name": people.get(n.coachee_id, (None, ""))[1],
-                            "coach_name": people.get(n.coach_id or "", (None, ""))[1],
-                            "off_track_since": n.off_track_since.isoformat(),
-                        }
-                        for n in sorted(digest.notices, key=lambda x: x.engagement_id)
-                    ],
-                },
-            )
-        )
+        intents += _digest_intents(org_id, digest, people, run_at)
     done = [
         dynamo.update_op(
             pk,
@@ -503,8 +507,60 @@ def send_off_track_notices(org_id: str, run_date: date, owners: set[str], run_at
         )
         for i in pending
     ]
-    _commit(Work(required=done, optional=_intent_ops(intents, run_at), intents=intents))
+    # Handed over before the notices are done: a retry after a crash hands them over again
+    # (harmless), where the other order would leave them to the next hourly sweep.
     _hand_over(intents)
+    for chunk in range(0, len(done), step):
+        dynamo.transact_write(done[chunk : chunk + step])
+
+
+def _digest_intents(
+    org_id: str, digest: OffTrackDigest, people: dict[str, tuple[Person, str]], run_at: datetime
+) -> list[EmailIntent]:
+    """The owner's digests of the day that list these notices: the ones already written
+    (a retry), plus a new one for the notices none lists yet."""
+    person, name = people[digest.recipient_id]
+    wanted = {n.engagement_id for n in digest.notices}
+    found: list[EmailIntent] = []
+    listed: set[str] = set()
+    number = 1
+    while True:
+        digest_id = intent_id(digest.key, str(number))
+        stored = outbox.get(org_id, digest_id)
+        if stored is not None:
+            ids = {str(e["engagement_id"]) for e in stored[0].data.get("engagements", [])}
+            listed |= ids
+            if ids & wanted:
+                found.append(stored[0])
+            number += 1
+            continue
+        new = sorted(
+            (n for n in digest.notices if n.engagement_id not in listed),
+            key=lambda x: x.engagement_id,
+        )
+        if not new:
+            return found
+        intent = EmailIntent(
+            org_id=org_id,
+            intent_id=digest_id,
+            kind=EmailKind.ENGAGEMENT_DIGEST,
+            recipient=Recipient(digest.recipient_id, str(person.email), name),
+            data={
+                "run_date": digest.run_date.isoformat(),
+                "engagements": [
+                    {
+                        "engagement_id": n.engagement_id,
+                        "coachee_name": people.get(n.coachee_id, (None, ""))[1],
+                        "coach_name": people.get(n.coach_id or "", (None, ""))[1],
+                        "off_track_since": n.off_track_since.isoformat(),
+                    }
+                    for n in new
+                ],
+            },
+        )
+        if outbox.put_new(intent, run_at):
+            return [*found, intent]
+        # Another worker wrote this number meanwhile: read it on the next turn.
 
 
 def evaluate_notice_item(item: dict[str, Any], run_at: datetime) -> None:

@@ -7,19 +7,23 @@ applies the same access rules as reading the item itself."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
 from momentum import clock, ids
-from momentum.domain.access import Principal, Role
+from momentum.domain.access import Principal
 from momentum.store import history as history_store
 from momentum.store.due import instant_text
 from momentum.store.history import HistoryEntry
 
 # Item kinds and the prefix of their (client-owned) ids.
 KIND_PREFIX = {"package": "pkg", "engagement": "eng", "tracker": "trk"}
-STATUS = "status"  # the lifecycle status (engagements) or the On track status (packages)
-PROGRESS = "progress"  # the On/Off track column of an engagement
+# Which status moved: the one name of each history field, for writers and readers alike.
+STATUS = "status"  # an engagement's own status: draft, active, matching, completed, cancelled
+PROGRESS = "progress"  # the On track column: a package's On track status, an engagement's
+LIFECYCLE = "lifecycle"  # a package's lifecycle: open, expired, used up, cancelled
+FIELDS = frozenset({STATUS, PROGRESS, LIFECYCLE})
 
 
 def owner_of(item_kind: str, item_id: str) -> str:
@@ -42,16 +46,19 @@ def history_op(
     on: date,
     cause: str,
     *,
-    field: str = STATUS,
+    field: str,
     actor_id: str | None = None,
     entry_id: str | None = None,
 ) -> dict[str, Any]:
     """The transaction operation that records one transition of `item_id`.
 
+    `field` is which status moved (STATUS, PROGRESS or LIFECYCLE: readers filter by it).
     `on` is the organization's date of the transition, `cause` says what caused it (e.g.
     "changed", "coach_selected", "appointment", "nightly"). Pass a deterministic
     `entry_id` when a retried run must not record the same transition twice (the put is
     conditional on the entry not existing)."""
+    if field not in FIELDS:
+        raise ValueError(f"unknown history field {field!r}")
     entry = HistoryEntry(
         org_id=org_id,
         client_id=owner_of(item_kind, item_id),
@@ -87,26 +94,29 @@ def entry_view(entry: HistoryEntry) -> dict[str, Any]:
     }
 
 
-def history_for(principal: Principal, item_kind: str, item_id: str) -> list[dict[str, Any]]:
-    """The item's history as the caller may see it (404/403 exactly as reading the item).
+def visible_entries(
+    entries: Iterable[HistoryEntry], shown: Collection[str]
+) -> list[dict[str, Any]]:
+    """The entries of the fields the caller may see, as views. `shown` names them: an entry
+    of any other field (one a reader does not know) is left out, never shown by default."""
+    return [entry_view(e) for e in entries if e.field in shown]
 
-    - engagement: progress entries only for those who may see its progress;
-    - package: a client sees its On track status entries only when the package's settings
-      make the status client-visible."""
+
+def history_for(principal: Principal, item_kind: str, item_id: str) -> list[dict[str, Any]]:
+    """The item's history as the caller may see it (404/403 exactly as reading the item),
+    filtered by the same rules as the statuses themselves:
+
+    - engagement: its status for everyone who sees it; progress (On/Off track) only for
+      those who may see its progress (`logic.engagements.visible_history`);
+    - package: its lifecycle for everyone who sees it; its On track status (PROGRESS) only
+      for those who see the status (a client: when the package makes it client-visible);
+    - tracker: staff tools, never for a client token."""
     if item_kind == "engagement":
         from momentum.logic.engagements import get_engagement, visible_history
 
         return visible_history(principal, get_engagement(principal, item_id))
     if item_kind == "package":
-        from momentum.logic.packages import get_package
+        from momentum.logic.packages import get_package, package_history
 
-        package = get_package(principal, item_id)
-        hide_status = principal.role is Role.CLIENT and not (
-            package.settings is not None and package.settings.client_visible
-        )
-        return [
-            entry_view(e)
-            for e in entries_of(principal.org_id, "package", item_id)
-            if not (hide_status and e.field == STATUS)
-        ]
+        return package_history(principal, get_package(principal, item_id))
     raise ValueError(f"no status history for {item_kind!r} items")

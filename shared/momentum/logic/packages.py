@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from momentum import clock, ids
-from momentum.domain.access import Principal, Role
-from momentum.domain.dates import today_in
+from momentum.domain.access import Principal, Role, may_see_package_status
+from momentum.domain.dates import ensure_derived_in_range, today_in
 from momentum.domain.errors import (
     FieldError,
     Forbidden,
@@ -18,21 +18,24 @@ from momentum.domain.errors import (
     PreconditionFailed,
     ServiceUnavailable,
 )
-from momentum.domain.on_track import OnTrackSettings, on_track_settings, portal_status, status_on
+from momentum.domain.on_track import OnTrackSettings, on_track_settings, status_on
 from momentum.domain.packages import (
     Package,
     PackageKind,
     Period,
     Unit,
+    can_take_appointments,
     end_date_for,
-    is_open,
     lifecycle_on,
     outstanding,
     package_size,
     validate_dates,
 )
+from momentum.domain.people import Part
 from momentum.logic.access import check_client, load_client
+from momentum.logic.history import LIFECYCLE, PROGRESS, entries_of, visible_entries
 from momentum.logic.organizations import organization_settings
+from momentum.logic.people import Named, ensure_named
 from momentum.logic.tracking import refresh_package
 from momentum.store import clients as client_store
 from momentum.store import dynamo
@@ -212,6 +215,9 @@ def new_package_record(
     override = settings_of(body.get("on_track"), ("body", "on_track"))
     start = body.get("start_date") or today
     end = body.get("end_date") or end_date_for(start, validity)
+    if not body.get("end_date"):
+        # Derived from the start and the template's validity: it stays in range too.
+        ensure_derived_in_range(end, ("body", "start_date"), "start_date plus the validity")
     validate_dates(start, end)
     package_id = ids.new_owned_id("pkg", client.id)
     now = instant_text(_now())
@@ -265,7 +271,10 @@ def preferred_unset_ops(
     for other in packages:
         if other.id != keep and other.preferred:
             changed = refresh_package(
-                replace(other, preferred=False, version=other.version + 1), today, timezone
+                replace(other, preferred=False, version=other.version + 1),
+                today,
+                timezone,
+                before=other,
             )
             ops.append(
                 package_store.write_op(
@@ -280,6 +289,10 @@ def preferred_unset_ops(
 def create_package(principal: Principal, client_id: str, body: dict[str, Any]) -> PackageRecord:
     client = load_client(principal, client_id)
     _ensure_may_sell(principal, client)
+    ensure_named(
+        principal, _team_member_named(body.get("assigned_team_member_id")),
+        location_id=client.location_id,
+    )  # fmt: skip
     template = _load_template(principal, body.get("template_id"))
     today, tz = _today(principal.org_id)
     record = refresh_package(
@@ -314,13 +327,33 @@ def get_package(principal: Principal, package_id: str) -> PackageRecord:
     return _load_package(principal, package_id)[1]
 
 
-def list_packages(principal: Principal, client_id: str, *, open_only: bool) -> list[PackageRecord]:
+def _by_start(record: PackageRecord) -> tuple[str, str]:
+    return record.package.start_date.isoformat(), record.id
+
+
+def list_packages(
+    principal: Principal, client_id: str, *, open_only: bool, limit: int, cursor: str | None
+) -> tuple[list[PackageRecord], str | None]:
+    """A client's packages by start date, one page (a client has a handful: one Query)."""
+    from momentum.api.pagination import page_of
+
     client = load_client(principal, client_id)
     records = package_store.list_for_client(principal.org_id, client.id)
     if open_only:
         today, _ = _today(principal.org_id)
-        records = [r for r in records if is_open(r.package, r.package_summary(), today)]
-    return sorted(records, key=lambda r: (r.package.start_date, r.id))
+        # What the forms offer: a subscription whose period allowance is used is left out.
+        records = [
+            r for r in records if can_take_appointments(r.package, r.package_summary(), today)
+        ]
+    return page_of(
+        sorted(records, key=_by_start),
+        _by_start,
+        limit=limit,
+        cursor=cursor,
+        org_id=principal.org_id,
+        scope=f"packages|{client.id}|{open_only}",
+        now=_now(),
+    )
 
 
 def update_package(
@@ -333,9 +366,15 @@ def update_package(
         _ensure_may_change_on_track(principal)
     if expected_version is not None and expected_version != record.version:
         raise PreconditionFailed("The package changed since you read it; reload and try again.")
+    team_member = changes.get("assigned_team_member_id")
+    if team_member != record.package.assigned_team_member_id:
+        # A new team member is checked; re-sending the current one (or null) always works.
+        ensure_named(principal, _team_member_named(team_member), location_id=client.location_id)
     for _ in range(WRITE_ATTEMPTS):
         today, tz = _today(principal.org_id)
-        updated = refresh_package(_changed_package(record, changes), today, tz)
+        # Caught up with the package as it was, then today with the edit (e.g. new
+        # thresholds put it at risk: the episode starts today).
+        updated = refresh_package(_changed_package(record, changes), today, tz, before=record)
         ops = [
             package_store.write_op(
                 updated,
@@ -359,6 +398,12 @@ def update_package(
                 ) from None
             record = fresh  # only its state moved (a booking): apply the edit again
     raise ServiceUnavailable("The package is busy; please retry.")
+
+
+def _team_member_named(user_id: str | None) -> list[Named]:
+    if user_id is None:
+        return []
+    return [Named(("body", "assigned_team_member_id"), user_id, Part.TEAM_MEMBER)]
 
 
 def _changed_package(record: PackageRecord, changes: dict[str, Any]) -> PackageRecord:
@@ -391,12 +436,28 @@ def _changed_package(record: PackageRecord, changes: dict[str, Any]) -> PackageR
     )
 
 
+def sees_status(principal: Principal, record: PackageRecord) -> bool:
+    """Does the caller see this package's On track status? One rule for the status, the
+    On track rows and the status history."""
+    settings = record.settings
+    return may_see_package_status(
+        principal, client_visible=settings is not None and settings.client_visible
+    )
+
+
+def package_history(principal: Principal, record: PackageRecord) -> list[dict[str, Any]]:
+    """The package's history as the caller sees the package: its lifecycle always, its
+    On track status only when `sees_status`."""
+    shown = {LIFECYCLE, PROGRESS} if sees_status(principal, record) else {LIFECYCLE}
+    return visible_entries(entries_of(principal.org_id, "package", record.id), shown)
+
+
 def package_view(principal: Principal, record: PackageRecord) -> dict[str, Any]:
     today, _ = _today(principal.org_id)
     package, summary = record.package, record.package_summary()
     lifecycle = lifecycle_on(package, summary, today)
     status = status_on(package, record.settings, summary, today)
-    shown = portal_status(record.settings, status) if principal.role is Role.CLIENT else status
+    shown = status if sees_status(principal, record) else None
     left = outstanding(package, summary, today)
     return {
         "id": record.id,
@@ -414,7 +475,7 @@ def package_view(principal: Principal, record: PackageRecord) -> dict[str, Any]:
         "authorization": record.authorization,
         "preferred": record.preferred,
         "lifecycle": lifecycle.value,
-        "open": lifecycle.value == "open",
+        "open": can_take_appointments(package, summary, today),
         "used_sessions": summary.used_sessions,
         "used_hours": round(summary.used_minutes / 60, 2),
         "outstanding": float(left) if isinstance(left, Decimal) else left,
@@ -429,48 +490,44 @@ def package_view(principal: Principal, record: PackageRecord) -> dict[str, Any]:
     }
 
 
-def client_on_track(principal: Principal, client_id: str) -> list[dict[str, Any]]:
+def client_on_track(
+    principal: Principal, client_id: str, *, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
     """The client's On track rows, one per package, with the predicted next change (the
-    next check date and the status from then on, if nothing new happens)."""
-    from momentum.domain.on_track import evaluate_package, report_row
+    next check date and the status from then on, if nothing new happens). One page."""
+    from momentum.api.pagination import page_of
+    from momentum.domain.on_track import evaluate_package
+    from momentum.logic.reports import on_track_row
     from momentum.store import appointments as appointment_store
 
     client = load_client(principal, client_id)
     state = appointment_store.load_state(principal.org_id, client.id)
-    today, _ = _today(principal.org_id)
+    today, timezone = _today(principal.org_id)
     now = _now()
+    page, next_cursor = page_of(
+        sorted(state.packages.values(), key=_by_start),
+        _by_start,
+        limit=limit,
+        cursor=cursor,
+        org_id=principal.org_id,
+        scope=f"on-track|{client.id}",
+        now=now,
+    )
     rows = []
-    for record in sorted(state.packages.values(), key=lambda r: (r.package.start_date, r.id)):
+    for record in page:
         package, summary = record.package, record.package_summary()
-        row = report_row(
-            package, record.settings, summary, client.client_summary(), today=today, now=now
-        )
-        status: Any = row.status
-        if principal.role is Role.CLIENT:
-            status = portal_status(record.settings, row.status)
+        # The report's row (one shape everywhere), with what only this page adds.
+        row = on_track_row(record, client, today=today, now=now, timezone=timezone)
+        if not sees_status(principal, record):
+            row["status"] = None
         next_check = evaluate_package(
             package, record.settings, summary, record.state, today
         ).next_check
-        next_change = None
         if next_check is not None and principal.role is not Role.CLIENT:
-            next_change = {
+            row["next_change"] = {
                 "date": next_check,
                 "status": status_on(package, record.settings, summary, next_check).value,
                 "lifecycle": lifecycle_on(package, summary, next_check).value,
             }
-        left = row.outstanding
-        rows.append(
-            {
-                "client_id": client.id,
-                "client_name": client.name,
-                "package_id": record.id,
-                "package_name": record.name,
-                "last_session": row.last_session,
-                "days_since": row.days_since,
-                "next_session": row.next_session_at,
-                "status": status.value if status is not None else None,
-                "outstanding": float(left) if isinstance(left, Decimal) else left,
-                "next_change": next_change,
-            }
-        )
-    return rows
+        rows.append(row)
+    return rows, next_cursor

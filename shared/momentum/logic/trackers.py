@@ -16,6 +16,7 @@ from momentum.domain.errors import (
     PreconditionFailed,
     ServiceUnavailable,
 )
+from momentum.domain.people import Part
 from momentum.domain.trackers import (
     MAX_TRACKERS_PER_CLIENT,
     TaskTrigger,
@@ -27,6 +28,7 @@ from momentum.domain.trackers import (
 )
 from momentum.logic.access import load_client
 from momentum.logic.organizations import organization_settings
+from momentum.logic.people import Named, ensure_named
 from momentum.logic.tracking import evaluate_tracker_now
 from momentum.store import clients as client_store
 from momentum.store import dynamo
@@ -50,10 +52,19 @@ def _today(org_id: str) -> tuple[date, str]:
     return today_in(tz, _now()), tz
 
 
-def _ensure_staff_access(principal: Principal, client: ClientRecord) -> None:
-    del client  # load_client already checked access to the client
+def _ensure_staff_tool(principal: Principal) -> None:
+    """Trackers and tasks are staff tools (SPEC §9): a client token gets 403 on every one
+    of their routes, before anything is read (so it learns nothing about any id)."""
     if principal.role is Role.CLIENT:
-        raise Forbidden("Trackers are managed by the practice.")
+        raise Forbidden("Trackers and tasks are for the practice's team.")
+
+
+def _assignee_named(body: dict[str, Any], *, current: TrackerTask | None = None) -> list[Named]:
+    """The task assignee the request names, if it is a new one."""
+    task = body.get("task")
+    if not task or (current is not None and task["assignee"] == current.assignee_id):
+        return []
+    return [Named(("body", "task", "assignee"), str(task["assignee"]), Part.TASK_ASSIGNEE)]
 
 
 def _tracker_from(client_id: str, tracker_id: str, body: dict[str, Any]) -> Tracker:
@@ -109,9 +120,10 @@ def _with_evaluation(
 
 
 def create_tracker(principal: Principal, client_id: str, body: dict[str, Any]) -> TrackerRecord:
+    _ensure_staff_tool(principal)
     client = load_client(principal, client_id)
-    _ensure_staff_access(principal, client)
     tracker = _tracker_from(client.id, ids.new_owned_id("trk", client.id), body)
+    ensure_named(principal, _assignee_named(body), location_id=client.location_id)
     today, tz = _today(principal.org_id)
     now = instant_text(_now())
     record, task_ops = _with_evaluation(
@@ -139,6 +151,7 @@ def create_tracker(principal: Principal, client_id: str, body: dict[str, Any]) -
 
 def _load(principal: Principal, tracker_id: str) -> tuple[ClientRecord, TrackerRecord]:
     """The tracker and its client in one BatchGetItem call."""
+    _ensure_staff_tool(principal)
     client_id = ids.owner_client(tracker_id, "trk")
     if client_id is None:
         raise NotFound("No such tracker.")
@@ -154,14 +167,9 @@ def _load(principal: Principal, tracker_id: str) -> tuple[ClientRecord, TrackerR
 
 
 def _check_access(principal: Principal, client: ClientRecord) -> None:
+    """Staff users' access to the client (client tokens were refused before any read)."""
     from momentum.domain.access import may_access_client
-    from momentum.domain.clients import ensure_portal_access
 
-    if principal.role is Role.CLIENT:
-        if principal.client_id != client.id:
-            raise NotFound("No such tracker.")
-        ensure_portal_access(client.status, has_login=client.has_login)
-        return
     if not may_access_client(
         principal,
         client_id=client.id,
@@ -175,8 +183,17 @@ def get_tracker(principal: Principal, tracker_id: str) -> tuple[ClientRecord, Tr
     return _load(principal, tracker_id)
 
 
-def list_trackers(principal: Principal, client_id: str) -> tuple[ClientRecord, list[TrackerRecord]]:
-    """A client's trackers with the client (its summary counts them): one Query."""
+def _by_creation(record: TrackerRecord) -> tuple[str, str]:
+    return record.created_at, record.id
+
+
+def list_trackers(
+    principal: Principal, client_id: str, *, limit: int, cursor: str | None
+) -> tuple[ClientRecord, list[TrackerRecord], str | None]:
+    """A client's trackers (one page) with the client (its summary counts them): one Query."""
+    from momentum.api.pagination import page_of
+
+    _ensure_staff_tool(principal)
     pk = client_pk(principal.org_id, client_id)
     items = dynamo.query_all(pk, sk_prefix="S#", consistent=True)
     client_item = next((i for i in items if i["sk"] == CLIENT_SK), None)
@@ -187,7 +204,16 @@ def list_trackers(principal: Principal, client_id: str) -> tuple[ClientRecord, l
     trackers = [
         tracker_store.from_item(i) for i in items if str(i["sk"]).startswith(tracker_store.PREFIX)
     ]
-    return client, sorted(trackers, key=lambda t: (t.created_at, t.id))
+    page, next_cursor = page_of(
+        sorted(trackers, key=_by_creation),
+        _by_creation,
+        limit=limit,
+        cursor=cursor,
+        org_id=principal.org_id,
+        scope=f"trackers|{client.id}",
+        now=_now(),
+    )
+    return client, page, next_cursor
 
 
 def update_tracker(
@@ -195,7 +221,6 @@ def update_tracker(
 ) -> tuple[ClientRecord, TrackerRecord]:
     for _ in range(WRITE_ATTEMPTS):
         client, record = _load(principal, tracker_id)
-        _ensure_staff_access(principal, client)
         if expected_version is not None and expected_version != record.version:
             raise PreconditionFailed("The tracker changed since you read it; reload and try again.")
         current = record.tracker
@@ -216,6 +241,9 @@ def update_tracker(
             {k: v for k, v in changes.items() if v is not None or k in ("end_date", "task")}
         )
         tracker = _tracker_from(client.id, current.id, body)
+        # A new assignee is checked; keeping the current one always works.
+        named = _assignee_named(body, current=current.task)
+        ensure_named(principal, named, location_id=client.location_id)
         # New dates start a new count: the periods (and their tasks) are not the old ones.
         dates_moved = (tracker.begin_date, tracker.end_date) != (
             current.begin_date,
@@ -248,7 +276,6 @@ def update_tracker(
 def delete_tracker(principal: Principal, tracker_id: str) -> None:
     """Delete it (an ended tracker stays visible until someone does)."""
     client, record = _load(principal, tracker_id)
-    _ensure_staff_access(principal, client)
     try:
         dynamo.transact_write(
             [
@@ -302,24 +329,24 @@ def list_tasks(
     limit: int,
     cursor: str | None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A user's tasks, newest first. Administrators may list anyone's."""
+    """Tasks, newest first: an owner's or admin's list is every open task of the
+    organization (`done=True`: the done ones) unless they name an assignee; anyone else
+    lists their own (all, or open or done)."""
     from momentum.api.pagination import decode_cursor, encode_cursor
 
-    if principal.role is Role.CLIENT:
-        raise Forbidden("Tasks are for the practice's team.")
-    assignee = assignee_id or principal.user_id
-    if assignee != principal.user_id and not principal.is_org_admin:
-        raise Forbidden("You may list only your own tasks.")
+    _ensure_staff_tool(principal)
     now = _now()
-    scope = f"tasks|{assignee}|{done}"
+    if assignee_id is None and principal.is_org_admin:
+        scope = f"tasks|org|{bool(done)}"
+        partition, index = tracker_store.org_tasks_pk(principal.org_id, done=bool(done)), "gsi1"
+    else:
+        assignee = assignee_id or principal.user_id
+        if assignee != principal.user_id and not principal.is_org_admin:
+            raise Forbidden("You may list only your own tasks.")
+        scope = f"tasks|{assignee}|{done}"
+        partition, index = tracker_store.tasks_list_pk(principal.org_id, assignee), "gsi2"
     start = decode_cursor(cursor, org_id=principal.org_id, scope=scope, now=now)
-    items, last = dynamo.query(
-        tracker_store.tasks_list_pk(principal.org_id, assignee),
-        index="gsi2",
-        limit=limit,
-        start_key=start,
-        forward=False,
-    )
+    items, last = dynamo.query(partition, index=index, limit=limit, start_key=start, forward=False)
     rows = [i for i in items if done is None or bool(i.get("done")) == done]
     names = _client_names(principal.org_id, {str(i["client_id"]) for i in rows})
     for row in rows:
@@ -336,8 +363,9 @@ def _client_names(org_id: str, client_ids: set[str]) -> dict[str, str]:
 
 def mark_task(principal: Principal, task_id: str, *, done: bool) -> dict[str, Any]:
     """The assignee (or an administrator) marks a task done or not done."""
+    _ensure_staff_tool(principal)
     client_id = ids.owner_client(task_id, "tsk")
-    if client_id is None or principal.role is Role.CLIENT:
+    if client_id is None:
         raise NotFound("No such task.")
     pk = client_pk(principal.org_id, client_id)
     task_key = (pk, tracker_store.TASK_PREFIX + task_id)
@@ -352,10 +380,18 @@ def mark_task(principal: Principal, task_id: str, *, done: bool) -> dict[str, An
     updated = dynamo.update_item(
         pk,
         tracker_store.TASK_PREFIX + task_id,
-        update="SET done = :done, updated_at = :now ADD #version :one",
+        # It moves to the organization's open (or done) list.
+        update="SET done = :done, updated_at = :now, gsi1pk = :list, gsi1sk = :order "
+        "ADD #version :one",
         condition="attribute_exists(pk)",
         names={"#version": "version"},
-        values={":done": done, ":now": instant_text(_now()), ":one": 1},
+        values={
+            ":done": done,
+            ":now": instant_text(_now()),
+            ":one": 1,
+            ":list": tracker_store.org_tasks_pk(principal.org_id, done=done),
+            ":order": item.get("gsi2sk") or f"{item['created_at']}#{task_id}",
+        },
     )
     updated["client_name"] = _client_names(principal.org_id, {client_id}).get(client_id, "")
     return updated

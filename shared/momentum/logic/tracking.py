@@ -1,6 +1,7 @@
 """What every write that touches a tracked item does: recompute its stored status and its
-place in the due index. The nightly evaluator alone advances the persisted state and
-performs side effects; a write only makes sure the item is due when something is."""
+place in the due index. The nightly evaluator alone performs side effects (email, renewals);
+a write only makes sure the item is due when something is. A package's write also records
+its On track state, so an episode the write starts begins that day (SPEC §5)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from momentum.domain.clients import ClientSummary
 from momentum.domain.dates import start_of_day
 from momentum.domain.effects import CreateTask
 from momentum.domain.engagements import evaluate_engagement
-from momentum.domain.on_track import evaluate_package, status_on
+from momentum.domain.on_track import PackageInputs, evaluate_package_write, status_on
 from momentum.domain.trackers import evaluate_tracker
 from momentum.store import due
 from momentum.store.engagements import PREFIX as ENGAGEMENT_PREFIX
@@ -28,20 +29,32 @@ def due_fields(pk: str, sk: str, check: date | None, timezone: str) -> dict[str,
     return due.due_fields(pk, sk, None if check is None else start_of_day(check, timezone))
 
 
-def refresh_package(record: PackageRecord, today: date, timezone: str) -> PackageRecord:
-    """The package with its status as of today and its next check date.
+def refresh_package(
+    record: PackageRecord, today: date, timezone: str, *, before: PackageRecord | None = None
+) -> PackageRecord:
+    """The package as a write leaves it: status as of today, the On track state (an
+    episode the write started begins today) and the next check date.
 
-    An evaluation that has effects due today (a reminder, an expiry, a renewal) makes the
-    package due now, so the next nightly sweep performs them."""
+    `before` is the package as stored before this write (None for a new package): the days
+    since the last evaluation are caught up with what was true then. Effects found due (a
+    reminder, an expiry, a renewal) are owed to the next run, which the due date makes now."""
     package, summary = record.package, record.package_summary()
-    evaluation = evaluate_package(package, record.settings, summary, record.state, today)
-    check = today if evaluation.effects else evaluation.next_check
+    previous = (
+        None
+        if before is None
+        else PackageInputs(before.package, before.settings, before.package_summary())
+    )
+    state = record.state if before is None else before.state
+    evaluation = evaluate_package_write(
+        package, record.settings, summary, state, today, before=previous
+    )
     status = status_on(package, record.settings, summary, today)
     pk = client_pk(record.org_id, package.client_id)
     return replace(
         record,
+        state=evaluation.state,
         status=status.value,
-        due=due_fields(pk, PACKAGE_PREFIX + package.id, check, timezone),
+        due=due_fields(pk, PACKAGE_PREFIX + package.id, evaluation.next_check, timezone),
     )
 
 

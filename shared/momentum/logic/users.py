@@ -12,11 +12,13 @@ Who may do what:
   is for administrators: it holds colleagues' contact details.
 - `client` tokens have no business here (403).
 
-A user id is the `sub` of their Cognito login, so a token names its user directly.
-Role and location changes are pushed to the login's claims at once; the tokens already
-issued keep the old claims until they expire, so `ensure_active_user` also refuses a token
-whose role or locations no longer match the record (401: sign in again). An inactive user's
-token is refused with 403 by `ensure_active_user`, which other use cases can call.
+A user id is the `sub` of their Cognito login, so a token names its user directly, and
+every call to the user pool names the login by that id, never by email. Every request's
+caller is their user record (momentum.logic.callers, at most a minute old): no record →
+401, inactive → 403, and the role and locations are the record's, whatever the token says.
+These routes read the caller's record fresh anyway and check that read (`check_caller`).
+Role and location changes are also pushed to the login's claims; deactivation disables the
+login and signs it out everywhere (its refresh tokens stop working).
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ from momentum.domain.errors import (
     InvalidInput,
     NotFound,
     PreconditionFailed,
-    Unauthenticated,
 )
-from momentum.identity import LoginClaims, UsernameTaken, identities
+from momentum.identity import LoginClaims, LoginNotFound, UsernameTaken, identities
+from momentum.logic import callers
 from momentum.store import dynamo
 from momentum.store import organizations as org_store
 from momentum.store import users as user_store
@@ -48,6 +50,12 @@ USER_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.LOCATION_ADMIN, Role.STAFF}
 SELF_EDITABLE = frozenset({"name", "phone"})
 MAX_LOCATION_CLAIM = 2048  # the Cognito custom attribute's maximum length
 ACTIVE, INACTIVE = "active", "inactive"
+# The same answer whoever holds the address: it reveals nothing about other organizations.
+ADDRESS_UNUSABLE = "This email address cannot be used for a login; use another address."
+LOGIN_MISSING = (
+    "This user's login is missing from the user pool; nothing was changed. "
+    "Ask support to restore it."
+)
 
 
 # -- pure rules ------------------------------------------------------------------------------
@@ -119,21 +127,13 @@ def profile_errors(
     return errors
 
 
-def check_caller(principal: Principal, record: UserRecord | None) -> None:
-    """Refuse a staff token whose user record says no: inactive → 403; a role or locations
-    that changed since the token was issued → 401 (sign in again for fresh claims).
-
-    A token without a user record (e.g. the first owner, set up before users existed) is
-    left to its claims."""
-    if record is None or principal.role is Role.CLIENT:
-        return
-    if record.status != ACTIVE:
-        raise Forbidden("Your user account is inactive; ask an administrator to reactivate it.")
-    if record.role != principal.role.value or (
-        principal.role is Role.LOCATION_ADMIN
-        and frozenset(record.location_ids) != principal.location_ids
-    ):
-        raise Unauthenticated("Your role or locations changed; sign in again.")
+def check_caller(principal: Principal, record: UserRecord | None) -> Principal:
+    """A staff caller as a fresh read of their user record says: no record → 401,
+    inactive → 403, else the record's role and locations (kept for the next request).
+    Client tokens are left to the portal rules (`momentum.logic.access`)."""
+    if principal.role is Role.CLIENT:
+        return principal
+    return callers.remember(principal, record)
 
 
 # -- use cases -------------------------------------------------------------------------------
@@ -144,9 +144,9 @@ def _now() -> datetime:
 
 
 def ensure_active_user(principal: Principal) -> UserRecord | None:
-    """For staff tokens: their user record, refusing an inactive user (403) or a token whose
-    role or locations are out of date (401). Client tokens (and users without a record)
-    give None: the portal rules are `momentum.logic.access.ensure_portal_client`."""
+    """For staff tokens: their user record read fresh, refusing a missing (401) or inactive
+    (403) user. Client tokens give None: the portal rules are
+    `momentum.logic.access.ensure_portal_client`."""
     if principal.role is Role.CLIENT:
         return None
     record = user_store.get_user(principal.org_id, principal.user_id)
@@ -154,15 +154,16 @@ def ensure_active_user(principal: Principal) -> UserRecord | None:
     return record
 
 
-def _caller_and_target(principal: Principal, user_id: str) -> UserRecord:
-    """The caller's and the target's records in one DynamoDB call; the caller is checked
-    (active, current claims) and a target missing from the caller's organization is 404."""
+def _caller_and_target(principal: Principal, user_id: str) -> tuple[Principal, UserRecord]:
+    """The caller's and the target's records in one DynamoDB call: the caller as their
+    fresh record says (checked, and kept for the next request), and the target (404 when
+    not in the caller's organization)."""
     records = user_store.get_users(principal.org_id, [principal.user_id, user_id])
-    check_caller(principal, records.get(principal.user_id))
+    caller = check_caller(principal, records.get(principal.user_id))
     target = records.get(user_id)
     if target is None:
         raise NotFound("No such user.")
-    return target
+    return caller, target
 
 
 def _known_locations(principal: Principal, location_ids: Collection[str]) -> frozenset[str] | None:
@@ -176,13 +177,34 @@ def _claims(record: UserRecord) -> LoginClaims:
     return LoginClaims(org_id=record.org_id, role=record.role, location_ids=record.location_ids)
 
 
+def _new_login(email: str, claims: LoginClaims) -> tuple[str, bool]:
+    """Create the login for a new user: (its subject, whether it was created now).
+
+    An address that already has a login is refused (409, the same answer whoever holds
+    it) unless that login is an orphan of this organization: a staff login left by an
+    earlier attempt that failed before its user was stored (no user has its id). It is
+    adopted, with this user's claims."""
+    try:
+        return identities().create_login(email=email, claims=claims), True
+    except UsernameTaken:
+        pass
+    found = identities().find_login(email=email)
+    if (
+        found is None
+        or not found.is_staff_login_of(claims.org_id)
+        or user_store.get_user(claims.org_id, found.subject) is not None
+    ):
+        raise Conflict(ADDRESS_UNUSABLE)
+    identities().update_claims(subject=found.subject, claims=claims)
+    return found.subject, False
+
+
 def create_user(principal: Principal, fields: Mapping[str, Any]) -> UserRecord:
     """Add a user and create their login (the pool emails them a temporary password); the
     login's `sub` becomes the user's id and the user is marked invited."""
     if principal.role is Role.CLIENT:
         raise Forbidden("Users are managed by the organization's administrators.")
     ensure_may_create(principal, str(fields["role"]))
-    ensure_active_user(principal)
     role = str(fields["role"])
     location_ids = tuple(dict.fromkeys(fields.get("location_ids") or []))
     errors = profile_errors(role, location_ids, _known_locations(principal, location_ids))
@@ -200,21 +222,19 @@ def create_user(principal: Principal, fields: Mapping[str, Any]) -> UserRecord:
         status=str(fields.get("status") or ACTIVE),
         invited=True,
         phone=fields.get("phone"),
-        login_username=email,
         version=1,
         created_at=now,
         updated_at=now,
     )
-    try:
-        subject = identities().create_login(username=email, email=email, claims=_claims(draft))
-    except UsernameTaken:
-        raise Conflict("A login with this email address already exists.") from None
-    record = replace(draft, id=subject)
+    subject, created = _new_login(email, _claims(draft))
+    # The pool's username is the subject: the login is named by it from now on.
+    record = replace(draft, id=subject, login_username=subject)
     try:
         user_store.create(record)
     except Exception:
         # Leave no login behind without its user: the caller can simply try again.
-        identities().delete_login(username=email)
+        if created:
+            identities().delete_login(subject=subject)
         raise
     return record
 
@@ -223,7 +243,10 @@ def get_user(principal: Principal, user_id: str) -> UserRecord:
     """One user: one DynamoDB call (the caller's own check rides along in the same batch)."""
     if not may_read_user(principal, user_id):
         raise Forbidden("You may read only your own user profile.")
-    return _caller_and_target(principal, user_id)
+    caller, target = _caller_and_target(principal, user_id)
+    if not may_read_user(caller, user_id):
+        raise Forbidden("You may read only your own user profile.")
+    return target
 
 
 def update_user(
@@ -232,14 +255,14 @@ def update_user(
     fields: Mapping[str, Any],
     expected_version: int | None,
 ) -> UserRecord:
-    """Change the fields sent. Role and location changes update the login's claims; a
-    repeated request re-sends them, so a claims update that failed can be retried."""
-    if principal.role is Role.CLIENT or not (
-        principal.is_org_admin or principal.user_id == user_id
-    ):
-        raise Forbidden("Only owners and admins change other users.")
-    record = _caller_and_target(principal, user_id)
-    ensure_may_change(principal, record, fields)
+    """Change the fields sent. The login changes first (claims for a role or locations
+    change; disabled and signed out everywhere on deactivation, enabled on reactivation),
+    then the record: a login missing from the pool stops the change (409, nothing
+    changed), and a repeated request re-sends them, so a failed step can be retried."""
+    _ensure_may_patch(principal, user_id)
+    caller, record = _caller_and_target(principal, user_id)
+    _ensure_may_patch(caller, user_id)
+    ensure_may_change(caller, record, fields)
     if expected_version is not None and expected_version != record.version:
         raise PreconditionFailed("The user changed since you read it; reload and try again.")
     changes = dict(fields)
@@ -258,19 +281,45 @@ def update_user(
     updated = replace(
         record, **changes, updated_at=instant_text(_now()), version=record.version + 1
     )
+    # The login first, so a login missing from the pool stops the change before anything
+    # is saved. Should the save be refused next, the record (what the API obeys) stands and
+    # a retry converges.
+    _update_login(updated, changes)
     try:
         user_store.save_profile(record, updated)
     except dynamo.ConditionFailed:
         raise PreconditionFailed(
             "The user changed since you read it; reload and try again."
         ) from None
-    if {"role", "location_ids"} & set(changes) and updated.login_username:
-        identities().update_claims(username=updated.login_username, claims=_claims(updated))
-    if "status" in changes and updated.login_username:
-        # An inactive user cannot sign in any more; tokens already issued expire within the
-        # pool's token validity (and the users routes refuse them at once).
-        identities().set_enabled(username=updated.login_username, enabled=updated.active)
+    callers.forget_user(updated.org_id, updated.id)  # this container obeys it at once
     return updated
+
+
+def _ensure_may_patch(principal: Principal, user_id: str) -> None:
+    if principal.role is Role.CLIENT or not (
+        principal.is_org_admin or principal.user_id == user_id
+    ):
+        raise Forbidden("Only owners and admins change other users.")
+
+
+def _update_login(updated: UserRecord, changes: Mapping[str, Any]) -> None:
+    """Push a role, locations or status change to the user's login, named by its subject
+    (the user id). Users stored without a login (none was ever created) have nothing to
+    push."""
+    if not updated.login_username:
+        return
+    subject = updated.id
+    try:
+        if {"role", "location_ids"} & set(changes):
+            identities().update_claims(subject=subject, claims=_claims(updated))
+        if "status" in changes:
+            identities().set_enabled(subject=subject, enabled=updated.active)
+            if not updated.active:
+                # No new tokens from its refresh tokens; the API refuses the ID tokens
+                # already issued within a minute (momentum.logic.callers).
+                identities().sign_out_everywhere(subject=subject)
+    except LoginNotFound:
+        raise Conflict(LOGIN_MISSING) from None
 
 
 def list_users(
@@ -290,7 +339,6 @@ def list_users(
     now = _now()
     scope = f"users|{role}|{status}"
     start = decode_cursor(cursor, org_id=principal.org_id, scope=scope, now=now)
-    ensure_active_user(principal)
     page, last = user_store.list_page(principal.org_id, limit=limit, start_key=start)
     rows = [
         r

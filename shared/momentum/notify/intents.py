@@ -22,7 +22,8 @@ class IntentStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
-    SKIPPED = "skipped"  # opted out, suppressed address, or refused by SES for good
+    SKIPPED = "skipped"  # opted out, or a suppressed address
+    FAILED = "failed"  # cannot be built, or refused by SES for good: never retried
 
 
 @dataclass(frozen=True, slots=True)

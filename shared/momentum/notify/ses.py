@@ -9,8 +9,19 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
-# SES answers that will not change on a retry: the message or address is refused.
-_PERMANENT = frozenset({"MessageRejected", "BadRequestException", "NotFoundException"})
+# SES answers that will not change on a retry: the message or address is refused (SES v2
+# names, and the v1 names some endpoints and moto answer with). Throttling, sending paused
+# and service errors are transient: raised as they are, so the send is retried.
+_PERMANENT = frozenset(
+    {
+        "MessageRejected",
+        "BadRequestException",
+        "NotFoundException",
+        "MailFromDomainNotVerifiedException",
+        "MailFromDomainNotVerified",
+        "InvalidParameterValue",
+    }
+)
 
 
 class PermanentSendFailure(Exception):
@@ -37,12 +48,18 @@ class SesSender:
         self.configuration_set = configuration_set
 
     def send(self, message: EmailMessage, *, to: str, tags: dict[str, str]) -> str:
+        from email.errors import MessageError
+
         from botocore.exceptions import ClientError
 
+        try:
+            data = message.as_bytes()
+        except (MessageError, ValueError, TypeError) as error:  # the same on every retry
+            raise PermanentSendFailure(f"unserializable message: {error}") from error
         kwargs: dict[str, object] = {
             "FromEmailAddress": self.sender,
             "Destination": {"ToAddresses": [to]},
-            "Content": {"Raw": {"Data": message.as_bytes()}},
+            "Content": {"Raw": {"Data": data}},
             # Tags come back on bounce and complaint events: they say whose address it was.
             "EmailTags": [{"Name": k, "Value": v} for k, v in tags.items()],
         }
@@ -51,9 +68,10 @@ class SesSender:
         try:
             response = client().send_email(**kwargs)  # type: ignore[arg-type]
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
+            details = error.response.get("Error", {})
+            code = details.get("Code", "")
             if code in _PERMANENT:
-                raise PermanentSendFailure(code) from error
+                raise PermanentSendFailure(f"{code}: {details.get('Message', '')}") from error
             raise
         return str(response.get("MessageId", ""))
 

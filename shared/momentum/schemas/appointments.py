@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from momentum.schemas.common import Flag, IsoAwareDateTime, IsoDate, IsoDateTime, LongText, RecordId
+from momentum.schemas.common import ApiTimestamp, Flag, IsoDate, IsoDateTime, LongText, RecordId
 
 Kind = Literal["session", "discovery_call"]
 Status = Literal["scheduled", "completed", "cancelled", "missed"]
@@ -18,7 +18,7 @@ class AppointmentCreate(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "client_id": "cl_01J00000000000000000000000",
+                    "client_id": "cl_Q1E2JZS00T5C4RS9AXADT762MV",
                     "practitioner_id": "user-sam",
                     "starts_at": "2026-05-12T09:00:00+01:00",
                     "ends_at": "2026-05-12T10:00:00+01:00",
@@ -31,8 +31,8 @@ class AppointmentCreate(BaseModel):
 
     client_id: RecordId
     practitioner_id: RecordId | None = Field(default=None, description="Defaults to you")
-    starts_at: IsoAwareDateTime
-    ends_at: IsoAwareDateTime
+    starts_at: ApiTimestamp
+    ends_at: ApiTimestamp
     kind: Kind = "session"
     status: Status = "scheduled"
     package_id: RecordId | None = Field(
@@ -52,8 +52,8 @@ class AppointmentPatch(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"status": "completed"}]}
     )
 
-    starts_at: IsoAwareDateTime | None = None
-    ends_at: IsoAwareDateTime | None = None
+    starts_at: ApiTimestamp | None = None
+    ends_at: ApiTimestamp | None = None
     status: Status | None = None
     kind: Kind | None = None
     practitioner_id: RecordId | None = None

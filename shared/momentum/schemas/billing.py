@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from momentum.schemas.common import IsoDate, RecordId, ShortText
+from momentum.schemas.common import ApiDate, IsoDate, RecordId, ShortText
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Amount = Annotated[Decimal, Field(gt=0, le=Decimal("1000000"), max_digits=12, decimal_places=2)]
@@ -24,7 +24,7 @@ class PaymentCreate(BaseModel):
 
     amount: Amount
     currency: Currency
-    date: IsoDate
+    date: ApiDate
     reference: ShortText = ""
 
 
@@ -56,11 +56,11 @@ class InvoiceCreate(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "client_id": "cl_01J00000000000000000000000",
+                    "client_id": "cl_Q1E2JZS00T5C4RS9AXADT762MV",
                     "date": "2026-05-01",
                     "currency": "GBP",
                     "lines": [
-                        {"kind": "new_pack", "template_id": "tpl_01J00000000000000000000000",
+                        {"kind": "new_pack", "template_id": "tpl_D6N64DHAKBS9E3DSQAQSTSF2Y6",
                          "amount": "450.00", "description": "10-session pack"}
                     ],
                 }
@@ -69,7 +69,7 @@ class InvoiceCreate(BaseModel):
     )  # fmt: skip
 
     client_id: RecordId
-    date: IsoDate
+    date: ApiDate
     currency: Currency
     lines: list[InvoiceLine] = Field(min_length=1, max_length=50)
 

@@ -76,8 +76,8 @@ class EngagementCreate(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "template_id": "etpl_01J00000000000000000000000",
-                    "coachee_id": "cl_01J00000000000000000000000",
+                    "template_id": "etpl_M2FG6GKXJYZQ9BPAKJEA9GBAWZ",
+                    "coachee_id": "cl_Q1E2JZS00T5C4RS9AXADT762MV",
                     "coach_id": "user-sam",
                     "status": "active",
                 }

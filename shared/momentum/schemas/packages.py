@@ -6,7 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
-from momentum.schemas.common import Flag, IsoDate, IsoDateTime, Name, RecordId, ShortText
+from momentum.schemas.common import (
+    ApiDate,
+    Flag,
+    IsoDate,
+    IsoDateTime,
+    Name,
+    RecordId,
+    ShortText,
+)
 from momentum.schemas.engagements import HistoryEntryView
 
 PackageType = Literal["fixed", "subscription", "usage"]
@@ -54,8 +62,8 @@ class AuthorizationBody(BaseModel):
     name: ShortText = ""
     reference: ShortText = ""
     sessions_authorised: StrictInt | None = Field(default=None, ge=1, le=10_000)
-    start_date: IsoDate | None = None
-    end_date: IsoDate | None = None
+    start_date: ApiDate | None = None
+    end_date: ApiDate | None = None
 
 
 class TemplateBody(BaseModel):
@@ -132,7 +140,7 @@ class PackageCreate(BaseModel):
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {"template_id": "tpl_01J0000000000000000000000", "start_date": "2026-05-01"}
+                {"template_id": "tpl_D6N64DHAKBS9E3DSQAQSTSF2Y6", "start_date": "2026-05-01"}
             ]
         },
     )
@@ -143,8 +151,8 @@ class PackageCreate(BaseModel):
     size: StrictInt | None = Field(default=None, ge=1, le=10_000)
     unit: Literal["sessions", "hours"] | None = None
     period: Literal["week", "month"] | None = None
-    start_date: IsoDate | None = Field(default=None, description="Defaults to today")
-    end_date: IsoDate | None = None
+    start_date: ApiDate | None = Field(default=None, description="Defaults to today")
+    end_date: ApiDate | None = None
     auto_renew: Flag | None = None
     assigned_team_member_id: RecordId | None = None
     authorization: AuthorizationBody | None = None
@@ -158,7 +166,7 @@ class PackagePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    end_date: IsoDate | None = None
+    end_date: ApiDate | None = None
     auto_renew: Flag | None = None
     assigned_team_member_id: RecordId | None = None
     authorization: AuthorizationBody | None = None
@@ -215,16 +223,37 @@ class NextChange(BaseModel):
     lifecycle: LifecycleName
 
 
-class OnTrackRowView(BaseModel):
-    """One row of the On track report: one per package of the client."""
+class OnTrackRow(BaseModel):
+    """One On track row (SPEC §5): one open package of one client. The same shape on the
+    client record (`GET /clients/{id}/on-track`) and in the report (`GET /reports/on-track`)."""
 
     client_id: str
     client_name: str
+    location_id: str | None = Field(description="The client's location")
     package_id: str
     package_name: str
-    last_session: IsoDate | None
-    days_since: StrictInt | None
-    next_session: IsoDateTime | None
-    status: ProgressName | None = Field(description="null when a client may not see it")
-    outstanding: StrictInt | float | Literal["N/A"]
-    next_change: NextChange | None = None
+    assigned_team_member_id: str | None = Field(
+        description="The user who gets the package's reminders"
+    )
+    last_session: IsoDate | None = Field(
+        description="Date of the last completed appointment in the package"
+    )
+    days_since: StrictInt | None = Field(description="Days since the last session")
+    next_session: IsoDate | None = Field(
+        description="Date (in the organization's timezone) of the next scheduled appointment "
+        "in the package, else the client's"
+    )
+    next_session_at: IsoDateTime | None = Field(description="The same appointment's start")
+    status: ProgressName | None = Field(
+        description="The On track status; `not_tracking` is the page's `-`. Null when a "
+        "client may not see it"
+    )
+    outstanding: StrictInt | float | Literal["N/A"] = Field(
+        description="Sessions or hours left; `N/A` for usage packages"
+    )
+    next_change: NextChange | None = Field(
+        default=None,
+        description="On the client record, for the team: the next predicted change if nothing "
+        "new happens. Null in the report",
+    )
+

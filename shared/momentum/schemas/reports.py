@@ -1,44 +1,23 @@
 """Report rows (the `reports` function): the On track report (SPEC §5) and the engagements
-report (SPEC §7). The CSV export of each has exactly these columns, in this order."""
+report (SPEC §7). Their CSV exports (momentum.logic.reports) show the same rows for
+people: a heading per column, names beside ids, statuses in words."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 
-from momentum.schemas.common import IsoDate, IsoDateTime
+from momentum.schemas.common import IsoDate
 from momentum.schemas.engagements import (
     EngagementProgressName,
     EngagementStatusName,
     EngagementTypeName,
 )
+from momentum.schemas.packages import OnTrackRow, ProgressName
 
-OnTrackStatusName = Literal["on_track", "at_risk", "off_track", "not_tracking"]
+OnTrackStatusName = ProgressName
 ReportFormat = Literal["json", "csv"]
-
-
-class OnTrackRow(BaseModel):
-    """One open package of one client."""
-
-    client_id: str
-    client_name: str
-    location_id: str | None
-    package_id: str
-    package_name: str
-    assigned_team_member_id: str | None
-    last_session: IsoDate | None = Field(
-        description="Date of the last completed appointment in the package"
-    )
-    days_since: StrictInt | None = Field(description="Days since the last session")
-    next_session: IsoDate | None = Field(
-        description="Date of the next scheduled appointment in the package, else the client's"
-    )
-    next_session_at: IsoDateTime | None
-    status: OnTrackStatusName = Field(description="`not_tracking` is the `-` of the page")
-    outstanding: StrictInt | float | Literal["N/A"] = Field(
-        description="Sessions or hours left; `N/A` for usage packages"
-    )
 
 
 class OnTrackReport(BaseModel):
@@ -70,7 +49,3 @@ class EngagementReport(BaseModel):
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to read the next page; absent on the last."
     )
-
-
-ON_TRACK_COLUMNS = tuple(OnTrackRow.model_fields)
-ENGAGEMENT_COLUMNS = tuple(EngagementRow.model_fields)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from momentum.schemas.common import Color, Flag, IsoDate, LongText, RecordId
+from momentum.schemas.common import ApiDate, Color, Flag, IsoDate, LongText, RecordId
 
 Trigger = Literal["count_reached", "end_date", "first"]
 
@@ -37,8 +37,8 @@ class TrackerCreate(BaseModel):
     )
 
     sessions: StrictInt = Field(ge=1, le=10_000, description="The target")
-    begin_date: IsoDate
-    end_date: IsoDate | None = None
+    begin_date: ApiDate
+    end_date: ApiDate | None = None
     note: LongText = ""
     color: Color = "#4A90E2"
     task: TaskSettings | None = None
@@ -49,8 +49,8 @@ class TrackerPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sessions: StrictInt | None = Field(default=None, ge=1, le=10_000)
-    begin_date: IsoDate | None = None
-    end_date: IsoDate | None = None
+    begin_date: ApiDate | None = None
+    end_date: ApiDate | None = None
     note: LongText | None = None
     color: Color | None = None
     task: TaskSettings | None = None

@@ -63,3 +63,21 @@ def query_due(
         response = dynamo.client().query(**kwargs)
     items = [dynamo.from_attributes(raw) for raw in response.get("Items", [])]
     return items, response.get("LastEvaluatedKey")
+
+
+REFERENCE = "ref"
+
+
+def reference(item: dict[str, Any]) -> dict[str, Any]:
+    """A due item reduced to its key and what the evaluator groups by (type, organization,
+    owner): what the nightly sends when whole items would not fit in one message."""
+    kept = ("pk", "sk", "type", "org_id", "owner_id")
+    return {REFERENCE: True, **{k: item[k] for k in kept if k in item}}
+
+
+def resolve(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """The item a fan-out entry stands for: the entry itself, or for a reference the item as
+    stored now (None when it was deleted meanwhile)."""
+    if not entry.get(REFERENCE):
+        return entry
+    return dynamo.get_item(str(entry["pk"]), str(entry["sk"]))

@@ -1,11 +1,20 @@
 """The product table: one boto3 client per process, item (de)serialisation and error mapping.
 
-boto3 is imported on first use, not at import time, so handler cold starts stay small."""
+boto3 is imported on first use, not at import time, so handler cold starts stay small.
+
+Retries never turn a success into an error: a write whose response was lost is sent again
+(by botocore, then by `_write`) and recognises its own earlier success — a transaction by
+its ClientRequestToken, a single-item write by the item its failed condition returns."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import random
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -32,10 +41,27 @@ _BUSY_CODES = frozenset(
 class ConditionFailed(Exception):
     """A conditional write found the record in another state than expected."""
 
-    def __init__(self, reasons: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        reasons: Sequence[str] = (),
+        *,
+        old_item: Mapping[str, Any] | None = None,
+        retried: bool = False,
+    ) -> None:
         super().__init__(", ".join(reasons) or "condition failed")
         # For transactions: one reason code per operation ("None" where it passed).
         self.reasons = list(reasons)
+        # For single-item writes: the item as the failed condition found it (raw attribute
+        # values, ReturnValuesOnConditionCheckFailure=ALL_OLD), and whether botocore had
+        # sent the request more than once (an earlier attempt may have landed).
+        self.old_item = old_item
+        self.retried = retried
+
+
+@dataclass(eq=False)
+class OutcomeUnknown(ServiceUnavailable):
+    """A write whose answer never came back, however often it was sent: it may or may not
+    have landed. A 503; the caller's retry (with its Idempotency-Key) finds out."""
 
 
 @cache
@@ -84,9 +110,10 @@ def to_attribute(value: Any) -> AttributeValueTypeDef:
 
 
 def from_attributes(attributes: Mapping[str, Any]) -> Item:
-    """DynamoDB attribute values → plain Python values (numbers become int or float)."""
+    """DynamoDB attribute values → plain Python values (numbers become int or float). The
+    write id of the last `update_item` is the store's own bookkeeping: left out."""
     des = _deserializer()
-    return {k: _from_dynamo(des.deserialize(v)) for k, v in attributes.items()}
+    return {k: _from_dynamo(des.deserialize(v)) for k, v in attributes.items() if k != WRITE_ID}
 
 
 def _to_dynamo(value: Any) -> Any:
@@ -115,14 +142,24 @@ def _from_dynamo(value: Any) -> Any:
 def translate_errors() -> Iterator[None]:
     """Map DynamoDB's answers to what the layers above understand: a failed condition
     becomes ConditionFailed; throttling that outlived the client's retries becomes a 503."""
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
     try:
         yield
+    except (ConnectionError, HTTPClientError) as error:
+        # botocore's retries are spent and DynamoDB never answered (reads; writes go
+        # through `_write`, which sends them again first).
+        raise ServiceUnavailable(
+            "The database did not answer; please retry.", retry_after_seconds=2
+        ) from error
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code == "ConditionalCheckFailedException":
-            raise ConditionFailed(["ConditionalCheckFailed"]) from error
+            raise ConditionFailed(
+                ["ConditionalCheckFailed"],
+                old_item=_old_item(error.response),
+                retried=_retry_attempts(error) > 0,
+            ) from error
         if code == "TransactionCanceledException":
             reasons = [
                 str(r.get("Code", "None")) for r in error.response.get("CancellationReasons", [])
@@ -137,6 +174,112 @@ def translate_errors() -> Iterator[None]:
                 "The service is busy; nothing was changed. Please retry.", retry_after_seconds=2
             ) from error
         raise
+
+
+def _old_item(response: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    item = response.get("Item")
+    return item if isinstance(item, Mapping) else None
+
+
+def _retry_attempts(error: Any) -> int:
+    return int(error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) or 0)
+
+
+# -- lost responses --------------------------------------------------------------------------
+# A write whose response is lost (a timeout, a dropped connection, a 5xx) may have landed.
+# botocore sends it again (standard retry mode, same parameters), and `_write` does once
+# botocore's attempts are spent. The re-sent write must then recognise its own success
+# instead of reporting the condition that success now fails (a wrong 404/409/412):
+# - a transaction carries a ClientRequestToken, the same for every send of that one
+#   transaction (a rebuilt transaction after a real conflict is a new call, a new token):
+#   DynamoDB answers a replay within 10 minutes with success and writes nothing;
+# - a single-item write asks for the item its failed condition saw (ALL_OLD): a put finds
+#   exactly the item it wrote, an update finds its own write id (`WRITE_ID`, set by every
+#   `update_item` call, which also makes an update apply at most once), a delete finds no
+#   item any more.
+
+RESEND_ATTEMPTS = 3
+WRITE_ID = "last_write_id"
+_UNKNOWN_OUTCOME_CODES = frozenset(
+    {"InternalServerError", "ServiceUnavailable", "TransactionInProgressException"}
+)
+
+
+def outcome_unknown(error: BaseException) -> bool:
+    """Whether a failed call may nevertheless have been applied (no answer, or a 5xx)."""
+    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+    if isinstance(error, ConnectionError | HTTPClientError):
+        return True
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        return code in _UNKNOWN_OUTCOME_CODES or status >= 500
+    return False
+
+
+def _write[R](
+    send: Callable[[], R], *, mine: Callable[[ConditionFailed], bool]
+) -> R | ConditionFailed:
+    """Send a write, and send it again (same parameters) while its outcome is unknown.
+    Returns send()'s response; or, when the write was sent more than once and its failed
+    condition shows our own earlier attempt (`mine`), that ConditionFailed: a success."""
+    resent = False
+    for attempt in range(RESEND_ATTEMPTS):
+        try:
+            with translate_errors():
+                try:
+                    return send()
+                except Exception as error:
+                    if outcome_unknown(error) and attempt + 1 < RESEND_ATTEMPTS:
+                        resent = True
+                        time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311
+                        continue
+                    if outcome_unknown(error):
+                        raise OutcomeUnknown(
+                            "The database did not confirm the change; please retry.",
+                            retry_after_seconds=2,
+                        ) from error
+                    raise
+        except ConditionFailed as failed:
+            if (resent or failed.retried) and mine(failed):
+                return failed
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _new_write_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _put_is_mine(item: Mapping[str, Any]) -> Callable[[ConditionFailed], bool]:
+    """A put's earlier attempt landed if the item is now exactly what it put."""
+
+    def mine(failed: ConditionFailed) -> bool:
+        old = failed.old_item
+        return old is not None and from_attributes(old) == from_attributes(item)
+
+    return mine
+
+
+_SET_CLAUSE = re.compile(r"(?<![#:\w.])SET\s+", re.IGNORECASE)
+
+
+def _with_write_id(
+    update: str, condition: str | None, names: dict[str, str], values: dict[str, Any]
+) -> tuple[str, str]:
+    """The update also records this call's write id, and applies only if the item does not
+    carry it yet: a re-sent update lands once, and its failed condition shows it landed."""
+    names["#momentum_write"] = WRITE_ID
+    values[":momentum_write"] = {"S": _new_write_id()}
+    action = "#momentum_write = :momentum_write"
+    match = _SET_CLAUSE.search(update)
+    if match:
+        update = f"{update[: match.end()]}{action}, {update[match.end() :]}"
+    else:
+        update = f"SET {action} {update}"
+    once = "(attribute_not_exists(#momentum_write) OR #momentum_write <> :momentum_write)"
+    return update, once if not condition else f"({condition}) AND {once}"
 
 
 def get_item(pk: str, sk: str, *, consistent: bool = True) -> Item | None:
@@ -160,12 +303,12 @@ def put_item(
     kwargs: dict[str, Any] = {"TableName": table_name(), "Item": to_attributes(item)}
     if condition:
         kwargs["ConditionExpression"] = condition
+        kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     if names:
         kwargs["ExpressionAttributeNames"] = dict(names)
     if values:
         kwargs["ExpressionAttributeValues"] = {k: to_attribute(v) for k, v in values.items()}
-    with translate_errors():
-        client().put_item(**kwargs)
+    _write(lambda: client().put_item(**kwargs), mine=_put_is_mine(kwargs["Item"]))
 
 
 def update_item(
@@ -177,22 +320,30 @@ def update_item(
     names: Mapping[str, str] | None = None,
     values: Mapping[str, Any] | None = None,
 ) -> Item:
-    """An UpdateItem; returns the item as it is after the update."""
+    """An UpdateItem, applied at most once however often it is sent; returns the item as
+    it is after the update."""
+    all_names = dict(names or {})
+    all_values = {k: to_attribute(v) for k, v in (values or {}).items()}
+    expression, guarded = _with_write_id(update, condition, all_names, all_values)
     kwargs: dict[str, Any] = {
         "TableName": table_name(),
         "Key": {"pk": {"S": pk}, "sk": {"S": sk}},
-        "UpdateExpression": update,
+        "UpdateExpression": expression,
+        "ConditionExpression": guarded,
+        "ExpressionAttributeNames": all_names,
+        "ExpressionAttributeValues": all_values,
         "ReturnValues": "ALL_NEW",
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
-    if condition:
-        kwargs["ConditionExpression"] = condition
-    if names:
-        kwargs["ExpressionAttributeNames"] = dict(names)
-    if values:
-        kwargs["ExpressionAttributeValues"] = {k: to_attribute(v) for k, v in values.items()}
-    with translate_errors():
-        response = client().update_item(**kwargs)
-    return from_attributes(response.get("Attributes", {}))
+    write_id = all_values[":momentum_write"]
+    outcome = _write(
+        lambda: client().update_item(**kwargs),
+        mine=lambda failed: (failed.old_item or {}).get(WRITE_ID) == write_id,
+    )
+    if isinstance(outcome, ConditionFailed):
+        # Our earlier attempt landed: the item the condition saw is the item after it.
+        return from_attributes(outcome.old_item or {})
+    return from_attributes(outcome.get("Attributes", {}))
 
 
 def delete_item(
@@ -205,8 +356,10 @@ def delete_item(
 ) -> None:
     kwargs: dict[str, Any] = {"TableName": table_name(), "Key": _key(pk, sk)}
     _expressions(kwargs, condition=condition, names=names, values=values)
-    with translate_errors():
-        client().delete_item(**kwargs)
+    if condition:
+        kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    # Sent again after a lost response, a delete that finds no item any more is done.
+    _write(lambda: client().delete_item(**kwargs), mine=lambda failed: failed.old_item is None)
 
 
 def query(
@@ -347,13 +500,27 @@ MAX_TRANSACTION_ITEMS = 100
 
 def transact_write(operations: Sequence[dict[str, Any]]) -> None:
     """All or nothing. A failed condition raises ConditionFailed (with one reason per
-    operation); a conflict with another transaction becomes a 503 after retries."""
+    operation); a conflict with another transaction becomes a 503 after retries.
+
+    Each call is one transaction with its own ClientRequestToken, kept for every send of
+    it (botocore's retries and `_write`'s): a send whose first attempt landed is a replay
+    that DynamoDB answers with success. A caller that rebuilds its operations after a
+    conflict calls again, so a different transaction never reuses a token."""
     if not operations:
         return
     if len(operations) > MAX_TRANSACTION_ITEMS:
         raise ValueError(f"a transaction takes at most {MAX_TRANSACTION_ITEMS} operations")
-    with translate_errors():
-        client().transact_write_items(TransactItems=list(operations))  # type: ignore[arg-type]
+    items: Any = list(operations)
+    token = transaction_token()
+    _write(
+        lambda: client().transact_write_items(TransactItems=items, ClientRequestToken=token),
+        mine=lambda _: False,  # the token already makes a replay succeed
+    )
+
+
+def transaction_token() -> str:
+    """A ClientRequestToken (at most 36 characters): new for every transaction."""
+    return _new_write_id()
 
 
 # -- optimistic versioned records --------------------------------------------------------------

@@ -51,11 +51,16 @@ def put_new(intent: EmailIntent, now: datetime) -> bool:
 
 
 def get(org_id: str, intent_id: str) -> tuple[EmailIntent, dict[str, Any]] | None:
-    pk, sk = intent_key(org_id, intent_id)
-    item = dynamo.get_item(pk, sk)
+    item = read(org_id, intent_id)
     if item is None:
         return None
     return from_item(item), item
+
+
+def read(org_id: str, intent_id: str) -> dict[str, Any] | None:
+    """The stored item as it is (from_item may refuse it: data written by older code)."""
+    pk, sk = intent_key(org_id, intent_id)
+    return dynamo.get_item(pk, sk)
 
 
 def from_item(item: dict[str, Any]) -> EmailIntent:
@@ -122,6 +127,46 @@ def finish(
             ":reason": reason,
             ":expires": int((now + RETENTION).timestamp()),
         },
+    )
+
+
+def failed_pk(org_id: str) -> str:
+    return f"{org_pk(org_id)}#EMAIL_FAILED"
+
+
+def fail(org_id: str, intent_id: str, now: datetime, *, reason: str) -> None:
+    """Settle the intent as failed for good: out of the due index (no sweep retries it) and
+    into the sparse failure list of its organization (`gsi1`: `ORG#<org>#EMAIL_FAILED`,
+    newest last by `<finished_at>#<intent>`), kept until the item expires."""
+    pk, sk = intent_key(org_id, intent_id)
+    finished = due.instant_text(now)
+    dynamo.update_item(
+        pk,
+        sk,
+        update=(
+            "SET #status = :status, finished_at = :now, message_id = :mid, reason = :reason, "
+            "expires_at = :expires, gsi1pk = :fpk, gsi1sk = :fsk "
+            "REMOVE due_shard, due_at, lease_until"
+        ),
+        names={"#status": "status"},
+        values={
+            ":status": IntentStatus.FAILED.value,
+            ":now": finished,
+            ":mid": "",
+            ":reason": reason,
+            ":expires": int((now + RETENTION).timestamp()),
+            ":fpk": failed_pk(org_id),
+            ":fsk": f"{finished}#{intent_id}",
+        },
+    )
+
+
+def failures(
+    org_id: str, *, limit: int = 100, start_key: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One page of the organization's failed intents, most recent first."""
+    return dynamo.query(
+        failed_pk(org_id), index="gsi1", limit=limit, start_key=start_key, forward=False
     )
 
 

@@ -1,6 +1,7 @@
 """Session trackers: `pk = ORG#<org>#CL#<client>`, `sk = S#TRK#<id>`; tasks:
 `sk = U#TASK#<id>` in the same partition, listed per assignee on `gsi2`
-(`ORG#<org>#STAFF#<user>#TASKS`, newest first by creation instant)."""
+(`ORG#<org>#STAFF#<user>#TASKS`, newest first by creation instant) and per organization,
+open or done, on `gsi1` (`ORG#<org>#TASKS#OPEN|DONE`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ TASK_PREFIX = "U#TASK#"
 
 def tasks_list_pk(org_id: str, assignee_id: str) -> str:
     return f"ORG#{org_id}#STAFF#{assignee_id}#TASKS"
+
+
+def org_tasks_pk(org_id: str, *, done: bool) -> str:
+    """The organization's open (or done) tasks on `gsi1`, newest first: an administrator's
+    task list. Marking a task moves it between the two."""
+    return f"ORG#{org_id}#TASKS#{'DONE' if done else 'OPEN'}"
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,8 @@ def task_put_op(org_id: str, effect: CreateTask, *, created_at: str) -> dict[str
         "done": False,
         "version": 1,
         "created_at": created_at,
+        "gsi1pk": org_tasks_pk(org_id, done=False),
+        "gsi1sk": f"{created_at}#{task_id}",
         "gsi2pk": tasks_list_pk(org_id, effect.assignee_id),
         "gsi2sk": f"{created_at}#{task_id}",
     }

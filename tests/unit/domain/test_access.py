@@ -11,6 +11,7 @@ from momentum.domain.access import (
     may_book_for_client,
     may_change_on_track_settings,
     may_see_notes,
+    may_see_package_status,
 )
 
 OWNER = Principal("o1", "u-owner", Role.OWNER)
@@ -76,3 +77,19 @@ def test_notes_are_never_for_client_tokens() -> None:
     assert may_see_notes(STAFF)
     assert may_see_notes(ADMIN)
     assert not may_see_notes(CLIENT)
+
+
+@pytest.mark.parametrize(
+    ("principal", "client_visible", "allowed"),
+    [
+        (ADMIN, False, True),
+        (LOC1, False, True),
+        (STAFF, False, True),
+        (CLIENT, False, False),
+        (CLIENT, True, True),
+    ],
+)
+def test_a_client_sees_a_package_status_only_when_client_visible(
+    principal: Principal, client_visible: bool, allowed: bool
+) -> None:
+    assert may_see_package_status(principal, client_visible=client_visible) is allowed

@@ -1,0 +1,80 @@
+"""Idempotency-Key claims: `pk = ORG#<org>`, `sk = IDEMKEY#<digest of caller, route, key>`,
+holding the fingerprint of the request that first used the key and, once it succeeded,
+its answer.
+
+The Powertools record (24 hours) answers a retry with the first response; the claim stays
+after it expired, so the same key is refused with another request and answered with the
+first response for the same request, whenever it comes — never answered with the old
+record while the new request is dropped."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from momentum.domain.errors import ServiceUnavailable
+from momentum.store import dynamo
+from momentum.store.keys import org_pk
+
+PREFIX = "IDEMKEY#"
+ITEM_TYPE = "idempotency_key"
+
+
+class Claim(StrEnum):
+    NEW = "new"  # this request is the first to use the key
+    SAME = "same"  # the key was used before, with this same request
+    OTHER = "other"  # the key was used before, with another request
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    claim: Claim
+    answer: dict[str, Any] | None = None  # what the first request answered (SAME, once done)
+
+
+def _key(org_id: str, scope: str) -> tuple[str, str]:
+    return org_pk(org_id), PREFIX + hashlib.sha256(scope.encode()).hexdigest()
+
+
+def claim(org_id: str, scope: str, fingerprint: str) -> KeyUse:
+    """Bind the key (`scope`: caller, route and key) to the request's fingerprint."""
+    pk, sk = _key(org_id, scope)
+    item = {"pk": pk, "sk": sk, "type": ITEM_TYPE, "fingerprint": fingerprint}
+    try:
+        dynamo.put_item(item, condition="attribute_not_exists(pk)")
+    except dynamo.ConditionFailed:
+        stored = dynamo.get_item(pk, sk)
+        if stored is None:  # released meanwhile: the caller may try again
+            raise
+        if stored.get("fingerprint") != fingerprint:
+            return KeyUse(Claim.OTHER)
+        answer = stored.get("answer")
+        return KeyUse(Claim.SAME, json.loads(answer) if answer else None)
+    return KeyUse(Claim.NEW)
+
+
+def remember(org_id: str, scope: str, fingerprint: str, answer: dict[str, Any]) -> None:
+    """Keep the answer with the claim. Best effort: without it, the same request later runs
+    its create again, which finds the records its ids lead to."""
+    pk, sk = _key(org_id, scope)
+    with contextlib.suppress(dynamo.ConditionFailed, ServiceUnavailable):
+        dynamo.update_item(
+            pk,
+            sk,
+            update="SET answer = :answer",
+            condition="fingerprint = :fp",
+            values={":answer": json.dumps(answer, default=str), ":fp": fingerprint},
+        )
+
+
+def release(org_id: str, scope: str, fingerprint: str) -> None:
+    """Free a key whose request was refused before it wrote anything (a caller error), so
+    a corrected request may use it, as Powertools forgets a failed request too."""
+    pk, sk = _key(org_id, scope)
+    # Already gone, or bound to another request: not ours to free.
+    with contextlib.suppress(dynamo.ConditionFailed):
+        dynamo.delete_item(pk, sk, condition="fingerprint = :fp", values={":fp": fingerprint})

@@ -1,0 +1,188 @@
+import { lazy, Suspense } from 'react';
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { useSession } from './auth/SessionContext';
+import { Layout } from './Layout';
+import { SkeletonLines } from './components/Skeleton';
+import { SignInPage } from './pages/SignInPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+// Every page is its own chunk: the first screen loads only the shell and what it shows.
+const OnTrackPage = lazy(() => import('./pages/OnTrackPage'));
+const ClientsPage = lazy(() => import('./pages/ClientsPage'));
+const ClientPage = lazy(() => import('./pages/client/ClientPage'));
+const PacksPage = lazy(() => import('./pages/PacksPage'));
+const InvoicesPage = lazy(() => import('./pages/InvoicesPage'));
+const TasksPage = lazy(() => import('./pages/TasksPage'));
+const SettingsPage = lazy(() => import('./pages/SettingsPage'));
+const PortalPage = lazy(() => import('./pages/PortalPage'));
+const EngagementsPage = lazy(() => import('./pages/engagements/EngagementsPage'));
+const EngagementsReportPage = lazy(() => import('./pages/engagements/EngagementsReportPage'));
+const EngagementPage = lazy(() => import('./pages/engagements/EngagementPage'));
+const EngagementTemplatesPage = lazy(() => import('./pages/engagements/EngagementTemplatesPage'));
+const CallbackPage = lazy(() => import('./pages/CallbackPage'));
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { claims } = useSession();
+  const location = useLocation();
+  if (!claims) {
+    const next = location.pathname + location.search;
+    return <Navigate to={`/app/sign-in?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return children;
+}
+
+/** The practice's pages are not offered to clients: a client token goes to the portal. */
+function StaffOnly({ children }: { children: ReactNode }) {
+  const { claims } = useSession();
+  if (claims?.role === 'client') return <Navigate to="/app/portal" replace />;
+  return children;
+}
+
+/** The portal is a client's own record; the team sees clients on their records. */
+function ClientOnly({ children }: { children: ReactNode }) {
+  const { claims } = useSession();
+  if (claims && claims.role !== 'client') return <Navigate to="/app/on-track" replace />;
+  return children;
+}
+
+function Home() {
+  const { claims } = useSession();
+  if (!claims) return <Navigate to="/app/sign-in" replace />;
+  return <Navigate to={claims.role === 'client' ? '/app/portal' : '/app/on-track'} replace />;
+}
+
+function Page({ children }: { children: ReactNode }) {
+  return (
+    <Suspense fallback={<SkeletonLines lines={6} label="Loading the page" />}>
+      <StaffOnly>{children}</StaffOnly>
+    </Suspense>
+  );
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/" element={<Home />} />
+      <Route path="/app/sign-in" element={<SignInPage />} />
+      <Route
+        path="/app/callback"
+        element={
+          <Suspense fallback={<SkeletonLines lines={2} label="Finishing the sign-in" />}>
+            <CallbackPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="/app"
+        element={
+          <RequireSession>
+            <Layout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Home />} />
+        <Route
+          path="on-track"
+          element={
+            <Page>
+              <OnTrackPage />
+            </Page>
+          }
+        />
+        <Route
+          path="clients"
+          element={
+            <Page>
+              <ClientsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="clients/:clientId"
+          element={
+            <Page>
+              <ClientPage />
+            </Page>
+          }
+        />
+        <Route
+          path="engagements"
+          element={
+            <Page>
+              <EngagementsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="engagements/report"
+          element={
+            <Page>
+              <EngagementsReportPage />
+            </Page>
+          }
+        />
+        <Route
+          path="engagements/templates"
+          element={
+            <Page>
+              <EngagementTemplatesPage />
+            </Page>
+          }
+        />
+        <Route
+          path="engagements/:engagementId"
+          element={
+            <Page>
+              <EngagementPage />
+            </Page>
+          }
+        />
+        <Route
+          path="packs"
+          element={
+            <Page>
+              <PacksPage />
+            </Page>
+          }
+        />
+        <Route
+          path="invoices"
+          element={
+            <Page>
+              <InvoicesPage />
+            </Page>
+          }
+        />
+        <Route
+          path="tasks"
+          element={
+            <Page>
+              <TasksPage />
+            </Page>
+          }
+        />
+        <Route
+          path="settings"
+          element={
+            <Page>
+              <SettingsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="portal"
+          element={
+            <Suspense fallback={<SkeletonLines lines={6} label="Loading your portal" />}>
+              <ClientOnly>
+                <PortalPage />
+              </ClientOnly>
+            </Suspense>
+          }
+        />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}

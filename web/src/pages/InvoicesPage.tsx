@@ -1,0 +1,434 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { SyntheticEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api, idempotencyKey, unwrap } from '../api/client';
+import { keys, useTimeZone } from '../api/queries';
+import { ApiError } from '../api/problem';
+import type { ClientListItem, Invoice, InvoiceLine } from '../api/types';
+import { useClaims } from '../auth/SessionContext';
+import { isAdmin } from '../auth/session';
+import { Dialog } from '../components/Dialog';
+import { ErrorNotice, ErrorState } from '../components/ErrorState';
+import { SelectField, TextField } from '../components/Field';
+import { Pager, useCursorPager } from '../components/Pager';
+import { TableSkeleton } from '../components/Skeleton';
+import { formatDate, todayIn } from '../lib/dates';
+import { formatMoney } from '../lib/money';
+import { usePackages, useTemplates } from './client/clientQueries';
+
+const COLUMNS = ['Date', 'Client', 'Lines', 'Total'];
+const LINE_KINDS: Record<InvoiceLine['kind'], string> = {
+  service: 'Service',
+  new_pack: 'New session pack',
+  use_pack: 'Use of an open pack',
+};
+const MAX_CLIENT_PAGES = 10;
+
+/** Clients for pickers: a practice's clients, a page of 100 at a time, 1,000 at most. */
+function useClientChoices() {
+  return useQuery({
+    queryKey: [...keys.clients, 'choices'],
+    staleTime: 60_000,
+    queryFn: async () => {
+      const all: ClientListItem[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < MAX_CLIENT_PAGES; i++) {
+        const page = await unwrap(
+          api.GET('/clients', { params: { query: { limit: 100, cursor } } }),
+        );
+        all.push(...page.items);
+        if (!page.next_cursor) break;
+        cursor = page.next_cursor;
+      }
+      return all;
+    },
+  });
+}
+
+/** Invoices (seed: session-packs): lines are services, new packs from a template, or use of
+ * an open pack. Administrators see all; others choose a client first (as the API asks). */
+export default function InvoicesPage() {
+  const claims = useClaims();
+  const admin = isAdmin(claims.role);
+  const [params, setParams] = useSearchParams();
+  const clientId = params.get('client') ?? '';
+  const clients = useClientChoices();
+  const pager = useCursorPager(clientId);
+  const [adding, setAdding] = useState(false);
+  const [viewing, setViewing] = useState<Invoice | null>(null);
+  const canList = admin || clientId !== '';
+  const invoices = useQuery({
+    queryKey: [...keys.invoices, clientId, pager.cursor],
+    enabled: canList,
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      unwrap(
+        api.GET('/invoices', {
+          params: {
+            query: {
+              client_id: clientId || undefined,
+              limit: 50,
+              cursor: pager.cursor ?? undefined,
+            },
+          },
+        }),
+      ),
+  });
+  const nameOf = (id: string) => clients.data?.find((c) => c.id === id)?.name ?? 'Client';
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Invoices</h1>
+          <p className="page-sub">
+            Bill services, sell a new session pack, or use a client&apos;s open pack.
+          </p>
+        </div>
+        <div className="page-actions">
+          <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
+            + New invoice
+          </button>
+        </div>
+      </div>
+      <div className="toolbar">
+        <label className="inline-field">
+          <span>Client</span>
+          <select
+            value={clientId}
+            onChange={(e) => {
+              const next = new URLSearchParams(params);
+              if (e.target.value) next.set('client', e.target.value);
+              else next.delete('client');
+              setParams(next, { replace: true });
+            }}
+          >
+            <option value="">{admin ? 'All clients' : 'Choose a client'}</option>
+            {clients.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {!canList ? (
+        <div className="empty">Choose a client to see their invoices.</div>
+      ) : invoices.isError ? (
+        <ErrorState error={invoices.error} onRetry={() => void invoices.refetch()} />
+      ) : !invoices.data ? (
+        <TableSkeleton columns={COLUMNS} rows={4} label="Loading invoices" />
+      ) : invoices.data.items.length === 0 ? (
+        <div className="empty">No invoices yet.</div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table table-rows">
+            <thead>
+              <tr>
+                {COLUMNS.map((c) => (
+                  <th key={c} scope="col" className={c === 'Total' ? 'num' : undefined}>
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {invoices.data.items.map((inv) => (
+                <tr
+                  key={inv.id}
+                  onClick={(e) => !(e.target as HTMLElement).closest('a,button') && setViewing(inv)}
+                >
+                  <th scope="row">
+                    <button type="button" className="linklike" onClick={() => setViewing(inv)}>
+                      {formatDate(inv.date)}
+                    </button>
+                  </th>
+                  <td>
+                    <Link to={`/app/clients/${inv.client_id}`}>{nameOf(inv.client_id)}</Link>
+                  </td>
+                  <td>
+                    {inv.lines
+                      .map((l) => l.description || LINE_KINDS[l.kind as InvoiceLine['kind']])
+                      .join(', ')}
+                  </td>
+                  <td className="num">{formatMoney(inv.total, inv.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        label="Invoices"
+        page={pager.page}
+        nextCursor={invoices.data?.next_cursor}
+        onNext={pager.next}
+        onPrevious={pager.previous}
+      />
+      {viewing ? (
+        <InvoiceDialog
+          invoice={viewing}
+          clientName={nameOf(viewing.client_id)}
+          onClose={() => setViewing(null)}
+        />
+      ) : null}
+      {adding ? (
+        <NewInvoiceDialog
+          clients={clients.data ?? []}
+          initialClient={clientId}
+          onClose={() => setAdding(false)}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function InvoiceDialog({
+  invoice,
+  clientName,
+  onClose,
+}: {
+  invoice: Invoice;
+  clientName: string;
+  onClose: () => void;
+}) {
+  return (
+    <Dialog title={`Invoice for ${clientName}`} onClose={onClose}>
+      <p>{formatDate(invoice.date)}</p>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col">Kind</th>
+            <th scope="col" className="num">
+              Amount
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {invoice.lines.map((l, i) => (
+            <tr key={i}>
+              <td>{l.description || '—'}</td>
+              <td>{LINE_KINDS[l.kind as InvoiceLine['kind']]}</td>
+              <td className="num">{formatMoney(l.amount, invoice.currency)}</td>
+            </tr>
+          ))}
+          <tr>
+            <th scope="row" colSpan={2}>
+              Total
+            </th>
+            <td className="num">
+              <strong>{formatMoney(invoice.total, invoice.currency)}</strong>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </Dialog>
+  );
+}
+
+interface DraftLine {
+  kind: InvoiceLine['kind'];
+  description: string;
+  amount: string;
+  template_id: string;
+  package_id: string;
+}
+
+const EMPTY_LINE: DraftLine = {
+  kind: 'service',
+  description: '',
+  amount: '',
+  template_id: '',
+  package_id: '',
+};
+
+function NewInvoiceDialog({
+  clients,
+  initialClient,
+  onClose,
+}: {
+  clients: ClientListItem[];
+  initialClient: string;
+  onClose: () => void;
+}) {
+  const timeZone = useTimeZone();
+  const queryClient = useQueryClient();
+  const templates = useTemplates();
+  const [key] = useState(idempotencyKey);
+  const [clientId, setClientId] = useState(initialClient);
+  const [date, setDate] = useState(todayIn(timeZone));
+  const [currency, setCurrency] = useState('GBP');
+  const [lines, setLines] = useState<DraftLine[]>([{ ...EMPTY_LINE }]);
+  const openPacks = usePackages(clientId, true);
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/invoices', {
+          params: { header: { 'Idempotency-Key': key } },
+          body: {
+            client_id: clientId,
+            date,
+            currency: currency.toUpperCase(),
+            lines: lines.map((l) => ({
+              kind: l.kind,
+              description: l.description,
+              amount: l.amount || '0',
+              template_id: l.kind === 'new_pack' ? l.template_id || null : null,
+              package_id: l.kind === 'use_pack' ? l.package_id || null : null,
+            })),
+          },
+        }),
+      ),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: keys.invoices });
+      await queryClient.invalidateQueries({ queryKey: keys.client(clientId) });
+      await queryClient.invalidateQueries({ queryKey: keys.report });
+      onClose();
+    },
+  });
+  const errors = create.error instanceof ApiError ? create.error.fieldErrors : {};
+  const setLine = (i: number, patch: Partial<DraftLine>) =>
+    setLines(lines.map((l, k) => (k === i ? { ...l, ...patch } : l)));
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  return (
+    <Dialog title="New invoice" onClose={onClose} wide>
+      <form onSubmit={submit} noValidate>
+        {create.error ? <ErrorNotice error={create.error} /> : null}
+        <div className="form-grid">
+          <SelectField
+            label="Client"
+            value={clientId}
+            onChange={(e) => setClientId(e.target.value)}
+            error={errors.client_id}
+          >
+            <option value="">Choose a client</option>
+            {clients.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </SelectField>
+          <TextField
+            label="Date"
+            type="date"
+            value={date}
+            onChange={(e) => setDate(e.target.value)}
+            error={errors.date}
+          />
+          <TextField
+            label="Currency"
+            value={currency}
+            maxLength={3}
+            onChange={(e) => setCurrency(e.target.value)}
+            error={errors.currency}
+          />
+        </div>
+        {lines.map((line, i) => (
+          <fieldset className="group" key={i}>
+            <legend>Item {i + 1}</legend>
+            <div className="form-grid">
+              <SelectField
+                label="Kind"
+                value={line.kind}
+                onChange={(e) => setLine(i, { kind: e.target.value as DraftLine['kind'] })}
+                error={errors[`lines.${i}.kind`]}
+              >
+                {Object.entries(LINE_KINDS).map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </SelectField>
+              {line.kind === 'new_pack' ? (
+                <SelectField
+                  label="Pack template"
+                  value={line.template_id}
+                  onChange={(e) => setLine(i, { template_id: e.target.value })}
+                  error={errors[`lines.${i}.template_id`]}
+                >
+                  <option value="">Choose a template</option>
+                  {templates.data?.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.name}
+                    </option>
+                  ))}
+                </SelectField>
+              ) : null}
+              {line.kind === 'use_pack' ? (
+                <SelectField
+                  label="Open pack"
+                  value={line.package_id}
+                  onChange={(e) => setLine(i, { package_id: e.target.value })}
+                  error={errors[`lines.${i}.package_id`]}
+                  hint={
+                    clientId && openPacks.data?.length === 0
+                      ? 'This client has no open pack.'
+                      : undefined
+                  }
+                >
+                  <option value="">
+                    {clientId ? 'Choose an open pack' : 'Choose a client first'}
+                  </option>
+                  {[...(openPacks.data ?? [])]
+                    .sort((a, b) => Number(b.preferred) - Number(a.preferred))
+                    .map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {p.name} · {String(p.outstanding)} left{p.preferred ? ' · preferred' : ''}
+                      </option>
+                    ))}
+                </SelectField>
+              ) : null}
+              <TextField
+                label="Description"
+                value={line.description}
+                onChange={(e) => setLine(i, { description: e.target.value })}
+                error={errors[`lines.${i}.description`]}
+              />
+              <TextField
+                label="Amount"
+                inputMode="decimal"
+                value={line.amount}
+                onChange={(e) => setLine(i, { amount: e.target.value })}
+                error={errors[`lines.${i}.amount`]}
+              />
+            </div>
+            {lines.length > 1 ? (
+              <button
+                type="button"
+                className="button button-small button-quiet"
+                onClick={() => setLines(lines.filter((_, k) => k !== i))}
+              >
+                Remove item {i + 1}
+              </button>
+            ) : null}
+          </fieldset>
+        ))}
+        {errors.lines ? <p className="field-error">{errors.lines}</p> : null}
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => setLines([...lines, { ...EMPTY_LINE }])}
+        >
+          + Add item
+        </button>
+        <div className="button-row button-row-end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={create.isPending || !clientId}
+          >
+            {create.isPending ? 'Saving…' : 'Create invoice'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,293 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api, downloadCsv, notCsv, unwrap } from '../api/client';
+import { keys, useOrg, useTimeZone } from '../api/queries';
+import type { OnTrackReportRow, TrackStatus } from '../api/types';
+import { useClaims } from '../auth/SessionContext';
+import { isManager } from '../auth/session';
+import { ErrorNotice, ErrorState } from '../components/ErrorState';
+import { Pager, useCursorPager } from '../components/Pager';
+import { TableSkeleton } from '../components/Skeleton';
+import { StatusBadge } from '../components/StatusBadge';
+import { formatDate, formatDateTime } from '../lib/dates';
+import { useDebounced } from '../lib/useDebounced';
+
+const PAGE_SIZE = 50;
+// Searching scans the report in big pages (the API has no name filter): 10 × 1,000 rows.
+const SCAN_PAGE = 1000;
+const SCAN_PAGES = 10;
+const COLUMNS = [
+  'Client',
+  'Package',
+  'Last session',
+  'Days since',
+  'Next session',
+  'Status',
+  'Outstanding',
+];
+
+const FILTERS: { value: '' | TrackStatus; label: string }[] = [
+  { value: '', label: 'All' },
+  { value: 'on_track', label: 'On track' },
+  { value: 'at_risk', label: 'At risk' },
+  { value: 'off_track', label: 'Off track' },
+  { value: 'not_tracking', label: 'Not tracked (-)' },
+];
+
+function isStatus(value: string | null): value is TrackStatus {
+  return FILTERS.some((f) => f.value !== '' && f.value === value);
+}
+
+export default function OnTrackPage() {
+  const claims = useClaims();
+  const org = useOrg().data?.data;
+  const timeZone = useTimeZone();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const rawStatus = params.get('status');
+  const status = isStatus(rawStatus) ? rawStatus : null;
+  const location = params.get('location') ?? '';
+  const [search, setSearch] = useState(params.get('q') ?? '');
+  const query = useDebounced(search.trim().toLowerCase());
+  const filterKey = `${status ?? ''}|${location}`;
+  const pager = useCursorPager(`${filterKey}|${query}`);
+  const [searchPage, setSearchPage] = useState(1);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const [exporting, setExporting] = useState(false);
+
+  const setFilter = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+    setSearchPage(1);
+  };
+
+  const filters = { status: status ?? undefined, location_id: location || undefined };
+
+  const page = useQuery({
+    queryKey: [...keys.report, 'on-track', filters, pager.cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET('/reports/on-track', {
+          params: { query: { ...filters, limit: PAGE_SIZE, cursor: pager.cursor ?? undefined } },
+        }),
+      ).then(notCsv),
+    enabled: !query,
+    placeholderData: keepPreviousData,
+  });
+
+  const scan = useQuery({
+    queryKey: [...keys.report, 'on-track', 'search', filters, query],
+    enabled: Boolean(query),
+    queryFn: async () => {
+      const found: OnTrackReportRow[] = [];
+      let cursor: string | null | undefined;
+      let scanned = 0;
+      let complete = false;
+      for (let i = 0; i < SCAN_PAGES; i++) {
+        const chunk = notCsv(
+          await unwrap(
+            api.GET('/reports/on-track', {
+              params: { query: { ...filters, limit: SCAN_PAGE, cursor: cursor ?? undefined } },
+            }),
+          ),
+        );
+        scanned += chunk.items.length;
+        found.push(...chunk.items.filter((row) => row.client_name.toLowerCase().includes(query)));
+        cursor = chunk.next_cursor;
+        if (!cursor) {
+          complete = true;
+          break;
+        }
+      }
+      return { found, scanned, complete };
+    },
+  });
+
+  const onExport = async () => {
+    setExporting(true);
+    setExportError(null);
+    const csvQuery = new URLSearchParams({ format: 'csv' });
+    if (status) csvQuery.set('status', status);
+    if (location) csvQuery.set('location_id', location);
+    try {
+      await downloadCsv(`/reports/on-track?${csvQuery.toString()}`, 'on-track.csv');
+    } catch (error) {
+      setExportError(error);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  let rows: OnTrackReportRow[] | undefined;
+  let pagerNode = null;
+  if (query) {
+    const found = scan.data?.found;
+    rows = found?.slice((searchPage - 1) * PAGE_SIZE, searchPage * PAGE_SIZE);
+    const more = found ? found.length > searchPage * PAGE_SIZE : false;
+    pagerNode = (
+      <Pager
+        label="Search results"
+        page={searchPage}
+        nextCursor={more ? 'more' : null}
+        onNext={() => setSearchPage((p) => p + 1)}
+        onPrevious={() => setSearchPage((p) => Math.max(1, p - 1))}
+      />
+    );
+  } else {
+    rows = page.data?.items;
+    pagerNode = (
+      <Pager
+        label="On track"
+        page={pager.page}
+        nextCursor={page.data?.next_cursor}
+        onNext={pager.next}
+        onPrevious={pager.previous}
+        busy={page.isFetching}
+      />
+    );
+  }
+  const active = query ? scan : page;
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>On track</h1>
+          <p className="page-sub">
+            Every tracked package and how its client is doing. Open a row for the client record.
+          </p>
+        </div>
+        <div className="page-actions">
+          <button
+            type="button"
+            className="button"
+            onClick={() => void onExport()}
+            disabled={exporting}
+          >
+            {exporting ? 'Exporting…' : 'Export CSV'}
+          </button>
+        </div>
+      </div>
+      <ErrorNotice error={exportError} />
+      <div className="toolbar" role="search">
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Status</legend>
+          {FILTERS.map((f) => (
+            <label
+              key={f.value}
+              className={(status ?? '') === f.value ? 'segment segment-on' : 'segment'}
+            >
+              <input
+                type="radio"
+                name="status"
+                value={f.value}
+                checked={(status ?? '') === f.value}
+                onChange={() => setFilter('status', f.value)}
+              />
+              {f.label}
+            </label>
+          ))}
+        </fieldset>
+        <div className="toolbar-fields">
+          {isManager(claims.role) && org && org.locations.length > 0 ? (
+            <label className="inline-field">
+              <span>Location</span>
+              <select value={location} onChange={(e) => setFilter('location', e.target.value)}>
+                <option value="">All locations</option>
+                {org.locations.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          <label className="inline-field">
+            <span>Search clients</span>
+            <input
+              type="search"
+              value={search}
+              placeholder="Client name"
+              onChange={(e) => {
+                setSearch(e.target.value);
+                setSearchPage(1);
+              }}
+            />
+          </label>
+        </div>
+      </div>
+      {query && scan.data && !scan.data.complete ? (
+        <p className="notice notice-info">
+          Showing matches among the first {scan.data.scanned.toLocaleString()} rows. Narrow the
+          status or location to search the rest.
+        </p>
+      ) : null}
+      {active.isError ? (
+        <ErrorState error={active.error} onRetry={() => void active.refetch()} />
+      ) : !rows ? (
+        <TableSkeleton columns={COLUMNS} label="Loading the On track report" />
+      ) : rows.length === 0 ? (
+        <div className="empty">
+          {query
+            ? `No client matches “${search.trim()}”.`
+            : status || location
+              ? 'No package matches these filters.'
+              : 'No tracked packages yet. Turn On track on in a session pack template or a client’s package.'}
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table table-rows" aria-busy={active.isFetching}>
+            <caption className="visually-hidden">
+              On track report
+              {status ? `, ${FILTERS.find((f) => f.value === status)?.label ?? ''}` : ''}
+            </caption>
+            <thead>
+              <tr>
+                {COLUMNS.map((c) => (
+                  <th
+                    key={c}
+                    scope="col"
+                    className={c === 'Days since' || c === 'Outstanding' ? 'num' : undefined}
+                  >
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr
+                  key={row.package_id}
+                  onClick={(event) => {
+                    if ((event.target as HTMLElement).closest('a')) return;
+                    void navigate(`/app/clients/${row.client_id}`);
+                  }}
+                >
+                  <th scope="row">
+                    <Link to={`/app/clients/${row.client_id}`}>{row.client_name}</Link>
+                  </th>
+                  <td>{row.package_name}</td>
+                  <td>{formatDate(row.last_session)}</td>
+                  <td className="num">{row.days_since ?? '—'}</td>
+                  <td>
+                    {row.next_session_at
+                      ? formatDateTime(row.next_session_at, timeZone)
+                      : formatDate(row.next_session)}
+                  </td>
+                  <td>
+                    <StatusBadge status={row.status} />
+                  </td>
+                  <td className="num">{row.outstanding}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {pagerNode}
+    </div>
+  );
+}

@@ -1,0 +1,534 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import type { SyntheticEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api, idempotencyKey, unwrap, unwrapVersioned } from '../api/client';
+import { keys, useOrg } from '../api/queries';
+import { ApiError } from '../api/problem';
+import type { Organization, Preferences, UserListItem } from '../api/types';
+import { useClaims } from '../auth/SessionContext';
+import { isAdmin, isManager } from '../auth/session';
+import { Dialog } from '../components/Dialog';
+import { ErrorNotice, ErrorState } from '../components/ErrorState';
+import { CheckboxField, SelectField, TextField } from '../components/Field';
+import { Pager, useCursorPager } from '../components/Pager';
+import { SkeletonLines, TableSkeleton } from '../components/Skeleton';
+import { timeZones } from '../lib/dates';
+import { roleName } from '../Layout';
+
+type Tab = 'organization' | 'users' | 'email';
+
+export default function SettingsPage() {
+  const claims = useClaims();
+  const [params] = useSearchParams();
+  const tabs: { id: Tab; label: string }[] = [
+    { id: 'organization', label: 'Organization' },
+    ...(isManager(claims.role) ? [{ id: 'users' as const, label: 'Users' }] : []),
+    { id: 'email', label: 'My email' },
+  ];
+  const tab =
+    tabs.find((t) => t.id === params.get('tab'))?.id ??
+    (claims.role === 'client' ? 'email' : 'organization');
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Settings</h1>
+      </div>
+      <nav className="tabs" aria-label="Settings sections">
+        {tabs.map((t) => (
+          <Link
+            key={t.id}
+            to={`/app/settings?tab=${t.id}`}
+            aria-current={t.id === tab ? 'page' : undefined}
+          >
+            {t.label}
+          </Link>
+        ))}
+      </nav>
+      {tab === 'organization' ? (
+        <OrganizationSettings />
+      ) : tab === 'users' ? (
+        <UsersSettings />
+      ) : (
+        <EmailSettings />
+      )}
+    </div>
+  );
+}
+
+function OrganizationSettings() {
+  const org = useOrg();
+  if (org.isError) return <ErrorState error={org.error} onRetry={() => void org.refetch()} />;
+  if (!org.data) return <SkeletonLines lines={5} label="Loading the organization" />;
+  return <OrganizationForm key={org.data.etag} org={org.data.data} etag={org.data.etag} />;
+}
+
+function OrganizationForm({ org, etag }: { org: Organization; etag: string | null }) {
+  const claims = useClaims();
+  const canEdit = isAdmin(claims.role);
+  const queryClient = useQueryClient();
+  const zones = useMemo(() => timeZones(), []);
+  const [form, setForm] = useState({
+    name: org.name,
+    timezone: org.timezone,
+    locations: org.locations,
+  });
+  const [saved, setSaved] = useState(false);
+  const save = useMutation({
+    mutationFn: () =>
+      unwrapVersioned(
+        api.PUT('/org', {
+          params: { header: etag ? { 'If-Match': etag } : {} },
+          body: { name: form.name, timezone: form.timezone, locations: form.locations },
+        }),
+      ),
+    onSuccess: (result) => {
+      queryClient.setQueryData(keys.org, result);
+      setSaved(true);
+    },
+  });
+  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    save.mutate();
+  };
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-label="Organization">
+      {!canEdit ? (
+        <p className="notice notice-info">Only owners and administrators change these settings.</p>
+      ) : null}
+      {save.error ? <ErrorNotice error={save.error} /> : null}
+      {saved ? (
+        <p className="notice notice-success" role="status">
+          Organization saved.
+        </p>
+      ) : null}
+      <div
+        className="form-grid"
+        style={{ gridTemplateColumns: 'minmax(260px, 2fr) minmax(220px, 1fr)' }}
+      >
+        <TextField
+          label="Name"
+          value={form.name}
+          disabled={!canEdit}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          error={errors.name}
+        />
+        <SelectField
+          label="Timezone"
+          value={form.timezone}
+          disabled={!canEdit}
+          onChange={(e) => setForm({ ...form, timezone: e.target.value })}
+          error={errors.timezone}
+          hint="Every date and time in Momentum is in this timezone."
+        >
+          {(zones.includes(form.timezone) ? zones : [form.timezone, ...zones]).map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <fieldset className="group">
+        <legend>Locations</legend>
+        {form.locations.length === 0 ? <p className="muted">No locations.</p> : null}
+        {form.locations.map((location, i) => (
+          <div className="location-row" key={i}>
+            <TextField
+              label={`Location ${i + 1} id`}
+              value={location.id}
+              disabled={!canEdit}
+              onChange={(e) =>
+                setForm({
+                  ...form,
+                  locations: form.locations.map((l, k) =>
+                    k === i ? { ...l, id: e.target.value } : l,
+                  ),
+                })
+              }
+              error={errors[`locations.${i}.id`]}
+            />
+            <TextField
+              label={`Location ${i + 1} name`}
+              value={location.name}
+              disabled={!canEdit}
+              onChange={(e) =>
+                setForm({
+                  ...form,
+                  locations: form.locations.map((l, k) =>
+                    k === i ? { ...l, name: e.target.value } : l,
+                  ),
+                })
+              }
+              error={errors[`locations.${i}.name`]}
+            />
+            {canEdit ? (
+              <button
+                type="button"
+                className="button button-small button-quiet"
+                onClick={() =>
+                  setForm({ ...form, locations: form.locations.filter((_, k) => k !== i) })
+                }
+              >
+                Remove<span className="visually-hidden"> location {location.name}</span>
+              </button>
+            ) : null}
+          </div>
+        ))}
+        {canEdit ? (
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() =>
+              setForm({ ...form, locations: [...form.locations, { id: '', name: '' }] })
+            }
+          >
+            + Add location
+          </button>
+        ) : null}
+        {errors.locations ? <p className="field-error">{errors.locations}</p> : null}
+      </fieldset>
+      {canEdit ? (
+        <div className="button-row">
+          <button type="submit" className="button button-primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : 'Save organization'}
+          </button>
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+const ROLES = ['owner', 'admin', 'location_admin', 'staff'] as const;
+
+function UsersSettings() {
+  const claims = useClaims();
+  const canEdit = isAdmin(claims.role);
+  const pager = useCursorPager('users');
+  const [editing, setEditing] = useState<string | null>(null);
+  const users = useQuery({
+    queryKey: [...keys.users, pager.cursor],
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      unwrap(
+        api.GET('/users', { params: { query: { limit: 50, cursor: pager.cursor ?? undefined } } }),
+      ),
+  });
+  const columns = ['Name', 'Email', 'Role', 'Locations', 'Status', ''];
+  return (
+    <section aria-label="Users">
+      {canEdit ? (
+        <div className="button-row" style={{ marginTop: 0, marginBottom: '1rem' }}>
+          <button type="button" className="button button-primary" onClick={() => setEditing('new')}>
+            + Invite a user
+          </button>
+        </div>
+      ) : null}
+      {users.isError ? (
+        <ErrorState error={users.error} onRetry={() => void users.refetch()} />
+      ) : !users.data ? (
+        <TableSkeleton columns={columns.slice(0, 5)} rows={4} label="Loading users" />
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                {columns.map((c, i) => (
+                  <th key={i} scope="col">
+                    {c || <span className="visually-hidden">Actions</span>}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.items.map((u: UserListItem) => (
+                <tr key={u.id}>
+                  <th scope="row">{u.name}</th>
+                  <td>{u.email}</td>
+                  <td>{roleName(u.role)}</td>
+                  <td>{u.location_ids.join(', ') || <span className="muted">All</span>}</td>
+                  <td>
+                    <span className={`pill ${u.status === 'active' ? 'pill-active' : ''}`}>
+                      {u.status === 'active' ? 'Active' : 'Inactive'}
+                    </span>
+                    {u.invited ? <span className="muted"> · invited</span> : null}
+                  </td>
+                  <td>
+                    {canEdit ? (
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => setEditing(u.id)}
+                      >
+                        Edit<span className="visually-hidden"> {u.name}</span>
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        label="Users"
+        page={pager.page}
+        nextCursor={users.data?.next_cursor}
+        onNext={pager.next}
+        onPrevious={pager.previous}
+      />
+      {editing ? (
+        <UserDialog userId={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      ) : null}
+    </section>
+  );
+}
+
+function UserDialog({ userId, onClose }: { userId: string | null; onClose: () => void }) {
+  const user = useQuery({
+    queryKey: ['user', userId],
+    enabled: userId !== null,
+    queryFn: () =>
+      unwrapVersioned(api.GET('/users/{user_id}', { params: { path: { user_id: userId ?? '' } } })),
+  });
+  if (userId && !user.data) {
+    return (
+      <Dialog title="User" onClose={onClose}>
+        {user.isError ? (
+          <ErrorState error={user.error} />
+        ) : (
+          <SkeletonLines lines={4} label="Loading the user" />
+        )}
+      </Dialog>
+    );
+  }
+  return <UserForm user={user.data ?? null} onClose={onClose} />;
+}
+
+function UserForm({
+  user,
+  onClose,
+}: {
+  user: {
+    data: {
+      id: string;
+      name: string;
+      email: string;
+      role: (typeof ROLES)[number];
+      location_ids: string[];
+      status: 'active' | 'inactive';
+    };
+    etag: string | null;
+  } | null;
+  onClose: () => void;
+}) {
+  const org = useOrg().data?.data;
+  const queryClient = useQueryClient();
+  const [key] = useState(idempotencyKey);
+  const [form, setForm] = useState({
+    name: user?.data.name ?? '',
+    email: user?.data.email ?? '',
+    role: user?.data.role ?? 'staff',
+    location_ids: user?.data.location_ids ?? [],
+    status: user?.data.status ?? 'active',
+  });
+  const save = useMutation({
+    mutationFn: () => {
+      if (user) {
+        return unwrap(
+          api.PATCH('/users/{user_id}', {
+            params: {
+              path: { user_id: user.data.id },
+              header: user.etag ? { 'If-Match': user.etag } : {},
+            },
+            body: {
+              name: form.name,
+              role: form.role,
+              location_ids: form.location_ids,
+              status: form.status,
+            },
+          }),
+        );
+      }
+      return unwrap(
+        api.POST('/users', {
+          params: { header: { 'Idempotency-Key': key } },
+          body: {
+            name: form.name,
+            email: form.email,
+            role: form.role,
+            location_ids: form.location_ids,
+            status: 'active',
+          },
+        }),
+      );
+    },
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: keys.users });
+      await queryClient.invalidateQueries({ queryKey: keys.people });
+      onClose();
+    },
+  });
+  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Dialog title={user ? `Edit ${user.data.name}` : 'Invite a user'} onClose={onClose}>
+      <form onSubmit={submit} noValidate>
+        {save.error ? <ErrorNotice error={save.error} /> : null}
+        <TextField
+          label="Name"
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          error={errors.name}
+        />
+        <TextField
+          label="Email"
+          type="email"
+          value={form.email}
+          disabled={user !== null}
+          onChange={(e) => setForm({ ...form, email: e.target.value })}
+          error={errors.email}
+          hint={user ? 'A login email cannot be changed here.' : undefined}
+        />
+        <SelectField
+          label="Role"
+          value={form.role}
+          onChange={(e) => setForm({ ...form, role: e.target.value as typeof form.role })}
+          error={errors.role}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {roleName(r)}
+            </option>
+          ))}
+        </SelectField>
+        {form.role === 'location_admin' || form.role === 'staff' ? (
+          <fieldset className="group">
+            <legend>Locations</legend>
+            {org?.locations.map((l) => (
+              <CheckboxField
+                key={l.id}
+                label={l.name}
+                checked={form.location_ids.includes(l.id)}
+                onChange={(e) =>
+                  setForm({
+                    ...form,
+                    location_ids: e.target.checked
+                      ? [...form.location_ids, l.id]
+                      : form.location_ids.filter((id) => id !== l.id),
+                  })
+                }
+              />
+            ))}
+            {errors.location_ids ? <p className="field-error">{errors.location_ids}</p> : null}
+          </fieldset>
+        ) : null}
+        {user ? (
+          <CheckboxField
+            label="Active (can sign in)"
+            checked={form.status === 'active'}
+            onChange={(e) => setForm({ ...form, status: e.target.checked ? 'active' : 'inactive' })}
+            hint="Deactivating takes effect within a minute."
+            error={errors.status}
+          />
+        ) : null}
+        <div className="button-row button-row-end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : user ? 'Save user' : 'Send invitation'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+const EMAIL_KINDS: { key: keyof Preferences['emails']; label: string; hint: string }[] = [
+  { key: 'welcome', label: 'Welcome emails', hint: 'When someone gives you an account.' },
+  {
+    key: 'on_track_reminder',
+    label: 'On track reminders',
+    hint: 'When a package you look after is At risk or Off track.',
+  },
+  { key: 'tracker_task', label: 'Tracker tasks', hint: 'When a session tracker gives you a task.' },
+  {
+    key: 'engagement_off_track',
+    label: 'Engagement off track',
+    hint: 'When an engagement you are part of goes Off track.',
+  },
+  {
+    key: 'engagement_digest',
+    label: 'Daily digest for administrators',
+    hint: 'One email listing the engagements that went Off track.',
+  },
+];
+
+function EmailSettings() {
+  const prefs = useQuery({
+    queryKey: keys.preferences,
+    queryFn: () => unwrapVersioned(api.GET('/me/preferences')),
+  });
+  if (prefs.isError) return <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} />;
+  if (!prefs.data) return <SkeletonLines lines={5} label="Loading your email preferences" />;
+  return <EmailForm key={prefs.data.etag} prefs={prefs.data.data} etag={prefs.data.etag} />;
+}
+
+function EmailForm({ prefs, etag }: { prefs: Preferences; etag: string | null }) {
+  const queryClient = useQueryClient();
+  const [emails, setEmails] = useState(prefs.emails);
+  const [saved, setSaved] = useState(false);
+  const save = useMutation({
+    mutationFn: () =>
+      unwrapVersioned(
+        api.PUT('/me/preferences', {
+          params: { header: etag ? { 'If-Match': etag } : {} },
+          body: { emails },
+        }),
+      ),
+    onSuccess: (result) => {
+      queryClient.setQueryData(keys.preferences, result);
+      setSaved(true);
+    },
+  });
+  return (
+    <form
+      className="card"
+      aria-label="My email"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setSaved(false);
+        save.mutate();
+      }}
+    >
+      <p className="muted">
+        Which emails Momentum sends you. Every email also has a one-click unsubscribe link.
+      </p>
+      {save.error ? <ErrorNotice error={save.error} /> : null}
+      {saved ? (
+        <p className="notice notice-success" role="status">
+          Email preferences saved.
+        </p>
+      ) : null}
+      {EMAIL_KINDS.map((kind) => (
+        <CheckboxField
+          key={kind.key}
+          label={kind.label}
+          hint={kind.hint}
+          checked={emails[kind.key] ?? true}
+          onChange={(e) => setEmails({ ...emails, [kind.key]: e.target.checked })}
+        />
+      ))}
+      <div className="button-row">
+        <button type="submit" className="button button-primary" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save email preferences'}
+        </button>
+      </div>
+    </form>
+  );
+}

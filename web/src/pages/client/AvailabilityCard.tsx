@@ -1,0 +1,177 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, unwrapVersioned } from '../../api/client';
+import { keys } from '../../api/queries';
+import { ApiError } from '../../api/problem';
+import type { Client, TimeRange } from '../../api/types';
+import { ErrorNotice } from '../../components/ErrorState';
+import {
+  normalizeAvailability,
+  toAvailabilityBody,
+  validateAvailability,
+  WEEKDAY_NAMES,
+  WEEKDAYS,
+  type Weekday,
+} from '../../lib/availability';
+
+export function AvailabilityCard({ client }: { client: Client }) {
+  const [editing, setEditing] = useState(false);
+  const current = normalizeAvailability(client.availability);
+  return (
+    <section className="card" aria-labelledby="availability-title">
+      <div className="card-head">
+        <h2 id="availability-title">Availability</h2>
+        {!editing ? (
+          <button type="button" className="button button-small" onClick={() => setEditing(true)}>
+            Edit<span className="visually-hidden"> availability</span>
+          </button>
+        ) : null}
+      </div>
+      {editing ? (
+        <AvailabilityEditor client={client} onDone={() => setEditing(false)} />
+      ) : (
+        <dl className="facts">
+          {WEEKDAYS.map((day) => (
+            <div key={day} style={{ display: 'contents' }}>
+              <dt>{WEEKDAY_NAMES[day]}</dt>
+              <dd>
+                {current[day]?.length ? (
+                  current[day].map((r) => `${r.start}–${r.end}`).join(', ')
+                ) : (
+                  <span className="muted">Not available</span>
+                )}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+function AvailabilityEditor({ client, onDone }: { client: Client; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const [value, setValue] = useState(() => normalizeAvailability(client.availability));
+  const [touched, setTouched] = useState(false);
+  const save = useMutation({
+    mutationFn: () =>
+      unwrapVersioned(
+        api.PUT('/clients/{client_id}/availability', {
+          params: { path: { client_id: client.id } },
+          body: toAvailabilityBody(value),
+        }),
+      ),
+    onSuccess: (result) => {
+      queryClient.setQueryData(keys.client(client.id), result);
+      onDone();
+    },
+  });
+  const local = touched ? validateAvailability(value) : {};
+  const remote = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const setDay = (day: Weekday, ranges: TimeRange[]) => setValue({ ...value, [day]: ranges });
+
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (Object.keys(validateAvailability(value)).length === 0) save.mutate();
+      }}
+      noValidate
+    >
+      <p className="field-hint">
+        Times are in the organization&apos;s timezone. Leave a day empty when the client is not
+        available.
+      </p>
+      {save.error ? <ErrorNotice error={save.error} /> : null}
+      {WEEKDAYS.map((day) => {
+        const ranges = value[day] ?? [];
+        return (
+          <fieldset key={day} className="availability-day">
+            <legend className="visually-hidden">{WEEKDAY_NAMES[day]}</legend>
+            <span aria-hidden="true">{WEEKDAY_NAMES[day]}</span>
+            <div>
+              {ranges.map((range, i) => {
+                const error =
+                  local[`${day}.${i}`] ??
+                  remote[`${day}.${i}`] ??
+                  remote[`${day}.${i}.start`] ??
+                  remote[`${day}.${i}.end`];
+                const errorId = `${day}-${i}-error`;
+                return (
+                  <div key={i}>
+                    <div className="range-row">
+                      <input
+                        type="time"
+                        aria-label={`${WEEKDAY_NAMES[day]} range ${i + 1} start`}
+                        value={range.start}
+                        aria-invalid={error ? true : undefined}
+                        aria-describedby={error ? errorId : undefined}
+                        onChange={(e) =>
+                          setDay(
+                            day,
+                            ranges.map((r, k) => (k === i ? { ...r, start: e.target.value } : r)),
+                          )
+                        }
+                      />
+                      <span aria-hidden="true">–</span>
+                      <input
+                        type="time"
+                        aria-label={`${WEEKDAY_NAMES[day]} range ${i + 1} end`}
+                        value={range.end}
+                        aria-invalid={error ? true : undefined}
+                        aria-describedby={error ? errorId : undefined}
+                        onChange={(e) =>
+                          setDay(
+                            day,
+                            ranges.map((r, k) => (k === i ? { ...r, end: e.target.value } : r)),
+                          )
+                        }
+                      />
+                      <button
+                        type="button"
+                        className="button button-small button-quiet"
+                        onClick={() =>
+                          setDay(
+                            day,
+                            ranges.filter((_, k) => k !== i),
+                          )
+                        }
+                      >
+                        Remove
+                        <span className="visually-hidden">
+                          {' '}
+                          {WEEKDAY_NAMES[day]} range {i + 1}
+                        </span>
+                      </button>
+                    </div>
+                    {error ? (
+                      <span className="field-error" id={errorId}>
+                        {error}
+                      </span>
+                    ) : null}
+                  </div>
+                );
+              })}
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => setDay(day, [...ranges, { start: '09:00', end: '17:00' }])}
+              >
+                + Add time<span className="visually-hidden"> on {WEEKDAY_NAMES[day]}</span>
+              </button>
+            </div>
+          </fieldset>
+        );
+      })}
+      <div className="button-row button-row-end">
+        <button type="button" className="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save availability'}
+        </button>
+      </div>
+    </form>
+  );
+}

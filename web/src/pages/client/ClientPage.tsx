@@ -1,0 +1,121 @@
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useLocationName } from '../../api/queries';
+import { useClaims } from '../../auth/SessionContext';
+import { ErrorState } from '../../components/ErrorState';
+import { SkeletonLines } from '../../components/Skeleton';
+import { ClientStatusBadge } from '../../components/StatusBadge';
+import { AppointmentDialog } from './AppointmentDialog';
+import { AppointmentsCard } from './AppointmentsCard';
+import { AvailabilityCard } from './AvailabilityCard';
+import { useClient } from './clientQueries';
+import { DeleteClientButton } from './DeleteClient';
+import { DetailsCard, EditDetailsButton } from './DetailsCard';
+import { NotesCard } from './NotesCard';
+import { OnTrackCard } from './OnTrackCard';
+import { PackagesCard } from './PackagesCard';
+import { PaymentsCard } from './PaymentsCard';
+import { PortalCard } from './PortalCard';
+import { TrackersCard } from './TrackersCard';
+
+export default function ClientPage() {
+  const { clientId = '' } = useParams();
+  const claims = useClaims();
+  const [params, setParams] = useSearchParams();
+  const client = useClient(clientId);
+  const locationName = useLocationName();
+  const appointment = params.get('appointment');
+
+  const openAppointment = (id: string) => {
+    const next = new URLSearchParams(params);
+    next.set('appointment', id);
+    setParams(next);
+  };
+  const closeAppointment = () => {
+    const next = new URLSearchParams(params);
+    next.delete('appointment');
+    setParams(next);
+  };
+
+  if (client.isError) {
+    return (
+      <div className="page">
+        <p className="breadcrumb">
+          <Link to="/app/clients">← Clients</Link>
+        </p>
+        <ErrorState error={client.error} onRetry={() => void client.refetch()} />
+      </div>
+    );
+  }
+  if (!client.data) {
+    return (
+      <div className="page">
+        <SkeletonLines lines={2} label="Loading the client" />
+        <div className="grid-2">
+          <div className="card">
+            <SkeletonLines lines={6} label="Loading packages" />
+          </div>
+          <div className="card">
+            <SkeletonLines lines={6} label="Loading details" />
+          </div>
+        </div>
+      </div>
+    );
+  }
+  const { data, etag } = client.data;
+
+  return (
+    <div className="page">
+      <p className="breadcrumb">
+        <Link to="/app/clients">← Clients</Link>
+      </p>
+      <div className="page-head">
+        <div>
+          <div className="client-title">
+            {data.color ? (
+              <span className="swatch" style={{ background: data.color }} aria-hidden="true" />
+            ) : null}
+            <h1>{data.name}</h1>
+            <ClientStatusBadge status={data.status} />
+          </div>
+          <p className="page-sub">
+            {[data.email, data.phone, locationName(data.location_id)].filter(Boolean).join(' · ')}
+          </p>
+        </div>
+        <div className="page-actions">
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => openAppointment('new')}
+          >
+            Book a session
+          </button>
+          <EditDetailsButton client={data} etag={etag} />
+          <DeleteClientButton client={data} />
+        </div>
+      </div>
+      <div className="grid-2">
+        <div>
+          <TrackersCard clientId={clientId} />
+          <OnTrackCard clientId={clientId} />
+          <PackagesCard clientId={clientId} />
+          <AppointmentsCard clientId={clientId} onOpen={openAppointment} />
+          <PaymentsCard clientId={clientId} />
+        </div>
+        <div>
+          <DetailsCard client={data} etag={etag} />
+          <AvailabilityCard client={data} />
+          {claims.role !== 'client' ? <NotesCard client={data} etag={etag} /> : null}
+          <PortalCard client={data} />
+        </div>
+      </div>
+      {appointment ? (
+        <AppointmentDialog
+          client={data}
+          appointmentId={appointment === 'new' ? null : appointment}
+          onClose={closeAppointment}
+          onCreated={(id) => openAppointment(id)}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,265 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { SyntheticEvent } from 'react';
+import { api, unwrapVersioned } from '../../api/client';
+import { keys, useOrg, usePeople, usePersonName } from '../../api/queries';
+import { ApiError } from '../../api/problem';
+import type { Client, ClientStatus } from '../../api/types';
+import { useClaims } from '../../auth/SessionContext';
+import { isManager } from '../../auth/session';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNotice } from '../../components/ErrorState';
+import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { usePatchClient } from './clientMutations';
+
+export function DetailsCard({ client, etag }: { client: Client; etag: string | null }) {
+  const personName = usePersonName();
+  return (
+    <section className="card" aria-labelledby="details-title">
+      <div className="card-head">
+        <h2 id="details-title">Practitioners</h2>
+        <EditDetailsButton client={client} etag={etag} label="Edit" small />
+      </div>
+      {client.assigned_practitioners.length ? (
+        <ul className="list-plain">
+          {client.assigned_practitioners.map((id) => (
+            <li key={id}>{personName(id)}</li>
+          ))}
+        </ul>
+      ) : (
+        <p className="empty-small">
+          No practitioner assigned yet. One is assigned when they are booked with this client.
+        </p>
+      )}
+      <ColorEditor client={client} />
+    </section>
+  );
+}
+
+function ColorEditor({ client }: { client: Client }) {
+  const queryClient = useQueryClient();
+  const [color, setColor] = useState(client.color ?? '#3366ff');
+  const [saved, setSaved] = useState(false);
+  const save = useMutation({
+    mutationFn: () =>
+      unwrapVersioned(
+        api.PUT('/clients/{client_id}/color', {
+          params: { path: { client_id: client.id } },
+          body: { color },
+        }),
+      ),
+    onSuccess: (result) => {
+      queryClient.setQueryData(keys.client(client.id), result);
+      setSaved(true);
+    },
+  });
+  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  return (
+    <form
+      className="color-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setSaved(false);
+        save.mutate();
+      }}
+    >
+      <div className="range-row" style={{ alignItems: 'flex-end', marginTop: '1rem' }}>
+        <TextField
+          label="My calendar colour"
+          type="color"
+          value={color}
+          onChange={(e) => setColor(e.target.value)}
+          error={errors.color}
+          hint={client.color ? 'Only your view changes.' : 'Not set yet. Only your view changes.'}
+        />
+        <button
+          type="submit"
+          className="button"
+          disabled={save.isPending}
+          style={{ marginBottom: '1.9rem' }}
+        >
+          Save colour
+        </button>
+      </div>
+      {saved ? (
+        <p className="field-hint" role="status">
+          Colour saved.
+        </p>
+      ) : null}
+      {save.error && !errors.color ? <ErrorNotice error={save.error} /> : null}
+    </form>
+  );
+}
+
+const STATUSES: { value: ClientStatus; label: string }[] = [
+  { value: 'active', label: 'Active' },
+  { value: 'prospect', label: 'Prospect' },
+  { value: 'inactive', label: 'Inactive' },
+];
+
+export function EditDetailsButton({
+  client,
+  etag,
+  label = 'Edit details',
+  small = false,
+}: {
+  client: Client;
+  etag: string | null;
+  label?: string;
+  small?: boolean;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className={`button${small ? ' button-small' : ''}`}
+        onClick={() => setOpen(true)}
+      >
+        {label}
+        {small ? <span className="visually-hidden"> details and practitioners</span> : null}
+      </button>
+      {open ? (
+        <EditDetailsDialog client={client} etag={etag} onClose={() => setOpen(false)} />
+      ) : null}
+    </>
+  );
+}
+
+function EditDetailsDialog({
+  client,
+  etag,
+  onClose,
+}: {
+  client: Client;
+  etag: string | null;
+  onClose: () => void;
+}) {
+  const claims = useClaims();
+  const org = useOrg().data?.data;
+  const people = usePeople().data ?? [];
+  const patch = usePatchClient(client.id);
+  const [form, setForm] = useState({
+    name: client.name,
+    email: client.email ?? '',
+    phone: client.phone ?? '',
+    status: client.status,
+    location_id: client.location_id ?? '',
+    assigned: client.assigned_practitioners,
+  });
+  const manager = isManager(claims.role);
+  const practitioners = people.filter((p) => p.status === 'active' || form.assigned.includes(p.id));
+  const errors = patch.error instanceof ApiError ? patch.error.fieldErrors : {};
+
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    patch.mutate(
+      {
+        etag,
+        body: {
+          name: form.name.trim(),
+          email: form.email.trim() || null,
+          phone: form.phone.trim() || null,
+          status: form.status,
+          ...(manager
+            ? { location_id: form.location_id || null, assigned_practitioners: form.assigned }
+            : {}),
+        },
+      },
+      { onSuccess: onClose },
+    );
+  };
+
+  return (
+    <Dialog title={`Edit ${client.name}`} onClose={onClose}>
+      <form onSubmit={submit} noValidate>
+        {patch.error && (patch.error instanceof ApiError ? patch.error.status !== 422 : true) ? (
+          <ErrorNotice error={patch.error} />
+        ) : null}
+        <TextField
+          label="Name"
+          value={form.name}
+          required
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          error={errors.name}
+        />
+        <div className="form-grid">
+          <TextField
+            label="Email"
+            type="email"
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.target.value })}
+            error={errors.email}
+          />
+          <TextField
+            label="Phone"
+            type="tel"
+            value={form.phone}
+            onChange={(e) => setForm({ ...form, phone: e.target.value })}
+            error={errors.phone}
+          />
+        </div>
+        <SelectField
+          label="Status"
+          value={form.status}
+          onChange={(e) => setForm({ ...form, status: e.target.value as ClientStatus })}
+          error={errors.status}
+          hint="Inactive clients cannot be booked or use the portal."
+        >
+          {STATUSES.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </SelectField>
+        {manager ? (
+          <>
+            <SelectField
+              label="Location"
+              value={form.location_id}
+              onChange={(e) => setForm({ ...form, location_id: e.target.value })}
+              error={errors.location_id}
+            >
+              <option value="">No location</option>
+              {org?.locations.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </SelectField>
+            <fieldset className="group">
+              <legend>Assigned practitioners</legend>
+              {practitioners.length === 0 ? <p className="muted">No team members yet.</p> : null}
+              {practitioners.map((p) => (
+                <CheckboxField
+                  key={p.id}
+                  label={`${p.name} (${p.role.replace('_', ' ')})`}
+                  checked={form.assigned.includes(p.id)}
+                  onChange={(e) =>
+                    setForm({
+                      ...form,
+                      assigned: e.target.checked
+                        ? [...form.assigned, p.id]
+                        : form.assigned.filter((id) => id !== p.id),
+                    })
+                  }
+                />
+              ))}
+              {errors.assigned_practitioners ? (
+                <p className="field-error">{errors.assigned_practitioners}</p>
+              ) : null}
+            </fieldset>
+          </>
+        ) : null}
+        <div className="button-row button-row-end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={patch.isPending}>
+            {patch.isPending ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,511 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { SyntheticEvent } from 'react';
+import { api, idempotencyKey, unwrap, unwrapVersioned } from '../../api/client';
+import { usePeople, useTimeZone } from '../../api/queries';
+import { ApiError } from '../../api/problem';
+import type { OnTrackSettings, Package, PackageInput, PackagePatch } from '../../api/types';
+import { useClaims } from '../../auth/SessionContext';
+import { isAdmin, isManager } from '../../auth/session';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNotice, ErrorState } from '../../components/ErrorState';
+import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { OnTrackFields } from '../../components/OnTrackFields';
+import { SkeletonLines } from '../../components/Skeleton';
+import { StatusBadge } from '../../components/StatusBadge';
+import { todayIn } from '../../lib/dates';
+import { DEFAULT_ON_TRACK, describeOnTrack, errorsUnder, validateOnTrack } from '../../lib/onTrack';
+import { useInvalidateClient, useTemplates } from './clientQueries';
+
+function TeamMemberField({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (id: string) => void;
+  error?: string | undefined;
+}) {
+  const claims = useClaims();
+  const people = usePeople().data ?? [];
+  if (!isManager(claims.role)) return null;
+  return (
+    <SelectField
+      label="Assigned team member"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      error={error}
+      hint="Gets the On track reminders for this pack."
+    >
+      <option value="">Nobody</option>
+      {people
+        .filter((p) => p.status === 'active' || p.id === value)
+        .map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+    </SelectField>
+  );
+}
+
+function ThresholdsReadOnly({ settings }: { settings: OnTrackSettings | null | undefined }) {
+  return (
+    <fieldset className="group">
+      <legend>On track</legend>
+      <p>{describeOnTrack(settings)}</p>
+      <p className="field-hint">Only owners and administrators can change On track thresholds.</p>
+    </fieldset>
+  );
+}
+
+/** Edit a client's pack: details for anyone who may see the client; On track thresholds
+ * for owners and administrators only (SPEC §5), validated as the API does. */
+export function PackageDialog({
+  packageId,
+  clientId,
+  onClose,
+}: {
+  packageId: string;
+  clientId: string;
+  onClose: () => void;
+}) {
+  const pack = useQuery({
+    queryKey: ['package', packageId],
+    queryFn: () =>
+      unwrapVersioned(
+        api.GET('/packages/{package_id}', { params: { path: { package_id: packageId } } }),
+      ),
+  });
+  return (
+    <Dialog title={pack.data ? `Pack: ${pack.data.data.name}` : 'Pack'} onClose={onClose} wide>
+      {pack.isError ? (
+        <ErrorState error={pack.error} onRetry={() => void pack.refetch()} />
+      ) : !pack.data ? (
+        <SkeletonLines lines={6} label="Loading the pack" />
+      ) : (
+        <PackageForm
+          pack={pack.data.data}
+          etag={pack.data.etag}
+          clientId={clientId}
+          onClose={onClose}
+        />
+      )}
+    </Dialog>
+  );
+}
+
+function PackageForm({
+  pack,
+  etag,
+  clientId,
+  onClose,
+}: {
+  pack: Package;
+  etag: string | null;
+  clientId: string;
+  onClose: () => void;
+}) {
+  const claims = useClaims();
+  const admin = isAdmin(claims.role);
+  const invalidate = useInvalidateClient(clientId);
+  const [form, setForm] = useState({
+    name: pack.name,
+    end_date: pack.end_date ?? '',
+    auto_renew: pack.auto_renew,
+    assigned_team_member_id: pack.assigned_team_member_id ?? '',
+    preferred: pack.preferred,
+    cancelled: pack.lifecycle === 'cancelled',
+  });
+  const [override, setOverride] = useState(pack.on_track_override !== null);
+  const [settings, setSettings] = useState<OnTrackSettings>(
+    pack.on_track_override ?? pack.on_track ?? DEFAULT_ON_TRACK,
+  );
+  const [checked, setChecked] = useState(false);
+  const save = useMutation({
+    mutationFn: (body: PackagePatch) =>
+      unwrapVersioned(
+        api.PATCH('/packages/{package_id}', {
+          params: { path: { package_id: pack.id }, header: etag ? { 'If-Match': etag } : {} },
+          body,
+        }),
+      ),
+    onSuccess: async () => {
+      await invalidate();
+      onClose();
+    },
+  });
+  const remote = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const local = checked && admin && override ? validateOnTrack(settings) : {};
+  const onTrackErrors = { ...errorsUnder(remote, 'on_track'), ...local };
+
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    setChecked(true);
+    if (admin && override && Object.keys(validateOnTrack(settings)).length) return;
+    const body: PackagePatch = {};
+    if (form.name !== pack.name) body.name = form.name;
+    if ((form.end_date || null) !== pack.end_date) body.end_date = form.end_date || null;
+    if (form.auto_renew !== pack.auto_renew) body.auto_renew = form.auto_renew;
+    if ((form.assigned_team_member_id || null) !== pack.assigned_team_member_id) {
+      body.assigned_team_member_id = form.assigned_team_member_id || null;
+    }
+    if (form.preferred !== pack.preferred) body.preferred = form.preferred;
+    if (form.cancelled && pack.lifecycle !== 'cancelled') body.cancelled = true;
+    if (admin) {
+      const before = JSON.stringify(pack.on_track_override);
+      const after = override ? settings : null;
+      if (JSON.stringify(after) !== before) body.on_track = after;
+    }
+    if (Object.keys(body).length === 0) {
+      onClose();
+      return;
+    }
+    save.mutate(body);
+  };
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <p className="status-change">
+        Status now: <StatusBadge status={pack.status} /> · {pack.used_sessions} used ·{' '}
+        {String(pack.outstanding)} left
+      </p>
+      {save.error ? <ErrorNotice error={save.error} /> : null}
+      <div className="form-grid">
+        <TextField
+          label="Name"
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          error={remote.name}
+        />
+        <TextField
+          label="Last valid day"
+          type="date"
+          value={form.end_date}
+          onChange={(e) => setForm({ ...form, end_date: e.target.value })}
+          error={remote.end_date}
+          hint="Empty for no end. A pack ending 31 May expires on 1 June."
+        />
+        <TeamMemberField
+          value={form.assigned_team_member_id}
+          onChange={(id) => setForm({ ...form, assigned_team_member_id: id })}
+          error={remote.assigned_team_member_id}
+        />
+      </div>
+      <CheckboxField
+        label="Preferred pack (new appointments go into it)"
+        checked={form.preferred}
+        onChange={(e) => setForm({ ...form, preferred: e.target.checked })}
+        error={remote.preferred}
+      />
+      <CheckboxField
+        label="Renew automatically when it expires or is used up"
+        checked={form.auto_renew}
+        onChange={(e) => setForm({ ...form, auto_renew: e.target.checked })}
+        error={remote.auto_renew}
+      />
+      {pack.lifecycle !== 'cancelled' ? (
+        <CheckboxField
+          label="Cancel this pack"
+          checked={form.cancelled}
+          onChange={(e) => setForm({ ...form, cancelled: e.target.checked })}
+          error={remote.cancelled}
+        />
+      ) : null}
+      {admin ? (
+        <>
+          <fieldset className="group">
+            <legend>On track for this client</legend>
+            <CheckboxField
+              label="Use settings for this client instead of the template's"
+              checked={override}
+              onChange={(e) => setOverride(e.target.checked)}
+              hint={`Template: ${describeOnTrack(pack.on_track_override ? null : pack.on_track)}`}
+            />
+          </fieldset>
+          {override ? (
+            <OnTrackFields
+              legend="Client-level On track settings"
+              value={settings}
+              onChange={setSettings}
+              errors={onTrackErrors}
+            />
+          ) : null}
+        </>
+      ) : (
+        <ThresholdsReadOnly settings={pack.on_track_override ?? pack.on_track} />
+      )}
+      <div className="button-row button-row-end">
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
+        <button type="submit" className="button button-primary" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save pack'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Add a pack from the client record: from a template, or custom (SPEC §4). */
+export function NewPackageDialog({ clientId, onClose }: { clientId: string; onClose: () => void }) {
+  const claims = useClaims();
+  const admin = isAdmin(claims.role);
+  const timeZone = useTimeZone();
+  const templates = useTemplates();
+  const invalidate = useInvalidateClient(clientId);
+  const [key] = useState(idempotencyKey);
+  const [form, setForm] = useState({
+    template_id: '',
+    name: '',
+    type: 'fixed' as 'fixed' | 'subscription' | 'usage',
+    size: '10',
+    unit: 'sessions' as 'sessions' | 'hours',
+    period: 'month' as 'week' | 'month',
+    start_date: todayIn(timeZone),
+    end_date: '',
+    assigned_team_member_id: '',
+    preferred: false,
+  });
+  const [authorised, setAuthorised] = useState(false);
+  const [authorization, setAuthorization] = useState({
+    source: 'insurer' as 'insurer' | 'referrer',
+    name: '',
+    reference: '',
+    sessions_authorised: '',
+  });
+  const [override, setOverride] = useState(false);
+  const [settings, setSettings] = useState<OnTrackSettings>(DEFAULT_ON_TRACK);
+  const [checked, setChecked] = useState(false);
+  const create = useMutation({
+    mutationFn: (body: PackageInput) =>
+      unwrap(
+        api.POST('/clients/{client_id}/packages', {
+          params: { path: { client_id: clientId }, header: { 'Idempotency-Key': key } },
+          body,
+        }),
+      ),
+    onSuccess: async () => {
+      await invalidate();
+      onClose();
+    },
+  });
+  const remote = create.error instanceof ApiError ? create.error.fieldErrors : {};
+  const onTrackErrors = {
+    ...errorsUnder(remote, 'on_track'),
+    ...(checked && override ? validateOnTrack(settings) : {}),
+  };
+  const fromTemplate = form.template_id !== '';
+  const template = templates.data?.find((t) => t.id === form.template_id);
+
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    setChecked(true);
+    if (override && Object.keys(validateOnTrack(settings)).length) return;
+    const body: PackageInput = {
+      start_date: form.start_date || null,
+      preferred: form.preferred,
+    };
+    if (fromTemplate) body.template_id = form.template_id;
+    else {
+      body.name = form.name.trim();
+      body.type = form.type;
+      if (form.type !== 'usage') body.size = Number(form.size);
+      body.unit = form.unit;
+      if (form.type === 'subscription') body.period = form.period;
+    }
+    if (form.end_date) body.end_date = form.end_date;
+    if (form.assigned_team_member_id) body.assigned_team_member_id = form.assigned_team_member_id;
+    if (authorised) {
+      body.authorization = {
+        source: authorization.source,
+        name: authorization.name,
+        reference: authorization.reference,
+        sessions_authorised: authorization.sessions_authorised
+          ? Number(authorization.sessions_authorised)
+          : null,
+      };
+    }
+    if (admin && override) body.on_track = settings;
+    create.mutate(body);
+  };
+
+  return (
+    <Dialog title="Add a session pack" onClose={onClose} wide>
+      <form onSubmit={submit} noValidate>
+        {create.error ? <ErrorNotice error={create.error} /> : null}
+        <SelectField
+          label="Pack"
+          value={form.template_id}
+          onChange={(e) => setForm({ ...form, template_id: e.target.value })}
+          error={remote.template_id}
+          hint={template ? `On track: ${describeOnTrack(template.on_track)}` : undefined}
+        >
+          <option value="">Custom pack</option>
+          <optgroup label="Session pack templates">
+            {templates.data?.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </optgroup>
+        </SelectField>
+        {!fromTemplate ? (
+          <div className="form-grid">
+            <TextField
+              label="Name"
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+              error={remote.name}
+            />
+            <SelectField
+              label="Type"
+              value={form.type}
+              onChange={(e) => setForm({ ...form, type: e.target.value as typeof form.type })}
+              error={remote.type}
+            >
+              <option value="fixed">Fixed number</option>
+              <option value="subscription">Subscription (per period)</option>
+              <option value="usage">Usage (no limit)</option>
+            </SelectField>
+            {form.type !== 'usage' ? (
+              <>
+                <TextField
+                  label="Size"
+                  type="number"
+                  min={1}
+                  value={form.size}
+                  onChange={(e) => setForm({ ...form, size: e.target.value })}
+                  error={remote.size}
+                />
+                <SelectField
+                  label="Counted in"
+                  value={form.unit}
+                  onChange={(e) => setForm({ ...form, unit: e.target.value as typeof form.unit })}
+                  error={remote.unit}
+                >
+                  <option value="sessions">Sessions</option>
+                  <option value="hours">Hours</option>
+                </SelectField>
+              </>
+            ) : null}
+            {form.type === 'subscription' ? (
+              <SelectField
+                label="Per"
+                value={form.period}
+                onChange={(e) => setForm({ ...form, period: e.target.value as typeof form.period })}
+                error={remote.period}
+              >
+                <option value="week">Week</option>
+                <option value="month">Month</option>
+              </SelectField>
+            ) : null}
+          </div>
+        ) : null}
+        <div className="form-grid">
+          <TextField
+            label="Start date"
+            type="date"
+            value={form.start_date}
+            onChange={(e) => setForm({ ...form, start_date: e.target.value })}
+            error={remote.start_date}
+          />
+          <TextField
+            label="Last valid day"
+            type="date"
+            value={form.end_date}
+            onChange={(e) => setForm({ ...form, end_date: e.target.value })}
+            error={remote.end_date}
+            hint={fromTemplate ? "Empty: from the template's validity." : 'Empty for no end.'}
+          />
+          <TeamMemberField
+            value={form.assigned_team_member_id}
+            onChange={(id) => setForm({ ...form, assigned_team_member_id: id })}
+            error={remote.assigned_team_member_id}
+          />
+        </div>
+        <CheckboxField
+          label="Preferred pack (new appointments go into it)"
+          checked={form.preferred}
+          onChange={(e) => setForm({ ...form, preferred: e.target.checked })}
+        />
+        <CheckboxField
+          label="Authorised by a referrer or insurer"
+          checked={authorised}
+          onChange={(e) => setAuthorised(e.target.checked)}
+        />
+        {authorised ? (
+          <fieldset className="group">
+            <legend>Authorisation</legend>
+            <div className="form-grid">
+              <SelectField
+                label="From"
+                value={authorization.source}
+                onChange={(e) =>
+                  setAuthorization({
+                    ...authorization,
+                    source: e.target.value as 'insurer' | 'referrer',
+                  })
+                }
+              >
+                <option value="insurer">Insurer</option>
+                <option value="referrer">Referrer</option>
+              </SelectField>
+              <TextField
+                label="Name"
+                value={authorization.name}
+                onChange={(e) => setAuthorization({ ...authorization, name: e.target.value })}
+                error={remote['authorization.name']}
+              />
+              <TextField
+                label="Reference"
+                value={authorization.reference}
+                onChange={(e) => setAuthorization({ ...authorization, reference: e.target.value })}
+                error={remote['authorization.reference']}
+              />
+              <TextField
+                label="Sessions authorised"
+                type="number"
+                min={1}
+                value={authorization.sessions_authorised}
+                onChange={(e) =>
+                  setAuthorization({ ...authorization, sessions_authorised: e.target.value })
+                }
+                error={remote['authorization.sessions_authorised']}
+              />
+            </div>
+          </fieldset>
+        ) : null}
+        {admin ? (
+          <>
+            <CheckboxField
+              label={
+                fromTemplate
+                  ? "Use On track settings for this client instead of the template's"
+                  : 'Track this pack On track'
+              }
+              checked={override}
+              onChange={(e) => setOverride(e.target.checked)}
+            />
+            {override ? (
+              <OnTrackFields
+                legend="Client-level On track settings"
+                value={settings}
+                onChange={setSettings}
+                errors={onTrackErrors}
+              />
+            ) : null}
+          </>
+        ) : null}
+        <div className="button-row button-row-end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={create.isPending}>
+            {create.isPending ? 'Adding…' : 'Add pack'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,286 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { SyntheticEvent } from 'react';
+import { api, idempotencyKey, unwrap, unwrapVersioned } from '../../api/client';
+import { usePeople, usePersonName, useTimeZone } from '../../api/queries';
+import { ApiError } from '../../api/problem';
+import type { Tracker, TrackerInput } from '../../api/types';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNotice, ErrorState } from '../../components/ErrorState';
+import { CheckboxField, SelectField, TextArea, TextField } from '../../components/Field';
+import { SkeletonLines } from '../../components/Skeleton';
+import { TrackerBanner } from '../../components/TrackerBanner';
+import { todayIn } from '../../lib/dates';
+import { useInvalidateClient, useTrackers } from './clientQueries';
+
+const MAX_TRACKERS = 8;
+const TRIGGERS = {
+  count_reached: 'When the session count is reached',
+  end_date: 'When the end date occurs',
+  first: 'Whichever comes first',
+} as const;
+type Trigger = keyof typeof TRIGGERS;
+
+export function TrackersCard({ clientId }: { clientId: string }) {
+  const trackers = useTrackers(clientId);
+  const personName = usePersonName();
+  const [editing, setEditing] = useState<Tracker | 'new' | null>(null);
+  const count = trackers.data?.items.length ?? 0;
+  return (
+    <section className="card" aria-labelledby="trackers-title">
+      <div className="card-head">
+        <h2 id="trackers-title">
+          Session trackers{' '}
+          {trackers.data ? (
+            <span className="muted" style={{ fontWeight: 400, fontSize: '0.9rem' }}>
+              ({count} of {MAX_TRACKERS})
+            </span>
+          ) : null}
+        </h2>
+        <button type="button" className="button button-small" onClick={() => setEditing('new')}>
+          + Add tracker
+        </button>
+      </div>
+      {trackers.isError ? (
+        <ErrorState error={trackers.error} onRetry={() => void trackers.refetch()} />
+      ) : !trackers.data ? (
+        <SkeletonLines lines={2} label="Loading trackers" />
+      ) : count === 0 ? (
+        <p className="empty-small">
+          No trackers. Add one to count sessions towards a limit or a review.
+        </p>
+      ) : (
+        <div className="trackers">
+          {trackers.data.items.map((t) => (
+            <TrackerBanner key={t.id} tracker={t}>
+              <span className="tracker-meta">
+                {t.task
+                  ? `Task for ${personName(t.task.assignee)}: ${TRIGGERS[t.task.trigger].toLowerCase()}`
+                  : 'No task'}
+                {t.auto_reset ? ' · resets on the end date' : ''}
+              </span>
+              <button type="button" className="button button-small" onClick={() => setEditing(t)}>
+                Edit<span className="visually-hidden"> tracker {t.note}</span>
+              </button>
+            </TrackerBanner>
+          ))}
+        </div>
+      )}
+      {editing ? (
+        <TrackerDialog
+          clientId={clientId}
+          tracker={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function TrackerDialog({
+  clientId,
+  tracker,
+  onClose,
+}: {
+  clientId: string;
+  tracker: Tracker | null;
+  onClose: () => void;
+}) {
+  const timeZone = useTimeZone();
+  const people = usePeople().data ?? [];
+  const invalidate = useInvalidateClient(clientId);
+  const [key] = useState(idempotencyKey);
+  const fresh = useQuery({
+    queryKey: ['tracker', tracker?.id],
+    enabled: tracker !== null,
+    queryFn: () =>
+      unwrapVersioned(
+        api.GET('/trackers/{tracker_id}', { params: { path: { tracker_id: tracker?.id ?? '' } } }),
+      ),
+  });
+  const [form, setForm] = useState({
+    sessions: String(tracker?.sessions ?? 6),
+    begin_date: tracker?.begin_date ?? todayIn(timeZone),
+    end_date: tracker?.end_date ?? '',
+    note: tracker?.note ?? '',
+    color: tracker?.color ?? '#3498db',
+    withTask: Boolean(tracker?.task),
+    assignee: tracker?.task?.assignee ?? '',
+    trigger: tracker?.task?.trigger ?? 'count_reached',
+    auto_reset: tracker?.auto_reset ?? false,
+  });
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  const body = (): TrackerInput => ({
+    sessions: Number(form.sessions),
+    begin_date: form.begin_date,
+    end_date: form.end_date || null,
+    note: form.note,
+    color: form.color,
+    task: form.withTask ? { assignee: form.assignee, trigger: form.trigger } : null,
+    auto_reset: form.auto_reset,
+  });
+  const save = useMutation({
+    mutationFn: async () => {
+      if (tracker) {
+        const etag = fresh.data?.etag ?? null;
+        return unwrap(
+          api.PATCH('/trackers/{tracker_id}', {
+            params: { path: { tracker_id: tracker.id }, header: etag ? { 'If-Match': etag } : {} },
+            body: body(),
+          }),
+        );
+      }
+      return unwrap(
+        api.POST('/clients/{client_id}/trackers', {
+          params: { path: { client_id: clientId }, header: { 'Idempotency-Key': key } },
+          body: body(),
+        }),
+      );
+    },
+    onSuccess: async () => {
+      await invalidate();
+      onClose();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.DELETE('/trackers/{tracker_id}', {
+          params: { path: { tracker_id: tracker?.id ?? '' } },
+        }),
+      ),
+    onSuccess: async () => {
+      await invalidate();
+      onClose();
+    },
+  });
+  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+
+  return (
+    <Dialog title={tracker ? 'Edit tracker' : 'Add a session tracker'} onClose={onClose} wide>
+      <form onSubmit={submit} noValidate>
+        {save.error ? <ErrorNotice error={save.error} /> : null}
+        {remove.error ? <ErrorNotice error={remove.error} /> : null}
+        <div className="form-grid">
+          <TextField
+            label="Sessions"
+            type="number"
+            min={1}
+            value={form.sessions}
+            onChange={(e) => setForm({ ...form, sessions: e.target.value })}
+            error={errors.sessions}
+            hint="Completed sessions to count."
+          />
+          <TextField
+            label="Begin date"
+            type="date"
+            value={form.begin_date}
+            onChange={(e) => setForm({ ...form, begin_date: e.target.value })}
+            error={errors.begin_date}
+          />
+          <TextField
+            label="End date"
+            type="date"
+            value={form.end_date}
+            onChange={(e) => setForm({ ...form, end_date: e.target.value })}
+            error={errors.end_date}
+            hint="Optional."
+          />
+          <TextField
+            label="Colour"
+            type="color"
+            value={form.color}
+            onChange={(e) => setForm({ ...form, color: e.target.value })}
+            error={errors.color}
+          />
+        </div>
+        <TextArea
+          label="Tracker note"
+          rows={2}
+          value={form.note}
+          onChange={(e) => setForm({ ...form, note: e.target.value })}
+          error={errors.note}
+          hint="Shown on the banner, here and on the client's appointments."
+        />
+        <CheckboxField
+          label="Assign a task once the session number is reached"
+          checked={form.withTask}
+          onChange={(e) => setForm({ ...form, withTask: e.target.checked })}
+        />
+        {form.withTask ? (
+          <div className="form-grid">
+            <SelectField
+              label="Assign to"
+              value={form.assignee}
+              onChange={(e) => setForm({ ...form, assignee: e.target.value })}
+              error={errors['task.assignee']}
+            >
+              <option value="">Choose a team member</option>
+              {people
+                .filter((p) => p.status === 'active' || p.id === form.assignee)
+                .map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+            </SelectField>
+            <SelectField
+              label="When"
+              value={form.trigger}
+              onChange={(e) => setForm({ ...form, trigger: e.target.value as Trigger })}
+              error={errors['task.trigger']}
+            >
+              {Object.entries(TRIGGERS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+        ) : null}
+        {errors.task ? <p className="field-error">{errors.task}</p> : null}
+        <CheckboxField
+          label="Reset automatically on the end date"
+          checked={form.auto_reset}
+          onChange={(e) => setForm({ ...form, auto_reset: e.target.checked })}
+          error={errors.auto_reset}
+          hint="Needs an end date. A new period of the same length starts the next day."
+        />
+        <div className="button-row button-row-end">
+          {tracker ? (
+            confirmDelete ? (
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => remove.mutate()}
+                disabled={remove.isPending}
+              >
+                Yes, delete this tracker
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => setConfirmDelete(true)}
+              >
+                Delete tracker
+              </button>
+            )
+          ) : null}
+          <span style={{ flex: 1 }} />
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : tracker ? 'Save tracker' : 'Add tracker'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,23 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, unwrapVersioned } from '../../api/client';
+import { keys } from '../../api/queries';
+import type { ClientPatch } from '../../api/types';
+
+/** PATCH the client with If-Match: a 412 means someone else saved first (SPEC §9). */
+export function usePatchClient(clientId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, etag }: { body: ClientPatch; etag: string | null }) =>
+      unwrapVersioned(
+        api.PATCH('/clients/{client_id}', {
+          params: { path: { client_id: clientId }, header: etag ? { 'If-Match': etag } : {} },
+          body,
+        }),
+      ),
+    onSuccess: (result) => {
+      queryClient.setQueryData(keys.client(clientId), result);
+      void queryClient.invalidateQueries({ queryKey: keys.clients });
+      void queryClient.invalidateQueries({ queryKey: keys.report });
+    },
+  });
+}

@@ -1,0 +1,307 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { SyntheticEvent } from 'react';
+import { api, idempotencyKey, unwrap, unwrapVersioned } from '../../api/client';
+import { ApiError } from '../../api/problem';
+import type {
+  EngagementTemplate,
+  EngagementTemplateInput,
+  EngagementTemplatePatch,
+  EngagementType,
+} from '../../api/types';
+import { useClaims } from '../../auth/SessionContext';
+import { isAdmin } from '../../auth/session';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNotice, ErrorState } from '../../components/ErrorState';
+import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { Pager, useCursorPager } from '../../components/Pager';
+import { SkeletonLines, TableSkeleton } from '../../components/Skeleton';
+import { thresholdText, TYPE_LABEL } from '../../lib/engagements';
+import { EngagementTabs, engagementKeys } from './shared';
+
+const COLUMNS = ['Template', 'Type', 'Progress tracking', 'Off-track notifications', ''];
+
+/** Whole days 1–3650 (the API's range), or empty for tracking off. */
+export function thresholdError(value: string): string | undefined {
+  if (!value.trim()) return undefined;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) {
+    return 'The threshold is a whole number of days from 1 to 3650.';
+  }
+  return undefined;
+}
+
+/** Engagement templates (seed: "Engagement Progress Tracker Settings"): the progress
+ * tracking threshold and the "Enable off-track notifications" toggle. Owners and admins
+ * change them; launched engagements keep the settings they copied. */
+export default function EngagementTemplatesPage() {
+  const claims = useClaims();
+  const admin = isAdmin(claims.role);
+  const pager = useCursorPager('engagement-templates');
+  const [editing, setEditing] = useState<string | null>(null);
+  const templates = useQuery({
+    queryKey: [...engagementKeys.templates, 'page', pager.cursor],
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      unwrap(
+        api.GET('/engagement-templates', {
+          params: { query: { limit: 50, cursor: pager.cursor ?? undefined } },
+        }),
+      ),
+  });
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Engagement templates</h1>
+          <p className="page-sub">
+            Where progress tracking starts: a threshold turns it on. Engagements copy these settings
+            when they launch.
+          </p>
+        </div>
+        {admin ? (
+          <div className="page-actions">
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => setEditing('new')}
+            >
+              + Add engagement template
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <EngagementTabs />
+      {!admin ? (
+        <p className="notice notice-info">Only owners and administrators change templates.</p>
+      ) : null}
+      {templates.isError ? (
+        <ErrorState error={templates.error} onRetry={() => void templates.refetch()} />
+      ) : !templates.data ? (
+        <TableSkeleton columns={COLUMNS.slice(0, 4)} rows={4} label="Loading the templates" />
+      ) : templates.data.items.length === 0 ? (
+        <div className="empty">No engagement templates yet.</div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                {COLUMNS.map((c, i) => (
+                  <th key={i} scope="col">
+                    {c || <span className="visually-hidden">Actions</span>}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {templates.data.items.map((t) => (
+                <tr key={t.id}>
+                  <th scope="row">{t.name}</th>
+                  <td>{TYPE_LABEL[t.type]}</td>
+                  <td>
+                    {t.threshold_days ? (
+                      `${thresholdText(t.threshold_days)} without a ${t.type === 'coach_matching' ? 'discovery call' : 'session'}`
+                    ) : (
+                      <span className="muted">Off</span>
+                    )}
+                  </td>
+                  <td>{t.notify_off_track ? 'On' : <span className="muted">Off</span>}</td>
+                  <td>
+                    {admin ? (
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => setEditing(t.id)}
+                      >
+                        Edit<span className="visually-hidden"> {t.name}</span>
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        label="Engagement templates"
+        page={pager.page}
+        nextCursor={templates.data?.next_cursor}
+        onNext={pager.next}
+        onPrevious={pager.previous}
+      />
+      {editing === 'new' ? (
+        <TemplateDialog template={null} etag={null} onClose={() => setEditing(null)} />
+      ) : null}
+      {editing && editing !== 'new' ? (
+        <EditTemplate id={editing} onClose={() => setEditing(null)} />
+      ) : null}
+    </div>
+  );
+}
+
+function EditTemplate({ id, onClose }: { id: string; onClose: () => void }) {
+  const template = useQuery({
+    queryKey: [...engagementKeys.templates, 'one', id],
+    queryFn: () =>
+      unwrapVersioned(
+        api.GET('/engagement-templates/{template_id}', { params: { path: { template_id: id } } }),
+      ),
+  });
+  if (!template.data) {
+    return (
+      <Dialog title="Engagement template" onClose={onClose}>
+        {template.isError ? (
+          <ErrorState error={template.error} />
+        ) : (
+          <SkeletonLines lines={4} label="Loading the template" />
+        )}
+      </Dialog>
+    );
+  }
+  return (
+    <TemplateDialog template={template.data.data} etag={template.data.etag} onClose={onClose} />
+  );
+}
+
+export function TemplateDialog({
+  template,
+  etag,
+  onClose,
+}: {
+  template: EngagementTemplate | null;
+  etag: string | null;
+  onClose: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [key] = useState(idempotencyKey);
+  const [form, setForm] = useState({
+    name: template?.name ?? '',
+    type: template?.type ?? ('one_to_one' as EngagementType),
+    tracking: template ? template.threshold_days !== null : true,
+    threshold: String(template?.threshold_days ?? 21),
+    notify: template?.notify_off_track ?? true,
+  });
+  const [checked, setChecked] = useState(false);
+  const save = useMutation({
+    mutationFn: () => {
+      const threshold = form.tracking ? Number(form.threshold) : null;
+      if (template) {
+        const body: EngagementTemplatePatch = {
+          name: form.name,
+          type: form.type,
+          threshold_days: threshold,
+          notify_off_track: form.tracking && form.notify,
+        };
+        return unwrap(
+          api.PATCH('/engagement-templates/{template_id}', {
+            params: {
+              path: { template_id: template.id },
+              header: etag ? { 'If-Match': etag } : {},
+            },
+            body,
+          }),
+        );
+      }
+      const body: EngagementTemplateInput = {
+        name: form.name,
+        type: form.type,
+        threshold_days: threshold,
+        notify_off_track: form.tracking && form.notify,
+      };
+      return unwrap(
+        api.POST('/engagement-templates', {
+          params: { header: { 'Idempotency-Key': key } },
+          body,
+        }),
+      );
+    },
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: engagementKeys.templates });
+      onClose();
+    },
+  });
+  const remote = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const local = checked && form.tracking ? thresholdError(form.threshold) : undefined;
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    setChecked(true);
+    if (form.tracking && thresholdError(form.threshold)) return;
+    save.mutate();
+  };
+  const activity = form.type === 'coach_matching' ? 'discovery call' : 'session';
+  return (
+    <Dialog
+      title={template ? `Edit ${template.name}` : 'Add an engagement template'}
+      onClose={onClose}
+    >
+      <form onSubmit={submit} noValidate>
+        {save.error && Object.keys(remote).length === 0 ? <ErrorNotice error={save.error} /> : null}
+        <TextField
+          label="Name"
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          error={remote.name}
+        />
+        <SelectField
+          label="Type"
+          value={form.type}
+          onChange={(e) => setForm({ ...form, type: e.target.value as EngagementType })}
+          error={remote.type}
+        >
+          <option value="one_to_one">One-to-one</option>
+          <option value="on_demand">On demand</option>
+          <option value="coach_matching">Coach matching</option>
+        </SelectField>
+        <fieldset className="group">
+          <legend>Progress tracking</legend>
+          <CheckboxField
+            label="Track progress"
+            checked={form.tracking}
+            onChange={(e) => setForm({ ...form, tracking: e.target.checked })}
+            hint={`Off track when no ${activity} is booked within the threshold since the start or the last ${activity}.`}
+          />
+          {form.tracking ? (
+            <>
+              <TextField
+                label="Threshold (days)"
+                type="number"
+                min={1}
+                max={3650}
+                inputMode="numeric"
+                value={form.threshold}
+                onChange={(e) => setForm({ ...form, threshold: e.target.value })}
+                error={local ?? remote.threshold_days}
+                hint={
+                  !thresholdError(form.threshold) && form.threshold
+                    ? `${thresholdText(Number(form.threshold))} (21 days is three weeks).`
+                    : '21 days is three weeks.'
+                }
+              />
+              <CheckboxField
+                label="Enable off-track notifications"
+                checked={form.notify}
+                onChange={(e) => setForm({ ...form, notify: e.target.checked })}
+                error={remote.notify_off_track}
+                hint="On the day an engagement goes Off track, its coachee, coach and owner are emailed."
+              />
+            </>
+          ) : null}
+        </fieldset>
+        {template ? (
+          <p className="field-hint">
+            Engagements already launched keep the settings they copied; new launches use these.
+          </p>
+        ) : null}
+        <div className="button-row button-row-end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : template ? 'Save template' : 'Add template'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

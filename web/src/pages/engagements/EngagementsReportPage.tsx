@@ -1,0 +1,288 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { SyntheticEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api, downloadCsv, notCsv, unwrap } from '../../api/client';
+import { useLocationName, usePersonName } from '../../api/queries';
+import { ApiError } from '../../api/problem';
+import type { EngagementReportRow, Progress } from '../../api/types';
+import { useClaims } from '../../auth/SessionContext';
+import { ColumnChooser, useColumns } from '../../components/ColumnChooser';
+import { ErrorNotice, ErrorState } from '../../components/ErrorState';
+import { TextField } from '../../components/Field';
+import { Pager, useCursorPager } from '../../components/Pager';
+import { ProgressBadge } from '../../components/ProgressBadge';
+import { TableSkeleton } from '../../components/Skeleton';
+import { formatDate, parseIsoDate } from '../../lib/dates';
+import { notTrackingReason, PROGRESS_LABEL, STATUS_LABEL, TYPE_LABEL } from '../../lib/engagements';
+import { ENGAGEMENT_COLUMNS } from './EngagementsPage';
+import {
+  EngagementTabs,
+  engagementKeys,
+  parseProgress,
+  ProgressChoices,
+  ProgressLegend,
+} from './shared';
+
+const PAGE_SIZE = 50;
+
+interface Filters {
+  progress: Progress | null;
+  from: string;
+  to: string;
+}
+
+function validDate(value: string | null): string {
+  return value && parseIsoDate(value) ? value : '';
+}
+
+/** What is wrong with a date range before it is sent (the API says the same with 422). */
+export function rangeErrors(filters: Filters): Record<string, string> {
+  if (filters.from && filters.to && filters.from > filters.to) {
+    return { off_track_since_to: 'The end of the range is before its start.' };
+  }
+  return {};
+}
+
+/** The Engagements report (seed engagement-progress-tracking): filter by On/Off track and
+ * by an Off Track Since date range, then export exactly those rows as CSV. */
+export default function EngagementsReportPage() {
+  const claims = useClaims();
+  const navigate = useNavigate();
+  const personName = usePersonName();
+  const locationName = useLocationName();
+  const [params, setParams] = useSearchParams();
+  const applied: Filters = {
+    progress: parseProgress(params.get('progress')),
+    from: validDate(params.get('since_from')),
+    to: validDate(params.get('since_to')),
+  };
+  const [draft, setDraft] = useState<Filters>(applied);
+  const [checked, setChecked] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const columns = useColumns('momentum.columns.engagement-report', ENGAGEMENT_COLUMNS);
+  const filterKey = `${applied.progress ?? ''}|${applied.from}|${applied.to}`;
+  const pager = useCursorPager(filterKey);
+
+  const query = {
+    progress: applied.progress ?? undefined,
+    off_track_since_from: applied.from || undefined,
+    off_track_since_to: applied.to || undefined,
+  };
+  const page = useQuery({
+    queryKey: [...engagementKeys.report, query, pager.cursor],
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      unwrap(
+        api.GET('/reports/engagements', {
+          params: { query: { ...query, limit: PAGE_SIZE, cursor: pager.cursor ?? undefined } },
+        }),
+      ).then(notCsv),
+  });
+
+  const localErrors = checked ? rangeErrors(draft) : {};
+  const remote = page.error instanceof ApiError ? page.error.fieldErrors : {};
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    setChecked(true);
+    if (Object.keys(rangeErrors(draft)).length) return;
+    const next = new URLSearchParams();
+    if (draft.progress) next.set('progress', draft.progress);
+    if (draft.from) next.set('since_from', draft.from);
+    if (draft.to) next.set('since_to', draft.to);
+    setParams(next, { replace: true });
+  };
+  const clear = () => {
+    setDraft({ progress: null, from: '', to: '' });
+    setChecked(false);
+    setParams(new URLSearchParams(), { replace: true });
+  };
+
+  const onExport = async () => {
+    setExporting(true);
+    setExportError(null);
+    const csv = new URLSearchParams({ format: 'csv' });
+    for (const [name, value] of Object.entries(query)) if (value) csv.set(name, value);
+    try {
+      await downloadCsv(`/reports/engagements?${csv.toString()}`, 'engagements.csv');
+    } catch (error) {
+      setExportError(error);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const cell = (row: EngagementReportRow, id: string) => {
+    switch (id) {
+      case 'coachee':
+        return row.coachee_name ?? '—';
+      case 'coach':
+        return row.coach_id ? personName(row.coach_id) : <span className="muted">None</span>;
+      case 'owner':
+        return personName(row.owner_id);
+      case 'type':
+        return TYPE_LABEL[row.type];
+      case 'status':
+        return <span className={`pill pill-eng-${row.status}`}>{STATUS_LABEL[row.status]}</span>;
+      case 'location':
+        return locationName(row.location_id);
+      case 'started':
+        return formatDate(row.started_on);
+      case 'progress':
+        return (
+          <ProgressBadge
+            progress={row.progress}
+            since={row.off_track_since ? formatDate(row.off_track_since) : null}
+            reason={row.progress === 'not_tracking' ? notTrackingReason(claims, row) : undefined}
+          />
+        );
+      case 'since':
+        return row.off_track_since ? formatDate(row.off_track_since) : '—';
+      default:
+        return null;
+    }
+  };
+
+  const rows = page.data?.items;
+  const filtered = Boolean(applied.progress || applied.from || applied.to);
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Engagements report</h1>
+          <p className="page-sub">
+            Filter by progress and by when engagements went off track; the export holds exactly the
+            rows the filters select.
+          </p>
+        </div>
+        <div className="page-actions">
+          <button
+            type="button"
+            className="button"
+            onClick={() => void onExport()}
+            disabled={exporting || page.isError}
+          >
+            {exporting ? 'Exporting…' : 'Export CSV'}
+          </button>
+        </div>
+      </div>
+      <EngagementTabs />
+      <form className="filter-bar card" onSubmit={submit} noValidate aria-label="Report filters">
+        <ProgressChoices
+          name="report-progress"
+          value={draft.progress}
+          onChange={(progress) => setDraft({ ...draft, progress })}
+        />
+        <fieldset className="choice-group">
+          <legend>Off track since</legend>
+          <div className="date-range">
+            <TextField
+              label="From"
+              type="date"
+              value={draft.from}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+              error={localErrors.off_track_since_from ?? remote.off_track_since_from}
+            />
+            <TextField
+              label="To"
+              type="date"
+              value={draft.to}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+              error={localErrors.off_track_since_to ?? remote.off_track_since_to}
+            />
+          </div>
+        </fieldset>
+        <div className="filter-actions">
+          <button type="submit" className="button button-primary">
+            View results
+          </button>
+          {filtered ? (
+            <button type="button" className="button button-quiet" onClick={clear}>
+              Clear filters
+            </button>
+          ) : null}
+        </div>
+      </form>
+      <ErrorNotice error={exportError} />
+      <div className="toolbar">
+        <p className="muted" role="status">
+          {filtered
+            ? [
+                applied.progress ? PROGRESS_LABEL[applied.progress] : null,
+                applied.from || applied.to
+                  ? `off track since ${applied.from ? formatDate(applied.from) : 'any date'} – ${applied.to ? formatDate(applied.to) : 'today'}`
+                  : null,
+              ]
+                .filter(Boolean)
+                .join(', ')
+                .replace(/^./, (c) => c.toUpperCase())
+            : 'All engagements you can see'}
+        </p>
+        <ColumnChooser
+          columns={ENGAGEMENT_COLUMNS}
+          isShown={columns.isShown}
+          toggle={columns.toggle}
+        />
+      </div>
+      {page.isError ? (
+        <ErrorState error={page.error} onRetry={() => void page.refetch()} />
+      ) : !rows ? (
+        <TableSkeleton
+          columns={columns.visible.map((c) => c.label)}
+          label="Loading the engagements report"
+        />
+      ) : rows.length === 0 ? (
+        <div className="empty">
+          {filtered ? 'No engagement matches these filters.' : 'No engagements yet.'}
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table table-rows" aria-busy={page.isFetching}>
+            <caption className="visually-hidden">Engagements report</caption>
+            <thead>
+              <tr>
+                {columns.visible.map((c) => (
+                  <th key={c.id} scope="col" className={c.id === 'progress' ? 'center' : undefined}>
+                    {c.label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr
+                  key={row.engagement_id}
+                  onClick={(event) => {
+                    if ((event.target as HTMLElement).closest('a')) return;
+                    void navigate(`/app/engagements/${row.engagement_id}`);
+                  }}
+                >
+                  <th scope="row">
+                    <Link to={`/app/engagements/${row.engagement_id}`}>{row.name}</Link>
+                  </th>
+                  {columns.visible
+                    .filter((c) => c.id !== 'name')
+                    .map((c) => (
+                      <td key={c.id} className={c.id === 'progress' ? 'center' : undefined}>
+                        {cell(row, c.id)}
+                      </td>
+                    ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        label="Engagements report"
+        page={pager.page}
+        nextCursor={page.data?.next_cursor}
+        onNext={pager.next}
+        onPrevious={pager.previous}
+        busy={page.isFetching}
+      />
+      {columns.isShown('progress') ? <ProgressLegend /> : null}
+    </div>
+  );
+}

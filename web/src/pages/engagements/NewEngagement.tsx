@@ -1,0 +1,213 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { SyntheticEvent } from 'react';
+import { api, idempotencyKey, unwrap } from '../../api/client';
+import { keys, usePeople } from '../../api/queries';
+import { ApiError } from '../../api/problem';
+import type { ClientListItem, EngagementInput } from '../../api/types';
+import { useClaims } from '../../auth/SessionContext';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNotice } from '../../components/ErrorState';
+import { SelectField, TextField } from '../../components/Field';
+import { SkeletonLines } from '../../components/Skeleton';
+import { thresholdText, TYPE_LABEL } from '../../lib/engagements';
+import { engagementKeys, useEngagementTemplates } from './shared';
+
+const MAX_CLIENT_PAGES = 5;
+
+function useCoachees() {
+  return useQuery({
+    queryKey: [...keys.clients, 'picker'],
+    staleTime: 60_000,
+    queryFn: async () => {
+      const items: ClientListItem[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < MAX_CLIENT_PAGES; i++) {
+        const page = await unwrap(
+          api.GET('/clients', { params: { query: { limit: 100, cursor } } }),
+        );
+        items.push(...page.items.filter((c) => c.status !== 'inactive'));
+        if (!page.next_cursor) break;
+        cursor = page.next_cursor;
+      }
+      return items;
+    },
+  });
+}
+
+export function NewEngagementButton({ onCreated }: { onCreated: (id: string) => void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" className="button button-primary" onClick={() => setOpen(true)}>
+        + New engagement
+      </button>
+      {open ? (
+        <NewEngagementDialog
+          onClose={() => setOpen(false)}
+          onCreated={(id) => {
+            setOpen(false);
+            onCreated(id);
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function NewEngagementDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (id: string) => void;
+}) {
+  const claims = useClaims();
+  const queryClient = useQueryClient();
+  const templates = useEngagementTemplates();
+  const coachees = useCoachees();
+  const people = usePeople().data ?? [];
+  const [key] = useState(idempotencyKey);
+  const [form, setForm] = useState({
+    template_id: '',
+    coachee_id: '',
+    coach_id: '',
+    owner_id: claims.sub,
+    name: '',
+    launch: true,
+  });
+  const template = templates.data?.find((t) => t.id === form.template_id);
+  const save = useMutation({
+    mutationFn: () => {
+      const body: EngagementInput = {
+        template_id: form.template_id,
+        coachee_id: form.coachee_id,
+        coach_id: form.coach_id || null,
+        owner_id: form.owner_id || null,
+        name: form.name.trim() || null,
+        status: form.launch
+          ? template?.type === 'coach_matching' && !form.coach_id
+            ? 'matching'
+            : 'active'
+          : 'draft',
+      };
+      return unwrap(
+        api.POST('/engagements', { params: { header: { 'Idempotency-Key': key } }, body }),
+      );
+    },
+    onSuccess: async (created) => {
+      await queryClient.invalidateQueries({ queryKey: engagementKeys.all });
+      onCreated(created.id);
+    },
+  });
+  const remote = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  const loading = templates.isPending || coachees.isPending;
+  return (
+    <Dialog title="New engagement" onClose={onClose}>
+      {loading ? (
+        <SkeletonLines lines={5} label="Loading templates and clients" />
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <ErrorNotice error={templates.error ?? coachees.error ?? save.error} />
+          <SelectField
+            label="Template"
+            value={form.template_id}
+            onChange={(e) => setForm({ ...form, template_id: e.target.value })}
+            error={remote.template_id}
+            hint={
+              template
+                ? `${TYPE_LABEL[template.type]} · progress tracking ${thresholdText(template.threshold_days).toLowerCase()}${template.notify_off_track ? ' · off-track notifications on' : ''}. Copied when it launches.`
+                : undefined
+            }
+          >
+            <option value="">Choose a template</option>
+            {templates.data?.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label="Coachee"
+            value={form.coachee_id}
+            onChange={(e) => setForm({ ...form, coachee_id: e.target.value })}
+            error={remote.coachee_id}
+          >
+            <option value="">Choose a client</option>
+            {coachees.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label="Coach"
+            value={form.coach_id}
+            onChange={(e) => setForm({ ...form, coach_id: e.target.value })}
+            error={remote.coach_id}
+            hint={template?.type === 'coach_matching' ? 'Leave empty while matching.' : undefined}
+          >
+            <option value="">No coach yet</option>
+            {people
+              .filter((p) => p.status === 'active' && p.role === 'staff')
+              .map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+          </SelectField>
+          <SelectField
+            label="Owner"
+            value={form.owner_id}
+            onChange={(e) => setForm({ ...form, owner_id: e.target.value })}
+            error={remote.owner_id}
+          >
+            {people
+              .filter((p) => p.status === 'active' && p.role !== 'staff')
+              .map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.id === claims.sub ? `${p.name} (you)` : p.name}
+                </option>
+              ))}
+            {people.some((p) => p.id === claims.sub) ? null : (
+              <option value={claims.sub}>You</option>
+            )}
+          </SelectField>
+          <TextField
+            label="Name"
+            value={form.name}
+            placeholder={template?.name ?? 'The template’s name'}
+            onChange={(e) => setForm({ ...form, name: e.target.value })}
+            error={remote.name}
+            hint="Optional."
+          />
+          <SelectField
+            label="Start"
+            value={form.launch ? 'launch' : 'draft'}
+            onChange={(e) => setForm({ ...form, launch: e.target.value === 'launch' })}
+            error={remote.status}
+            hint="Progress tracking starts when it launches."
+          >
+            <option value="launch">
+              Launch now (
+              {template?.type === 'coach_matching' && !form.coach_id ? 'matching' : 'active'})
+            </option>
+            <option value="draft">Save as a draft</option>
+          </SelectField>
+          <div className="button-row button-row-end">
+            <button type="button" className="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="button button-primary" disabled={save.isPending}>
+              {save.isPending ? 'Saving…' : 'Create engagement'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,44 @@
+/// <reference types="vitest/config" />
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// `npm run dev` talks to a local runner (make run) through the dev server's proxy, so the
+// app always calls its own origin, exactly as when the runner serves the built app.
+const api = process.env.MOMENTUM_API ?? 'http://127.0.0.1:3000';
+const apiPaths = [
+  '/org',
+  '/users',
+  '/me',
+  '/clients',
+  '/package-templates',
+  '/packages',
+  '/trackers',
+  '/appointments',
+  '/invoices',
+  '/tasks',
+  '/engagement-templates',
+  '/engagements',
+  '/reports',
+  '/openapi.json',
+  '/_local',
+];
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    chunkSizeWarningLimit: 350,
+    manifest: true,
+  },
+  server: {
+    proxy: Object.fromEntries(apiPaths.map((path) => [path, { target: api, changeOrigin: false }])),
+  },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    css: false,
+    restoreMocks: true,
+  },
+});
