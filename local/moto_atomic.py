@@ -36,6 +36,7 @@ def make_dynamodb_atomic() -> None:
         functools.update_wrapper(locked, original)
         locked._momentum_atomic = True  # type: ignore[attr-defined]
         setattr(DynamoDBBackend, name, locked)
+    roll_back_only_touched_items()
     honour_client_request_tokens()
 
 
@@ -128,3 +129,71 @@ def honour_client_request_tokens() -> None:
     functools.update_wrapper(transact_write_items, original)
     transact_write_items._momentum_tokens = True  # type: ignore[attr-defined]
     DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+# -- Cheap rollback ----------------------------------------------------------------------------
+# moto 5.2.5 deep-copies every table a transaction names, so that it can roll back: each
+# transaction costs time in proportion to the whole table (minutes for a test with a few
+# thousand items). DynamoDB's cost is per item; so is this undo log: it keeps the items the
+# transaction names and puts back exactly those when moto cancels the transaction.
+
+
+def roll_back_only_touched_items() -> None:
+    import copy
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    original = DynamoDBBackend.transact_write_items
+    if getattr(original, "_momentum_undo", False):
+        return
+
+    class _TablesAreNotCopied:
+        """moto's module-level `copy`, except that a Table is not deep-copied (the undo log
+        below replaces that copy); every other deepcopy (update_item's item) is unchanged."""
+
+        @staticmethod
+        def deepcopy(value: Any, memo: Any = None) -> Any:
+            return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+    models.copy = _TablesAreNotCopied  # type: ignore[attr-defined]
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        with _LOCK:  # the snapshot, the writes and any undo in one step, as the writes are
+            return _with_undo(self, transact_items)
+
+    def _with_undo(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        undo: list[tuple[Table, Any, Any, Any]] = []
+        for entry in transact_items:
+            try:
+                _, op = next(iter(entry.items()))
+                table = self.get_table(op["TableName"])
+                attrs = op["Item"] if "Item" in op else op["Key"]
+                hash_key = DynamoType(attrs[table.hash_key_attr])
+                range_key = (
+                    DynamoType(attrs[table.range_key_attr]) if table.range_key_attr else None
+                )
+            except Exception:  # noqa: S112 - moto itself reports a malformed operation
+                continue
+            current = table.get_item(hash_key, range_key)
+            undo.append((table, hash_key, range_key, copy.deepcopy(current)))
+        try:
+            return original(self, transact_items)
+        except Exception:
+            for table, hash_key, range_key, item in reversed(undo):
+                if range_key is None:
+                    if item is None:
+                        table.items.pop(hash_key, None)
+                    else:
+                        table.items[hash_key] = item
+                elif item is None:
+                    table.items.get(hash_key, {}).pop(range_key, None)
+                else:
+                    table.items[hash_key][range_key] = item
+            raise
+
+    functools.update_wrapper(transact_write_items, original)
+    transact_write_items._momentum_undo = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]

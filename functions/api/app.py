@@ -20,7 +20,7 @@ from api.routes import (
     users,
 )
 from momentum.api import problems
-from momentum.api.resolver import create_resolver, resolve
+from momentum.api.resolver import caller_refusal, create_resolver
 from momentum.observability import logger, metrics
 
 
@@ -53,12 +53,15 @@ MULTIPART_ROUTES = frozenset({"POST /unsubscribe"})
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    refused = caller_refusal(event)  # the caller's record first, before the request is read
+    if refused is not None:
+        return refused
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     multipart = str(headers.get("content-type", "")).lower().startswith("multipart/")
     if multipart and event.get("routeKey") not in MULTIPART_ROUTES:
         # Powertools fails on multipart bodies before any route runs: answer for it.
         return unsupported_media_type_response()
-    return resolve(app, event, context)  # the caller's record is checked first
+    return app.resolve(event, context)
 
 
 def unsupported_media_type_response() -> dict[str, Any]:

@@ -73,6 +73,10 @@ class UsernameTaken(Exception):
     """The address already has a login (in some organization)."""
 
 
+class AddressRefused(Exception):
+    """The pool does not take this address as a sign-in alias (its own email check)."""
+
+
 class LoginNotFound(Exception):
     """No login has this subject: the operation that named it stops."""
 
@@ -80,7 +84,8 @@ class LoginNotFound(Exception):
 class Identities(Protocol):
     def create_login(self, *, email: str, claims: LoginClaims) -> str:
         """Create the login (the pool emails the temporary password); return its subject.
-        UsernameTaken when the address already has a login."""
+        UsernameTaken when the address already has a login, AddressRefused when the pool
+        does not take it."""
         ...
 
     def find_login(self, *, email: str) -> Login | None:
@@ -135,6 +140,8 @@ class CognitoIdentities:
             )
         except _client().exceptions.UsernameExistsException as error:
             raise UsernameTaken(email) from error
+        except _client().exceptions.InvalidParameterException as error:
+            raise AddressRefused(email) from error
         user = response["User"]
         login = _login(user.get("Attributes", []), username=user["Username"], enabled=True)
         return login.subject
@@ -204,6 +211,8 @@ class InMemoryIdentities:
 
     def create_login(self, *, email: str, claims: LoginClaims) -> str:
         self.calls.append(("create_login", email))
+        if "@" not in email:
+            raise AddressRefused(email)
         if self.find_login(email=email) is not None:
             raise UsernameTaken(email)
         subject = f"sub-{next(self._ids):06d}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -117,3 +118,26 @@ def test_an_inactive_internal_coachee_gets_nothing_and_an_invited_one_does(
     recipients = [e["to"] for e in crossing]
     assert coaching.address("Ike Internal") not in recipients
     assert coaching.address("Ina Invited") in recipients
+
+
+def test_the_owner_unsubscribes_from_digests_with_a_multipart_one_click_post(
+    coaching: Coaching,
+) -> None:
+    """RFC 8058: a mail provider may POST `List-Unsubscribe=One-Click` as multipart/form-data
+    (the runner passes it base64-encoded, as API Gateway does); later digests stop."""
+    coaching.engage(coaching.coachee("Jo First"))
+    (digest,) = [
+        e for e in coaching.night("2026-03-22") if e["to"] == coaching.address("Ann Admin")
+    ]
+    assert digest["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = urlsplit(digest["headers"]["List-Unsubscribe"].strip("<>"))
+    response = coaching.runner.post(
+        f"{link.path}?{link.query}", files={"List-Unsubscribe": (None, "One-Click")}
+    )
+    assert response.status_code == 200, response.text
+    assert response.request.headers["Content-Type"].startswith("multipart/form-data")
+    coaching.clock("2026-03-05T09:00:00+00:00")
+    coaching.engage(coaching.coachee("Kim Second"))
+    crossing = coaching.night("2026-03-26")
+    assert coaching.address("Ann Admin") not in [e["to"] for e in crossing]
+    assert coaching.address("Kim Second") in [e["to"] for e in crossing]

@@ -12,7 +12,7 @@ import jwt
 import pytest
 
 from local import tokens
-from tests.e2e.conftest import REPO, Runner
+from tests.e2e.conftest import REPO, Runner, ensure_user
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,13 @@ def test_token_command_prints_a_token_the_runner_accepts(runner: Runner) -> None
     assert claims["custom:org_id"] == org
     assert claims["custom:role"] == "admin"
     assert claims["custom:location_ids"] == "north,south"
-    response = runner.get("/org", headers={"Authorization": f"Bearer {printed}"})
+    bearer = {"Authorization": f"Bearer {printed}"}
+    # Accepted as a token; the API then wants its person to be a user of the organization.
+    assert runner.get("/org", headers=bearer).status_code == 401
+    made = ensure_user(runner.base_url, org, "u-1", "admin", ["north", "south"])
+    assert made["created"] is True
+    assert ensure_user(runner.base_url, org, "u-1", "staff")["role"] == "admin"  # kept
+    response = runner.get("/org", headers=bearer)
     assert response.status_code == 200
     assert response.json()["id"] == org
 

@@ -465,3 +465,26 @@ def test_a_cold_container_reads_the_caller_once_a_minute(
     _later(1)
     api("GET", "/org", caller=OWNER, caller_record=False)
     assert dynamodb_calls == ["GetItem", "GetItem"]
+
+
+def test_a_user_added_as_inactive_has_a_disabled_login(
+    api: HttpCall, org: None, aws: infra.LocalAws, cognito: Any
+) -> None:
+    zoe = _user(api, "zoe@example.com", status="inactive")
+    assert cognito.admin_get_user(UserPoolId=_pool(aws), Username=zoe["id"])["Enabled"] is False
+    refused = api("GET", "/org", caller=claims(role="staff", sub=zoe["id"]))
+    assert refused["status"] == 403
+
+
+def test_an_address_the_sign_in_does_not_take_is_422_on_the_email(
+    api: HttpCall, org: None, aws: infra.LocalAws, cognito: Any
+) -> None:
+    odd = "en*t2@ey9u.net"  # valid email syntax; the pool's own check refuses it (schemathesis)
+    body = {"name": "Odd", "email": odd, "role": "staff"}
+    response = api("POST", "/users", body=body, caller=OWNER)
+    assert response["status"] == 422, response
+    assert [e["field"] for e in response["json"]["errors"]] == ["body.email"]
+    client = _client(api, OWNER, email=odd)
+    login = _login(api, client, OWNER)
+    assert login["status"] == 422, login
+    assert _logins(cognito, aws) == {}

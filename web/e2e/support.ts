@@ -147,9 +147,69 @@ export class Api {
     });
   }
 
+  /** The runner's clock (POST /_local/clock moves it; every date the API uses follows it). */
+  async clock(): Promise<Date> {
+    const { now } = await this.call<{ now: string }>('GET', '/_local/clock');
+    return new Date(now);
+  }
+
+  /** Move the runner's clock forward by whole days and run the nightly evaluation there. */
+  async travel(days: number): Promise<Date> {
+    const then = new Date((await this.clock()).getTime() + days * 86_400_000);
+    await this.call('POST', '/_local/clock', { now: then.toISOString() });
+    await this.call('POST', '/_local/nightly');
+    return then;
+  }
+
   async dispose() {
     await this.context.dispose();
   }
+}
+
+/** The demo people the runner lists (GET /_local/people). */
+export async function demoPeople(
+  baseURL: string,
+): Promise<(DemoPerson & { client_id: string | null })[]> {
+  const anonymous = await playwrightRequest.newContext({ baseURL });
+  const people = (await (await anonymous.get('/_local/people')).json()) as {
+    items: (DemoPerson & { client_id: string | null })[];
+  };
+  await anonymous.dispose();
+  return people.items;
+}
+
+/** Rows of a CSV export (RFC 4180 quoting; the byte order mark dropped). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const input = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charAt(i);
+    if (quoted) {
+      if (c === '"' && input[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && input[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
 }
 
 /** A name no other run of the stories uses. */

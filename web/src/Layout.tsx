@@ -3,6 +3,7 @@ import { useOrg, usePeople } from './api/queries';
 import { useClaims, useSession } from './auth/SessionContext';
 import { isAdmin, type Role } from './auth/session';
 import { appConfig, logoutUrl } from './config';
+import { useClient } from './pages/client/clientQueries';
 
 const ROLE_NAMES: Record<Role, string> = {
   owner: 'Owner',
@@ -50,6 +51,9 @@ export function Layout() {
   const { signOut } = useSession();
   const org = useOrg();
   const me = usePeople().data?.find((p) => p.id === claims.sub);
+  // A client is not a user: their name is on their own client record (the portal reads it).
+  const client = useClient(claims.role === 'client' ? (claims.clientId ?? '') : '');
+  const myName = me?.name ?? client.data?.data.name;
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -76,8 +80,8 @@ export function Layout() {
         </nav>
         <div className="whoami">
           <span className="whoami-role">
-            {me ? <strong className="whoami-name">{me.name}</strong> : null}
-            {me ? ' · ' : ''}
+            {myName ? <strong className="whoami-name">{myName}</strong> : null}
+            {myName ? ' · ' : ''}
             {roleName(claims.role)}
             {isAdmin(claims.role)
               ? ''

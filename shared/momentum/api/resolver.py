@@ -129,23 +129,33 @@ def _server(url: str) -> Any:
 
 
 def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """What both HTTP functions' handlers do: refuse first a caller whose record no longer
-    lets them in (401/403/404 problem+json, momentum.logic.callers), before the request is
-    even validated, so a deactivated or removed person learns nothing from any route; then
-    resolve. Public routes (the authorizer is off for them) carry no claims: not checked."""
+    """What an HTTP function's handler does: refuse a caller whose record no longer lets
+    them in (`caller_refusal`), else resolve the event."""
+    refused = caller_refusal(event)
+    if refused is not None:
+        return refused
+    result: dict[str, Any] = app.resolve(event, context)
+    return result
+
+
+def caller_refusal(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer for a caller whose record no longer lets them in (401/403/404
+    problem+json, momentum.logic.callers), or None. Both HTTP functions ask it first, before
+    the request is even read or validated: a deactivated or removed person learns nothing
+    from any route. Public routes (the authorizer is off for them) carry no claims."""
     from momentum.logic import callers  # the store behind it loads on the first request
 
     context_of_request = event.get("requestContext") or {}
     claims = ((context_of_request.get("authorizer") or {}).get("jwt") or {}).get("claims")
-    if claims:
-        try:
-            callers.current(principal_from_claims(claims))
-        except DomainError as refused:
-            return proxy_result(problems.domain_error(refused))
-        except Exception as error:  # never a stack trace, as in every route
-            return proxy_result(problems.unexpected_error(error))
-    result: dict[str, Any] = app.resolve(event, context)
-    return result
+    if not claims:
+        return None
+    try:
+        callers.current(principal_from_claims(claims))
+    except DomainError as refused:
+        return proxy_result(problems.domain_error(refused))
+    except Exception as error:  # never a stack trace, as in every route
+        return proxy_result(problems.unexpected_error(error))
+    return None
 
 
 def proxy_result(response: Response[Any]) -> dict[str, Any]:

@@ -18,7 +18,13 @@ from momentum.domain.clients import (
 )
 from momentum.domain.errors import Conflict, FieldError, Forbidden, InvalidInput, PreconditionFailed
 from momentum.domain.people import Part
-from momentum.identity import LoginClaims, LoginNotFound, UsernameTaken, identities
+from momentum.identity import (
+    AddressRefused,
+    LoginClaims,
+    LoginNotFound,
+    UsernameTaken,
+    identities,
+)
 from momentum.logic import callers, mail
 from momentum.logic.access import ensure_admin_of, load_client
 from momentum.logic.people import ensure_named, newly_named
@@ -241,6 +247,11 @@ def create_login(principal: Principal, client_id: str, email: str | None) -> Cli
     claims = LoginClaims(org_id=principal.org_id, role=Role.CLIENT.value, client_id=client_id)
     try:
         subject = identities().create_login(email=address, claims=claims)
+    except AddressRefused:
+        raise InvalidInput(
+            "The sign-in does not take this email address.",
+            errors=[FieldError(("body", "email"), "not an address a login can have")],
+        ) from None
     except UsernameTaken:
         found = identities().find_login(email=address)
         if found is None or not found.is_portal_login_of(principal.org_id, client_id):

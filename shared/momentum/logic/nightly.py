@@ -64,7 +64,7 @@ def fan_out(now: datetime, queue: MessageQueue) -> FanOutSummary:
 
 def _owner_messages(items: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
     """One owner's due engagements in one message: whole items when they fit, else
-    references (~150 bytes each, so ~1,300 engagements a message). Only an owner with more
+    references (~200 bytes each, so ~1,000 engagements a message). Only an owner with more
     due at once than that is split, and then gets one digest per message."""
     whole = _messages(items, now, per_message=len(items))
     if len(whole) <= 1:

@@ -38,7 +38,13 @@ from momentum.domain.errors import (
     NotFound,
     PreconditionFailed,
 )
-from momentum.identity import LoginClaims, LoginNotFound, UsernameTaken, identities
+from momentum.identity import (
+    AddressRefused,
+    LoginClaims,
+    LoginNotFound,
+    UsernameTaken,
+    identities,
+)
 from momentum.logic import callers
 from momentum.store import dynamo
 from momentum.store import organizations as org_store
@@ -186,6 +192,11 @@ def _new_login(email: str, claims: LoginClaims) -> tuple[str, bool]:
     adopted, with this user's claims."""
     try:
         return identities().create_login(email=email, claims=claims), True
+    except AddressRefused:
+        raise InvalidInput(
+            "The sign-in does not take this email address.",
+            errors=[FieldError(("body", "email"), "not an address a login can have")],
+        ) from None
     except UsernameTaken:
         pass
     found = identities().find_login(email=email)
@@ -229,6 +240,8 @@ def create_user(principal: Principal, fields: Mapping[str, Any]) -> UserRecord:
     subject, created = _new_login(email, _claims(draft))
     # The pool's username is the subject: the login is named by it from now on.
     record = replace(draft, id=subject, login_username=subject)
+    if not record.active:
+        identities().set_enabled(subject=subject, enabled=False)  # added as inactive
     try:
         user_store.create(record)
     except Exception:

@@ -256,4 +256,3 @@ class OnTrackRow(BaseModel):
         description="On the client record, for the team: the next predicted change if nothing "
         "new happens. Null in the report",
     )
-

@@ -28,7 +28,9 @@ export async function verifyAccess(token: string, claims: Claims): Promise<void>
 export function refusalNotice(error: unknown, role: Claims['role'] | null): string | null {
   if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 403)) return null;
   const reason = error.problem.detail ?? error.message;
-  if (role === 'client') return `You can't sign in to the client portal: ${withStop(reason)}`;
+  if (role === 'client') {
+    return `You can't sign in to the client portal: ${withStop(reason)} Ask your practice if you need access.`;
+  }
   return `You can't sign in: ${withStop(reason)}`;
 }
 

@@ -5,7 +5,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, idempotencyKey, unwrap, unwrapVersioned } from '../api/client';
 import { keys, useOrg } from '../api/queries';
 import { ApiError } from '../api/problem';
-import type { Organization, Preferences, UserListItem } from '../api/types';
+import type { Organization, UserListItem } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin, isManager } from '../auth/session';
 import { Dialog } from '../components/Dialog';
@@ -15,6 +15,7 @@ import { Pager, useCursorPager } from '../components/Pager';
 import { SkeletonLines, TableSkeleton } from '../components/Skeleton';
 import { timeZones } from '../lib/dates';
 import { roleName } from '../Layout';
+import { EmailSettings } from './EmailPreferences';
 
 type Tab = 'organization' | 'users' | 'email';
 
@@ -446,89 +447,5 @@ function UserForm({
         </div>
       </form>
     </Dialog>
-  );
-}
-
-const EMAIL_KINDS: { key: keyof Preferences['emails']; label: string; hint: string }[] = [
-  { key: 'welcome', label: 'Welcome emails', hint: 'When someone gives you an account.' },
-  {
-    key: 'on_track_reminder',
-    label: 'On track reminders',
-    hint: 'When a package you look after is At risk or Off track.',
-  },
-  { key: 'tracker_task', label: 'Tracker tasks', hint: 'When a session tracker gives you a task.' },
-  {
-    key: 'engagement_off_track',
-    label: 'Engagement off track',
-    hint: 'When an engagement you are part of goes Off track.',
-  },
-  {
-    key: 'engagement_digest',
-    label: 'Daily digest for administrators',
-    hint: 'One email listing the engagements that went Off track.',
-  },
-];
-
-function EmailSettings() {
-  const prefs = useQuery({
-    queryKey: keys.preferences,
-    queryFn: () => unwrapVersioned(api.GET('/me/preferences')),
-  });
-  if (prefs.isError) return <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} />;
-  if (!prefs.data) return <SkeletonLines lines={5} label="Loading your email preferences" />;
-  return <EmailForm key={prefs.data.etag} prefs={prefs.data.data} etag={prefs.data.etag} />;
-}
-
-function EmailForm({ prefs, etag }: { prefs: Preferences; etag: string | null }) {
-  const queryClient = useQueryClient();
-  const [emails, setEmails] = useState(prefs.emails);
-  const [saved, setSaved] = useState(false);
-  const save = useMutation({
-    mutationFn: () =>
-      unwrapVersioned(
-        api.PUT('/me/preferences', {
-          params: { header: etag ? { 'If-Match': etag } : {} },
-          body: { emails },
-        }),
-      ),
-    onSuccess: (result) => {
-      queryClient.setQueryData(keys.preferences, result);
-      setSaved(true);
-    },
-  });
-  return (
-    <form
-      className="card"
-      aria-label="My email"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setSaved(false);
-        save.mutate();
-      }}
-    >
-      <p className="muted">
-        Which emails Momentum sends you. Every email also has a one-click unsubscribe link.
-      </p>
-      {save.error ? <ErrorNotice error={save.error} /> : null}
-      {saved ? (
-        <p className="notice notice-success" role="status">
-          Email preferences saved.
-        </p>
-      ) : null}
-      {EMAIL_KINDS.map((kind) => (
-        <CheckboxField
-          key={kind.key}
-          label={kind.label}
-          hint={kind.hint}
-          checked={emails[kind.key] ?? true}
-          onChange={(e) => setEmails({ ...emails, [kind.key]: e.target.checked })}
-        />
-      ))}
-      <div className="button-row">
-        <button type="submit" className="button button-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save email preferences'}
-        </button>
-      </div>
-    </form>
   );
 }

@@ -35,6 +35,12 @@ function find(method: string, path: string): Handler | undefined {
   return undefined;
 }
 
+/** JSON bodies as objects; forms (an OIDC token request) as URLSearchParams. */
+function parseBody(text: string, type: string): unknown {
+  if (type.includes('application/x-www-form-urlencoded')) return new URLSearchParams(text);
+  return JSON.parse(text) as unknown;
+}
+
 export const routeFetch: typeof fetch = async (input, init) => {
   const request = input instanceof Request ? input : new Request(input, init);
   const url = new URL(request.url);
@@ -44,7 +50,7 @@ export const routeFetch: typeof fetch = async (input, init) => {
     path: url.pathname,
     query: url.searchParams,
     headers: request.headers,
-    body: text ? (JSON.parse(text) as unknown) : undefined,
+    body: text ? parseBody(text, request.headers.get('Content-Type') ?? '') : undefined,
   };
   requests.push(recorded);
   const handler = find(request.method, url.pathname);

@@ -14,13 +14,14 @@ import {
   type Weekday,
 } from '../../lib/availability';
 
-export function AvailabilityCard({ client }: { client: Client }) {
+/** `self`: the client edits their own (the portal), so the words address them. */
+export function AvailabilityCard({ client, self = false }: { client: Client; self?: boolean }) {
   const [editing, setEditing] = useState(false);
   const current = normalizeAvailability(client.availability);
   return (
     <section className="card" aria-labelledby="availability-title">
       <div className="card-head">
-        <h2 id="availability-title">Availability</h2>
+        <h2 id="availability-title">{self ? 'My weekly availability' : 'Availability'}</h2>
         {!editing ? (
           <button type="button" className="button button-small" onClick={() => setEditing(true)}>
             Edit<span className="visually-hidden"> availability</span>
@@ -28,7 +29,7 @@ export function AvailabilityCard({ client }: { client: Client }) {
         ) : null}
       </div>
       {editing ? (
-        <AvailabilityEditor client={client} onDone={() => setEditing(false)} />
+        <AvailabilityEditor client={client} self={self} onDone={() => setEditing(false)} />
       ) : (
         <dl className="facts">
           {WEEKDAYS.map((day) => (
@@ -49,7 +50,15 @@ export function AvailabilityCard({ client }: { client: Client }) {
   );
 }
 
-function AvailabilityEditor({ client, onDone }: { client: Client; onDone: () => void }) {
+function AvailabilityEditor({
+  client,
+  self,
+  onDone,
+}: {
+  client: Client;
+  self: boolean;
+  onDone: () => void;
+}) {
   const queryClient = useQueryClient();
   const [value, setValue] = useState(() => normalizeAvailability(client.availability));
   const [touched, setTouched] = useState(false);
@@ -80,8 +89,8 @@ function AvailabilityEditor({ client, onDone }: { client: Client; onDone: () => 
       noValidate
     >
       <p className="field-hint">
-        Times are in the organization&apos;s timezone. Leave a day empty when the client is not
-        available.
+        Times are in the organization&apos;s timezone. Leave a day empty when{' '}
+        {self ? 'you are' : 'the client is'} not available.
       </p>
       {save.error ? <ErrorNotice error={save.error} /> : null}
       {WEEKDAYS.map((day) => {

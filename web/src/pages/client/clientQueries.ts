@@ -23,6 +23,7 @@ async function allPages<T>(
 export function useClient(clientId: string) {
   return useQuery({
     queryKey: keys.client(clientId),
+    enabled: clientId !== '',
     queryFn: () =>
       unwrapVersioned(
         api.GET('/clients/{client_id}', { params: { path: { client_id: clientId } } }),

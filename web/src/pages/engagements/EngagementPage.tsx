@@ -32,7 +32,7 @@ import {
   thresholdText,
   TYPE_LABEL,
 } from '../../lib/engagements';
-import { EngagementTabs, engagementKeys, useEngagementTemplates } from './shared';
+import { engagementKeys, useEngagementTemplates } from './shared';
 
 const SESSION_PAGES = 10;
 
@@ -165,7 +165,6 @@ export default function EngagementPage() {
           {canChange ? <StatusActions engagement={data} etag={etag} /> : null}
         </div>
       </div>
-      <EngagementTabs />
       <div className="grid-2">
         <div>
           <ProgressCard engagement={data} sessions={sessions.data} />
@@ -197,6 +196,8 @@ function ProgressCard({
   const claims = useClaims();
   const timeZone = useTimeZone();
   const today = todayIn(timeZone);
+  // "Now" is fixed when the card first shows, so a re-render never changes its wording.
+  const [now] = useState(() => Date.now());
   const threshold = engagement.tracking.threshold_days;
   const since = engagement.off_track_since;
   let detail: string | null = null;
@@ -207,7 +208,6 @@ function ProgressCard({
       today,
     );
   } else if (engagement.progress === 'on_track' && threshold && sessions) {
-    const now = Date.now();
     const next = sessions.find(
       (s) => s.status === 'scheduled' && new Date(s.starts_at).getTime() > now,
     );
@@ -382,19 +382,16 @@ function SessionsCard({
 }
 
 function statusWord(entry: HistoryEntry): string {
-  if (entry.field === 'progress') {
-    const value = entry.to_status as keyof typeof PROGRESS_LABEL;
-    return PROGRESS_LABEL[value] ?? entry.to_status;
-  }
-  const value = entry.to_status as EngagementStatus;
-  return STATUS_LABEL[value] ?? entry.to_status;
+  const labels: Record<string, string> = entry.field === 'progress' ? PROGRESS_LABEL : STATUS_LABEL;
+  return labels[entry.to_status] ?? entry.to_status;
 }
 
 function HistoryCard({ history }: { history: HistoryEntry[] }) {
   const personName = usePersonName();
-  const entries = [...history].sort((a, b) =>
-    `${b.date}${b.at ?? ''}`.localeCompare(`${a.date}${a.at ?? ''}`),
-  );
+  // Newest first; entries of the same moment keep their order, latest first.
+  const entries = [...history]
+    .reverse()
+    .sort((a, b) => `${b.date}${b.at ?? ''}`.localeCompare(`${a.date}${a.at ?? ''}`));
   return (
     <section className="card" aria-labelledby="history-title">
       <h2 id="history-title">Status history</h2>

@@ -175,9 +175,15 @@ export function TemplateDialog({
 }) {
   const queryClient = useQueryClient();
   const [key] = useState(idempotencyKey);
-  const [form, setForm] = useState({
+  const [form, setForm] = useState<{
+    name: string;
+    type: EngagementType;
+    tracking: boolean;
+    threshold: string;
+    notify: boolean;
+  }>({
     name: template?.name ?? '',
-    type: template?.type ?? ('one_to_one' as EngagementType),
+    type: template?.type ?? 'one_to_one',
     tracking: template ? template.threshold_days !== null : true,
     threshold: String(template?.threshold_days ?? 21),
     notify: template?.notify_off_track ?? true,

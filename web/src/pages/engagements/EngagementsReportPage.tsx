@@ -210,9 +210,11 @@ export default function EngagementsReportPage() {
           {filtered
             ? [
                 applied.progress ? PROGRESS_LABEL[applied.progress] : null,
-                applied.from || applied.to
-                  ? `off track since ${applied.from ? formatDate(applied.from) : 'any date'} – ${applied.to ? formatDate(applied.to) : 'today'}`
-                  : null,
+                applied.from && applied.from === applied.to
+                  ? `went off track on ${formatDate(applied.from)}`
+                  : applied.from || applied.to
+                    ? `off track since ${applied.from ? formatDate(applied.from) : 'any date'} – ${applied.to ? formatDate(applied.to) : 'today'}`
+                    : null,
               ]
                 .filter(Boolean)
                 .join(', ')

@@ -1,0 +1,157 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { answer, problem, requests } from '../test/api';
+import { renderPage } from '../test/render';
+import { useSession } from '../auth/SessionContext';
+import PortalPage from './PortalPage';
+
+/** As the app's sign-in guard: once signed out, the sign-in screen with its notice. */
+function Guarded() {
+  const { claims, notice } = useSession();
+  return claims ? <PortalPage /> : <p data-testid="signed-out">{notice}</p>;
+}
+
+const ADA = {
+  id: 'cl-ada',
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  phone: null,
+  status: 'active',
+  location_id: 'north',
+  assigned_practitioners: ['user-sam'],
+  availability: { monday: [{ start: '09:00', end: '12:00' }] },
+  invited: true,
+  has_login: true,
+  color: null,
+  version: 2,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+};
+
+function pack(id: string, name: string, status: string | null) {
+  return {
+    id,
+    client_id: 'cl-ada',
+    name,
+    template_id: null,
+    type: 'fixed',
+    size: 10,
+    unit: 'sessions',
+    period: null,
+    start_date: '2026-01-01',
+    end_date: '2026-12-31',
+    auto_renew: false,
+    assigned_team_member_id: null,
+    authorization: null,
+    preferred: false,
+    lifecycle: 'open',
+    open: true,
+    used_sessions: 3,
+    used_hours: 3,
+    outstanding: 7,
+    status,
+    last_session: '2026-05-01',
+    on_track: null,
+    on_track_override: null,
+    version: 1,
+  };
+}
+
+function portal() {
+  answer('GET /clients/cl-ada', { body: ADA, headers: { ETag: '"2"' } });
+  answer('GET /clients/cl-ada/packages', {
+    body: {
+      items: [
+        // The API sends a status only where the package is client-visible.
+        pack('p1', 'Physio pack', null),
+        pack('p2', 'Coaching pack', 'at_risk'),
+      ],
+    },
+  });
+  answer('GET /appointments', { body: { items: [] } });
+  answer('GET /me/preferences', {
+    body: { emails: { welcome: true, on_track_reminder: true }, version: 0 },
+  });
+}
+
+const asAda = { role: 'client' as const, path: '/app/portal', pattern: '/app/portal' };
+
+function signInAda() {
+  // renderPage's token has no client id: the portal's token names Ada's record.
+  return { ...asAda };
+}
+
+describe('the client portal', () => {
+  it('shows a package’s On track status only where the practice shares it', async () => {
+    portal();
+    answer('GET /users/user-sam', problem(403, 'You may read only your own user profile.'));
+    renderWithClientToken();
+    expect(await screen.findByRole('heading', { name: 'Hello, Ada' })).toBeVisible();
+    const packages = await screen.findAllByTestId('portal-package');
+    expect(packages[0]).toHaveTextContent(/^Physio pack.*7 sessions left$/);
+    expect(
+      within(packages[0] as HTMLElement).queryByText(/On track|At risk|Off track|-/),
+    ).toBeNull();
+    expect(packages[1]).toHaveTextContent('At risk');
+    expect(await screen.findByText(/has not shared their contact details here/)).toBeVisible();
+    // Client emails only: no tracker tasks or administrators' digests.
+    expect(await screen.findByLabelText('Session reminders')).toBeChecked();
+    expect(screen.queryByLabelText('Tracker tasks')).toBeNull();
+  });
+
+  it('lets the client edit their own weekly availability', async () => {
+    portal();
+    answer('GET /users/user-sam', problem(403, 'No.'));
+    answer('PUT /clients/cl-ada/availability', (r) => ({
+      body: { ...ADA, availability: r.body, version: 3 },
+      headers: { ETag: '"3"' },
+    }));
+    renderWithClientToken();
+    const card = await screen.findByRole('region', { name: 'My weekly availability' });
+    await userEvent.click(within(card).getByRole('button', { name: /^Edit\s*availability$/ }));
+    await userEvent.click(
+      within(card).getByRole('button', { name: /^\+ Add time\s*on Wednesday$/ }),
+    );
+    await userEvent.click(within(card).getByRole('button', { name: 'Save availability' }));
+    await waitFor(() => expect(requests.some((r) => r.method === 'PUT')).toBe(true));
+    const put = requests.find((r) => r.method === 'PUT');
+    expect(put?.path).toBe('/clients/cl-ada/availability');
+    expect(put?.body).toMatchObject({
+      monday: [{ start: '09:00', end: '12:00' }],
+      wednesday: [{ start: '09:00', end: '17:00' }],
+    });
+    expect(await within(card).findByText('09:00–17:00')).toBeVisible();
+  });
+
+  it('signs the client out with the API’s reason when their login is removed', async () => {
+    answer('GET /clients/cl-ada', problem(403, 'This client has no portal login'));
+    renderWithClientToken();
+    expect(await screen.findByTestId('signed-out')).toHaveTextContent(
+      "You can't sign in to the client portal: This client has no portal login.",
+    );
+    expect(sessionStorage.getItem('momentum.token')).toBeNull();
+  });
+});
+
+function renderWithClientToken() {
+  const options = signInAda();
+  sessionStorage.setItem('momentum.token', clientToken());
+  return renderPage(<Guarded />, { ...options, role: null });
+}
+
+function clientToken(): string {
+  const encode = (value: object) =>
+    btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return [
+    encode({ alg: 'none' }),
+    encode({
+      sub: 'client-ada',
+      'custom:org_id': 'org-test',
+      'custom:role': 'client',
+      'custom:client_id': 'cl-ada',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    }),
+    'sig',
+  ].join('.');
+}
