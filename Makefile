@@ -124,3 +124,13 @@ web-e2e: $(STAMP) $(CHROMIUM) web-build ## browser stories (Playwright + Debian'
 .PHONY: web-openapi
 web-openapi: $(STAMP) ## refresh web/openapi.json (the web client's snapshot) from the API
 	$(PY) -m local openapi --output $(WEB)/openapi.json
+
+# Lighthouse (npm, pinned) lives beside the other tools, not in web/'s lock file: only the
+# web benchmark needs it, and it would double what `npm ci` installs for every test run.
+LIGHTHOUSE := $(TOOLS)/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix $(TOOLS)/lighthouse --no-audit --no-fund --loglevel=error lighthouse@12.8.2
+
+.PHONY: bench-web
+bench-web: $(STAMP) $(CHROMIUM) $(LIGHTHOUSE) web-build ## the web app's budgets: initial JS and Lighthouse of the On track page with 2,000 rows (BENCHMARKS.md)
+	CHROME_PATH=$(CHROMIUM) $(PY) bench/bench_web.py --write BENCHMARKS.md

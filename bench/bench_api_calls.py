@@ -335,6 +335,9 @@ def measure() -> tuple[list[Measured], list[Measured]]:
     counter = c.DynamoCounter()
     with c.moto_account(NOW), counter.installed():
         c.seed_user(ORG, "user-sam", "staff")  # the practitioner and assignee it names
+        # The callers: the API reads every caller's role from their user record.
+        c.seed_user(ORG, "user-owner", "owner")
+        c.seed_user(ORG, "user-adam", "admin")
         api = c.Api()
         _pass(api, counter, 0, cold_org=False)  # warm-up: imports, clients, caches
         warm = _pass(api, counter, 1, cold_org=False)

@@ -50,7 +50,8 @@ class Workload:
         self.latency: dict[str, list[float]] = defaultdict(list)
 
     def setup(self) -> None:
-        c.seed_user(ORG, "user-sam", "staff")  # the practitioner it names
+        c.seed_user(ORG, "user-sam", "staff")  # the practitioner it names (and a caller)
+        c.seed_user(ORG, "user-adam", "admin")  # the API reads every caller's record
         on_track = {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1}
         self._ok(
             self.api(

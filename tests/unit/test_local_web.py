@@ -5,6 +5,7 @@ the static files never shadow an API path."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,13 @@ class Person:
     locations: tuple[str, ...] = ()
 
 
-def _request(method: str, path: str, body: object | None = None) -> Request:
+def _request(
+    method: str, path: str, body: object | None = None, headers: dict[str, str] | None = None
+) -> Request:
     data = None if body is None else json.dumps(body)
-    return Request(EnvironBuilder(method=method, path=path, data=data).get_environ())
+    return Request(
+        EnvironBuilder(method=method, path=path, data=data, headers=headers).get_environ()
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -114,3 +119,33 @@ def test_without_a_build_the_root_is_left_to_the_runner(
 ) -> None:
     monkeypatch.setattr(webapp, "DIST", tmp_path / "missing")
     assert webapp.route(_request("GET", "/")) is None
+
+
+def test_text_is_gzipped_for_browsers_that_accept_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As CloudFront compresses in AWS: the runner's pages weigh what they weigh there."""
+    (tmp_path / "assets").mkdir()
+    script = "console.log('momentum');\n" * 200
+    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "assets" / "index-abc.js").write_text(script)
+    (tmp_path / "assets" / "logo-abc.png").write_bytes(b"\x89PNG not text")
+    monkeypatch.setattr(webapp, "DIST", tmp_path)
+    gz = {"Accept-Encoding": "gzip, deflate, br"}
+    asset = webapp.route(_request("GET", "/assets/index-abc.js", headers=gz))
+    assert asset is not None
+    assert asset.headers["Content-Encoding"] == "gzip"
+    assert asset.headers["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(asset.get_data()).decode() == script
+    assert len(asset.get_data()) < len(script) / 10
+    page = webapp.route(_request("GET", "/app/on-track", headers=gz))
+    assert page is not None
+    assert page.headers["Content-Encoding"] == "gzip"
+    # Images are not text; a client that does not ask for gzip gets the plain file.
+    image = webapp.route(_request("GET", "/assets/logo-abc.png", headers=gz))
+    assert image is not None
+    assert "Content-Encoding" not in image.headers
+    plain = webapp.route(_request("GET", "/assets/index-abc.js"))
+    assert plain is not None
+    assert "Content-Encoding" not in plain.headers
+    assert plain.get_data(as_text=True) == script

@@ -129,10 +129,14 @@ function LocalSignIn({ notice }: { notice: string | null }) {
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [pasted, setPasted] = useState('');
+  // `?as=<user id>`: sign that demo person in at once (local runner only); the list is
+  // needed only if that fails.
+  const as = params.get('as');
   const people = useQuery({
     queryKey: ['local-people'],
     queryFn: () => localJson<{ items: DemoPerson[] }>('/_local/people'),
     retry: false,
+    enabled: !as || error !== null || notice !== null,
   });
 
   /** Keep the token only when the API lets this person in; else say why it does not. */
@@ -170,8 +174,6 @@ function LocalSignIn({ notice }: { notice: string | null }) {
     }
   };
 
-  // `?as=<user id>`: sign that demo person in at once (local runner only).
-  const as = params.get('as');
   const tried = useRef(false);
   useEffect(() => {
     if (!as || tried.current) return;
@@ -196,7 +198,12 @@ function LocalSignIn({ notice }: { notice: string | null }) {
         sign in with their organization account instead.
       </p>
       <ErrorNotice error={error} />
-      {people.isPending ? <SkeletonLines lines={5} label="Loading the demo people" /> : null}
+      {people.isPending ? (
+        <SkeletonLines
+          lines={5}
+          label={as && people.fetchStatus === 'idle' ? 'Signing you in' : 'Loading the demo people'}
+        />
+      ) : null}
       {people.isError ? (
         <p className="notice notice-info">
           No demo people here

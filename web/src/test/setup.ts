@@ -1,7 +1,10 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { resetApi, routeFetch } from './api';
+
+// A loaded 2-core CI machine renders slowly: wait up to 5 s for what a test awaits.
+configure({ asyncUtilTimeout: 5000 });
 
 // openapi-fetch keeps the fetch it finds when the client is made: route it to the fakes.
 globalThis.fetch = routeFetch;
