@@ -82,7 +82,11 @@ test('an engagement goes Off track after its threshold: the page and the report 
   await screenshot(page, 'engagement-record');
 
   // The report: Off track, off track since exactly that day: this engagement alone.
-  await page.getByRole('link', { name: 'Report' }).click();
+  await page.getByRole('link', { name: '← Engagements' }).click();
+  await page
+    .getByRole('navigation', { name: 'Coaching' })
+    .getByRole('link', { name: 'Report' })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: 'Engagements report' })).toBeVisible();
   const filters = page.getByRole('form', { name: 'Report filters' });
   await filters.getByRole('radio', { name: 'Off track' }).check();
