@@ -209,7 +209,7 @@ def _run_function(name: str, uris: list[str]) -> list[str]:
     """The CloudFront Function's code, run by Node on viewer requests for `uris`."""
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed (make web-install needs it too)")
+        pytest.fail("node is not installed: make test installs the web app, which needs it")
     function = _props(name)
     assert function["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
     assert function["AutoPublish"] is True
