@@ -73,9 +73,18 @@ fuzz: $(STAMP) ## schemathesis with many more examples (200 per operation)
 bench: $(STAMP) $(SAM) ## benchmarks; figures go to BENCHMARKS.md
 	$(PY) bench/run_all.py --write BENCHMARKS.md
 
+# Lambda's /var/task and /opt are read-only: Python cannot cache the bytecode it compiles
+# there, so each cold start would compile every module it imports. The build ships the .pyc
+# files instead (Python 3.13, as the Runtime), unchecked-hash: used as they are, the source
+# never looked at. bench/bench_imports.py measures the handlers compiled the same way.
+# (BUILD_DIR is where sam build writes by default.)
+BUILD_DIR := .aws-sam/build
+COMPILE_BYTECODE := -m compileall -q -j 0 --invalidation-mode unchecked-hash
+
 .PHONY: build
-build: $(SAM) ## sam build (no Docker needed)
+build: $(STAMP) $(SAM) ## sam build (no Docker needed), then compile the functions' and layer's bytecode
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(SAM) build --parallel --cached
+	$(PY) $(COMPILE_BYTECODE) $(BUILD_DIR)
 
 # The web app's build is a prerequisite: `web-build` is defined with the web targets below.
 DEPLOY_ENV ?= dev
@@ -83,6 +92,23 @@ DEPLOY_ENV ?= dev
 deploy: $(STAMP) build web-build ## build, deploy the stack (DEPLOY_ENV=dev|prod; AWS credentials), publish the web app
 	$(PY) -m deploy stack --config-env $(DEPLOY_ENV) --sam $(abspath $(SAM))
 	$(PY) -m deploy web --config-env $(DEPLOY_ENV)
+
+# After the first deployment: the organization and its owner (Cognito emails a temporary
+# password). Idempotent; refuses a second owner unless ANOTHER_OWNER=1.
+ORG_ID ?=
+TIMEZONE ?= UTC
+.PHONY: first-owner
+first-owner: $(STAMP) ## the deployed stack's first organization and owner (EMAIL= NAME= ORG_NAME= [TIMEZONE= ORG_ID= ANOTHER_OWNER=1])
+	@test -n "$(EMAIL)" -a -n "$(NAME)" -a -n "$(ORG_NAME)" || { echo 'usage: make first-owner EMAIL=owner@example.org NAME="Ada Owner" ORG_NAME="Harbour Physio" [TIMEZONE=Europe/London] [DEPLOY_ENV=prod]'; exit 2; }
+	$(PY) -m deploy first-owner --config-env $(DEPLOY_ENV) --email "$(EMAIL)" --name "$(NAME)" \
+	  --org-name "$(ORG_NAME)" --org-id "$(ORG_ID)" --timezone "$(TIMEZONE)" $(if $(ANOTHER_OWNER),--another-owner)
+
+# Signs in as that owner (password from MOMENTUM_SMOKE_PASSWORD or a prompt; MFA=1 asks for
+# a TOTP code) and runs a client, a package, an appointment and the nightly through the stack.
+.PHONY: smoke
+smoke: $(STAMP) ## check a deployed stack end to end as an owner (EMAIL= [MFA=1] [DEPLOY_ENV=prod])
+	@test -n "$(EMAIL)" || { echo 'usage: make smoke EMAIL=owner@example.org [MFA=1] [DEPLOY_ENV=prod]'; exit 2; }
+	$(PY) -m deploy smoke --config-env $(DEPLOY_ENV) --email "$(EMAIL)" $(if $(MFA),--mfa)
 
 .PHONY: clean
 clean: ## remove the environments and caches

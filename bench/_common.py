@@ -11,7 +11,9 @@ import copy
 import json
 import os
 import platform
+import re
 import shlex
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -115,6 +117,31 @@ items read). Nothing here contacts AWS: DynamoDB, SQS and SES are moto, in-proce
 `make bench` (or `.venv/bin/python bench/run_all.py --write BENCHMARKS.md`) appends one
 dated section with every table; each `bench/bench_*.py --write BENCHMARKS.md` appends its own.
 """
+
+
+# -- what the build ships --------------------------------------------------------------------
+
+
+def compile_bytecode_args() -> list[str]:
+    """The Makefile's COMPILE_BYTECODE: how `make build` compiles the functions and the
+    layer it ships. Read from the Makefile, so a benchmark compiles exactly as the build."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    found = re.search(r"^COMPILE_BYTECODE\s*:=\s*(.+)$", makefile, re.MULTILINE)
+    if found is None:
+        raise RuntimeError("the Makefile defines no COMPILE_BYTECODE")
+    return shlex.split(found.group(1))
+
+
+def compile_bytecode(*directories: Path) -> None:
+    """Compile every module under `directories` as `make build` compiles .aws-sam/build."""
+    done = subprocess.run(
+        [sys.executable, *compile_bytecode_args(), *map(str, directories)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"compileall failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
 
 # -- moto ----------------------------------------------------------------------------------

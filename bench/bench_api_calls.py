@@ -111,14 +111,14 @@ def _steps(api: c.Api, n: int) -> list[Step]:
     client_body = {
         "name": f"Ada {n}",
         "email": f"ada{n}@example.com",
-        "assigned_practitioners": ["user-sam"],
+        "assigned_practitioner_ids": ["user-sam"],
     }
     package_body = {"type": "usage", "start_date": "2026-01-01", "on_track": ON_TRACK}
     tracker_body = {
         "sessions": 2,
         "begin_date": "2026-03-01",
         "end_date": "2026-04-30",
-        "task": {"assignee": "user-sam", "trigger": "count_reached"},
+        "task": {"assignee_id": "user-sam", "trigger": "count_reached"},
     }
     return [
         Step("org", "PUT /org", NO_SCAN, route("PUT", "/org", OWNER, body=org_body)),

@@ -1,15 +1,23 @@
 """Benchmark of cold-start imports: each function's handler module against a bare handler.
 
-Each handler module (api.app, reports.app, nightly.app, evaluator.app, mailer.app,
-bounces.app) is imported in a fresh interpreter with `python -X importtime -c "import
-<module>"`, `--runs` times (interleaved, after one unmeasured warm-up run each so every
-run finds compiled bytecode), with the environment template.yaml sets (dummy values) plus
-Lambda's own variables; AWS_ENDPOINT_URL points at a closed port, so an AWS call at import
-time would fail the import. A module's import time is the sum of the cumulative times of
-the top-level imports it triggers (modules already loaded at interpreter start-up are
-excluded). The baselines are tiny handlers written to a temporary directory that import
-only Powertools (Logger, Metrics, Tracer and APIGatewayHttpResolver) and pydantic — and
-the same without Tracer, since the product's functions use no Tracer.
+Both sides are laid out and compiled as `make build` ships them: in a temporary directory,
+`task/` holds functions/ (Lambda's /var/task) and the bare handlers, `layer/python/` holds
+the layer (shared/momentum and the distributions shared/requirements.txt installs, copied
+from the venv; Lambda's /opt/python); both are compiled with the Makefile's
+COMPILE_BYTECODE (`compileall --invalidation-mode unchecked-hash`). Each handler module
+(api.app, reports.app, nightly.app, evaluator.app, mailer.app, bounces.app) is imported in
+a fresh interpreter, `python -S -X importtime -c "import <module>"` with PYTHONPATH
+task:layer:venv site-packages (the last only for what Lambda's runtime provides: botocore,
+and the X-Ray SDK of the Tracer baseline) and PYTHONDONTWRITEBYTECODE (Lambda cannot write
+bytecode either), `--runs` times, interleaved, after one unmeasured warm-up run each (which
+lets the venv cache the bytecode of the runtime's modules, as Lambda's come compiled). The
+environment is what template.yaml sets (dummy values) plus Lambda's own variables;
+AWS_ENDPOINT_URL points at a closed port, so an AWS call at import time would fail the
+import. A module's import time is the sum of the cumulative times of the top-level imports
+it triggers (modules already loaded at interpreter start-up are excluded). The baselines
+are tiny handlers that import only Powertools (Logger, Metrics, Tracer and
+APIGatewayHttpResolver) and pydantic — and the same without Tracer, since the product's
+functions use no Tracer.
 
     .venv/bin/python bench/bench_imports.py [--runs 9] [--write BENCHMARKS.md]
 """
@@ -17,11 +25,16 @@ the same without Tracer, since the product's functions use no Tracer.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
+import importlib.util
 import json
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +48,7 @@ HANDLERS = ["api.app", "reports.app", "nightly.app", "evaluator.app", "mailer.ap
 BARE = "bare_handler"
 BARE_NO_TRACER = "bare_handler_no_tracer"
 TARGET = 1.3  # DESIGN.md: each handler's import time <= 1.3 x a bare handler
+OPENAPI_MODELS = "aws_lambda_powertools.event_handler.openapi.models"
 
 _BARE_SOURCE = '''"""Bare handler: Powertools (Logger, Metrics{tracer_doc}, resolver) + pydantic."""
 
@@ -91,9 +105,54 @@ def _bare(directory: Path) -> None:
     )
 
 
-def environment(directory: Path) -> dict[str, str]:
+_NAME = re.compile(r"[A-Za-z0-9._-]+")
+_NO_CACHE = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+def _distributions() -> list[importlib.metadata.Distribution]:
+    """The distributions shared/requirements.txt installs, with what they require (extras
+    and their requirements left out), as installed in this venv."""
+    lines = (c.ROOT / "shared" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    wanted = [m.group(0) for line in lines if (m := _NAME.match(line.split("#")[0].strip()))]
+    found: dict[str, importlib.metadata.Distribution] = {}
+    while wanted:
+        name = wanted.pop()
+        key = re.sub(r"[-_.]+", "-", name).lower()
+        if key in found:
+            continue
+        try:
+            found[key] = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue  # a requirement for another Python or platform
+        for requirement in found[key].requires or []:
+            marker = requirement.partition(";")[2]
+            if "extra" not in marker and (m := _NAME.match(requirement)):
+                wanted.append(m.group(0))
+    return list(found.values())
+
+
+def layout(directory: Path) -> tuple[Path, Path]:
+    """The function code (task/) and the layer (layer/python/) as the build ships them,
+    the bare handlers beside the functions, everything compiled as `make build` compiles."""
+    task, layer = directory / "task", directory / "layer" / "python"
+    shutil.copytree(c.ROOT / "functions", task, ignore=_NO_CACHE)
+    _bare(task)
+    shutil.copytree(c.ROOT / "shared" / "momentum", layer / "momentum", ignore=_NO_CACHE)
+    for distribution in _distributions():
+        for file in distribution.files or []:
+            if file.parts[0] == ".." or "__pycache__" in file.parts:
+                continue  # scripts outside site-packages; bytecode compiled for the venv
+            target = layer / file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(Path(str(distribution.locate_file(file))), target)
+    c.compile_bytecode(task, layer)
+    return task, layer
+
+
+def environment(task: Path, layer: Path) -> dict[str, str]:
     """template.yaml's Globals environment with dummy values for every Ref, and what
-    Lambda sets itself; no credentials, and an endpoint that refuses connections."""
+    Lambda sets itself; no credentials, and an endpoint that refuses connections. Imports
+    come from the compiled task and layer first; the venv only serves what they lack."""
     from local import infra
 
     template = infra.load_template()
@@ -109,20 +168,20 @@ def environment(directory: Path) -> dict[str, str]:
             "AWS_DEFAULT_REGION": infra.REGION,
             "AWS_LAMBDA_FUNCTION_NAME": "bench-imports",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
-            "LAMBDA_TASK_ROOT": str(directory),
+            "LAMBDA_TASK_ROOT": str(task),
             "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
             "AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing listens: a call would fail
-            "PYTHONDONTWRITEBYTECODE": "",
+            "PYTHONPATH": os.pathsep.join([str(task), str(layer), sysconfig.get_path("purelib")]),
+            "PYTHONDONTWRITEBYTECODE": "1",  # read-only, as /var/task and /opt
         }
     )
-    env.pop("PYTHONDONTWRITEBYTECODE")
     return env
 
 
 def _importtime(module: str, cwd: Path, env: dict[str, str]) -> list[Entry]:
     code = "pass" if module == "" else f"import {module}"
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code],
+        [sys.executable, "-S", "-X", "importtime", "-c", code],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -140,14 +199,27 @@ def _importtime(module: str, cwd: Path, env: dict[str, str]) -> list[Entry]:
     return entries
 
 
-def _modules(module: str, cwd: Path, env: dict[str, str]) -> set[str]:
-    """sys.modules after importing `module` (-X importtime does not list every module, e.g.
-    one imported through a package's lazy `__getattr__`)."""
-    code = f"import sys, json; import {module}; print(json.dumps(sorted(sys.modules)))"
+_LOADED = """
+import json, sys
+import {module}
+files = {{n: getattr(m, "__file__", None) or "" for n, m in list(sys.modules.items())}}
+print(json.dumps(files))
+"""
+
+
+def _modules(module: str, cwd: Path, env: dict[str, str]) -> dict[str, str]:
+    """sys.modules after importing `module`, with each one's file (-X importtime does not
+    list every module, e.g. one imported through a package's lazy `__getattr__`)."""
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-S", "-c", _LOADED.format(module=module)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+    files: dict[str, str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return files
 
 
 def _total_ms(entries: list[Entry], startup: set[str]) -> float:
@@ -157,25 +229,45 @@ def _total_ms(entries: list[Entry], startup: set[str]) -> float:
 def measure(runs: int) -> dict[str, object]:
     modules = [BARE, BARE_NO_TRACER, *HANDLERS]
     with tempfile.TemporaryDirectory(prefix="bench-imports-") as tmp:
-        directory = Path(tmp)
-        _bare(directory)
-        env = environment(directory)
-        startup = {e.name for e in _importtime("", directory, env) if e.depth == 0}
-        for module in modules:  # warm-up: compile bytecode, fill the page cache
-            _importtime(module, directory, env)
+        task, layer = layout(Path(tmp))
+        env = environment(task, layer)
+        startup = {e.name for e in _importtime("", task, env) if e.depth == 0}
+        # Warm-up: fill the page cache, and let the venv (standing in for Lambda's runtime,
+        # whose modules come compiled) cache the bytecode of what it serves; task/ and
+        # layer/ have theirs already (an unchecked-hash .pyc is never rewritten).
+        warm = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        for module in modules:
+            _importtime(module, task, warm)
         totals: dict[str, list[float]] = defaultdict(list)
         runs_of: dict[str, list[list[Entry]]] = defaultdict(list)
         loaded: dict[str, set[str]] = {}
+        from_venv: dict[str, list[str]] = {}
         for run in range(runs):
             # Rotate the order so no module always runs first or last.
             order = modules[run % len(modules) :] + modules[: run % len(modules)]
             for module in order:
-                entries = _importtime(module, directory, env)
+                entries = _importtime(module, task, env)
                 totals[module].append(_total_ms(entries, startup))
                 runs_of[module].append(entries)
+        venv = sysconfig.get_path("purelib")
         for module in modules:
-            loaded[module] = _modules(module, directory, env)
-    return {"totals": totals, "runs": runs_of, "loaded": loaded}
+            files = _modules(module, task, env)
+            loaded[module] = set(files)
+            from_venv[module] = sorted(n for n, f in files.items() if f.startswith(venv))
+            uncompiled = [f for f in files.values() if f.startswith(tmp) and not _compiled(f)]
+            if uncompiled:
+                raise RuntimeError(
+                    f"{module} loaded modules with no unchecked-hash .pyc: {uncompiled}"
+                )
+    return {"totals": totals, "runs": runs_of, "loaded": loaded, "from_venv": from_venv}
+
+
+def _compiled(source: str) -> bool:
+    """`source` has the unchecked-hash .pyc its interpreter uses (PEP 552 flags 0b01)."""
+    if not source.endswith(".py"):
+        return True  # an extension module (pydantic_core): nothing to compile
+    cached = Path(importlib.util.cache_from_source(source))
+    return cached.is_file() and cached.read_bytes()[4:8] == b"\x01\x00\x00\x00"
 
 
 def _top_importers(
@@ -267,6 +359,7 @@ def report(argv: list[str]) -> c.Report:
             ]
         )
     runs_of: dict[str, list[list[Entry]]] = result["runs"]  # type: ignore[assignment]
+    from_venv: dict[str, list[str]] = result["from_venv"]  # type: ignore[assignment]
     worst = max(HANDLERS, key=lambda m: c.median(totals[m]))
     missing = [m for m in HANDLERS if c.median(totals[m]) / bare_lean > TARGET]
     header = [
@@ -309,6 +402,36 @@ def report(argv: list[str]) -> c.Report:
         "Environment: template.yaml Globals with dummy values, `LAMBDA_TASK_ROOT` and "
         "`AWS_LAMBDA_FUNCTION_NAME` set as Lambda sets them, `AWS_ENDPOINT_URL` at a closed "
         "port: every import succeeded, so none calls AWS at import time.",
+        "Compiled as shipped, both sides alike: functions/ with the bare handlers, and the "
+        "layer (shared/momentum plus the distributions of shared/requirements.txt), copied to "
+        "a temporary task/ and layer/python/ and compiled with the Makefile's "
+        f"`{shlex.join(c.compile_bytecode_args())}` (what `make build` runs on .aws-sam/build); "
+        "interpreters run with `-S`, PYTHONDONTWRITEBYTECODE and PYTHONPATH task:layer:venv. "
+        "Every module loaded from task/ or layer/ had its unchecked-hash .pyc (checked). From "
+        "the venv (what Lambda's runtime provides): "
+        + "; ".join(
+            f"{label} {len(names)} ({', '.join(sorted({n.split('.')[0] for n in names}))})"
+            for label, names in (
+                (
+                    m
+                    if m in HANDLERS
+                    else {BARE: "bare", BARE_NO_TRACER: "bare without Tracer"}[m],
+                    from_venv[m],
+                )
+                for m in [BARE, BARE_NO_TRACER, *HANDLERS]
+            )
+        )
+        + ".",
+        "Loaded by importing the HTTP handlers: "
+        + ", ".join(
+            f"`{m}` {sum(1 for n in loaded[m] if n.startswith('momentum.logic.'))} momentum.logic "
+            f"modules, {sum(1 for n in loaded[m] if n.startswith(OPENAPI_MODELS))} OpenAPI models"
+            for m in ("api.app", "reports.app")
+        )
+        + " — use cases load on a route's first request (`momentum.api.lazy`), the API "
+        "models build their validators on first use (`momentum.schemas.common.ApiModel`, "
+        "pydantic's defer_build), the OpenAPI document and Swagger UI on the first "
+        "`/openapi.json` or `/docs`.",
         "DESIGN.md's baseline is 'a bare handler importing only Powertools and pydantic'; "
         "the brief's bare handler also creates a Tracer, whose X-Ray SDK pulls in botocore "
         "— the product's functions use no Tracer (see `momentum/observability.py`), so the "
@@ -318,7 +441,7 @@ def report(argv: list[str]) -> c.Report:
         "The last column counts the AWS SDK modules loaded at import: boto3 / botocore / "
         "aws_xray_sdk (Lambda's runtime provides boto3; importing it costs cold start).",
     ]
-    models = "aws_lambda_powertools.event_handler.openapi.models"
+    models = OPENAPI_MODELS
     at = c.where(
         "shared/momentum/api/resolver.py", "from aws_lambda_powertools.event_handler.openapi.models"
     )

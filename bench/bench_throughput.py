@@ -59,7 +59,7 @@ class Workload:
             )
         )
         for n in range(CLIENTS):
-            body = {"name": f"Client {n}", "assigned_practitioners": ["user-sam"]}
+            body = {"name": f"Client {n}", "assigned_practitioner_ids": ["user-sam"]}
             client = self._ok(self.api("POST", "/clients", caller=ADMIN, body=body))["json"]
             package = self._ok(
                 self.api(

@@ -44,7 +44,7 @@ WEB = c.ROOT / "web"
 LIGHTHOUSE = c.ROOT / ".tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--headless --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --no-first-run"
 )
 SIGN_IN_AS = "user-olivia"
@@ -63,10 +63,16 @@ METRICS = [
 
 def bundle_size() -> dict[str, Any]:
     """web/scripts/bundle-size.mjs: Vite's manifest, gzipped like a server would send it."""
-    if not (WEB / "dist" / ".vite" / "manifest.json").is_file():
-        raise SystemExit("web/dist is missing: make web-build first")
+    dist = Path(os.environ.get("MOMENTUM_WEB_DIST", WEB / "dist"))  # as local/webapp.py
+    if not (dist / ".vite" / "manifest.json").is_file():
+        raise SystemExit(f"{dist} is missing: make web-build first")
     out = subprocess.run(
-        ["node", "scripts/bundle-size.mjs"], cwd=WEB, capture_output=True, text=True, check=True
+        ["node", "scripts/bundle-size.mjs"],
+        cwd=WEB,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "MOMENTUM_WEB_DIST": str(dist)},
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -157,8 +163,9 @@ def report_rows(base: str) -> int:
             return rows
 
 
-def lighthouse(url: str, preset: str) -> dict[str, Any]:
-    """One Lighthouse run (performance and accessibility) in Debian's Chromium."""
+def lighthouse(url: str, preset: str, keep: Path | None = None) -> dict[str, Any]:
+    """One Lighthouse run (performance and accessibility) in Debian's Chromium; `keep`: a
+    copy of the whole JSON report there (for reading LCP, TBT and the requests)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
         command = [
@@ -175,6 +182,9 @@ def lighthouse(url: str, preset: str) -> dict[str, Any]:
             command.append("--preset=desktop")
         env = {**os.environ, "CHROME_PATH": CHROME}
         subprocess.run(command, check=True, env=env, cwd=tempfile.gettempdir())
+        if keep:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out, keep)
         return dict(json.loads(out.read_text(encoding="utf-8")))
 
 
@@ -210,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--packages", type=int, default=2000)
     parser.add_argument("--presets", default="mobile,desktop")
     parser.add_argument("--runs", type=int, default=3, help="per preset; the median is kept")
+    parser.add_argument("--keep", type=Path, help="keep every Lighthouse JSON report here")
     args = parser.parse_args(argv)
     presets = [p for p in args.presets.split(",") if p]
     if not LIGHTHOUSE.exists():
@@ -234,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
             tries = []
             for i in range(args.runs):
                 print(f"lighthouse ({preset}, run {i + 1}/{args.runs})…", flush=True)
-                tries.append(summarize(lighthouse(url, preset)))
+                keep = args.keep / f"{preset}-{i + 1}.json" if args.keep else None
+                tries.append(summarize(lighthouse(url, preset, keep)))
                 print(json.dumps(tries[-1]), flush=True)
             # Lighthouse's advice: the median of several runs (by performance score).
             tries.sort(key=lambda run: run["performance"])

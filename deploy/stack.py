@@ -10,6 +10,7 @@ deploys once more with the new value.
 
 from __future__ import annotations
 
+import re
 import shlex
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -67,6 +68,28 @@ def load_environment(env: str, samconfig: Path = SAMCONFIG) -> Environment:
     )
 
 
+# RFC 2606 / RFC 6761 names: an address there is a placeholder no SES identity can verify.
+_PLACEHOLDER = re.compile(
+    r"@(.+\.)?(example\.(com|net|org)|example|invalid|test|localhost)$", re.IGNORECASE
+)
+
+
+def check_parameters(env: Environment) -> None:
+    """Refuse to deploy what could only fail later: no sender, a placeholder sender (every
+    email refused), or a prod stack whose alarms reach nobody."""
+    sender = env.parameters.get("SenderAddress", "")
+    where = f"{SAMCONFIG.name} [{env.name}] parameter_overrides"
+    if not sender:
+        raise StackConfigError(
+            f"{where} has no SenderAddress: add SenderAddress=<your SES-verified sender> "
+            "(docs/operations.md, 'Email that can be sent')"
+        )
+    if _PLACEHOLDER.search(sender):
+        raise StackConfigError(f"{where}: SenderAddress={sender} is a placeholder address")
+    if env.parameters.get("Stage") == "prod" and not env.parameters.get("AlarmEmail"):
+        raise StackConfigError(f"{where} has no AlarmEmail: prod's alarms must reach someone")
+
+
 def with_app_url(parameters: Mapping[str, str], app_url: str) -> dict[str, str]:
     """The parameters with WebAppUrl set, and the app's origin among the CORS origins."""
     result = dict(parameters)
@@ -108,6 +131,7 @@ def deploy(
 ) -> str:
     """Deploy the stack until its WebAppUrl parameter matches its AppUrl output (at most
     twice); returns the app's URL."""
+    check_parameters(env)
     app_url = app_url_output(cloudformation, env.stack_name)
     if app_url is None:
         app_url = env.parameters.get("WebAppUrl", "")

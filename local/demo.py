@@ -196,7 +196,7 @@ def seed(progress: Callable[[str], None] = _quiet) -> Demo:  # noqa: PLR0915 - o
                     "email": f"{first}@example.com",
                     "status": status,
                     "location_id": location,
-                    "assigned_practitioners": assigned,
+                    "assigned_practitioner_ids": assigned,
                     "availability": {
                         "monday": [{"start": "09:00", "end": "12:00"}],
                         "thursday": [{"start": "14:00", "end": "18:00"}],
@@ -271,7 +271,7 @@ def seed(progress: Callable[[str], None] = _quiet) -> Demo:  # noqa: PLR0915 - o
             "end_date": today + timedelta(days=9),
             "note": "Review progress with the insurer",
             "color": "#E67E22",
-            "task": {"assignee": sam, "trigger": "first"},
+            "task": {"assignee_id": sam, "trigger": "first"},
         },
     )
     trackers.create_tracker(
@@ -284,7 +284,7 @@ def seed(progress: Callable[[str], None] = _quiet) -> Demo:  # noqa: PLR0915 - o
             "note": "Fortnightly check-in",
             "color": "#3498DB",
             "auto_reset": True,
-            "task": {"assignee": sam, "trigger": "end_date"},
+            "task": {"assignee_id": sam, "trigger": "end_date"},
         },
     )
     trackers.create_tracker(
@@ -294,7 +294,7 @@ def seed(progress: Callable[[str], None] = _quiet) -> Demo:  # noqa: PLR0915 - o
             "sessions": 6,
             "begin_date": today - timedelta(days=30),
             "note": "Authorised sessions",
-            "task": {"assignee": zoe, "trigger": "count_reached"},
+            "task": {"assignee_id": zoe, "trigger": "count_reached"},
         },
     )
 

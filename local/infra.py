@@ -109,6 +109,10 @@ def sqs_consumers(template: dict[str, Any]) -> dict[str, str]:
             if event.get("Type") == "SQS":
                 queue = event["Properties"]["Queue"]
                 consumers[_logical_id(queue)] = name
+    # The template's own mappings (scoped IAM instead of SAM's SQS event policy).
+    for mapping in resources(template, "AWS::Lambda::EventSourceMapping").values():
+        props = mapping.get("Properties", {})
+        consumers[_logical_id(props["EventSourceArn"])] = _logical_id(props["FunctionName"])
     return consumers
 
 

@@ -121,6 +121,8 @@ class LocalRuntime:
         self.aws = create(self.template, endpoint)
         os.environ.update(self.aws.environment)
         os.environ["MOMENTUM_PUBLIC_BASE_URL"] = self.public_base_url
+        # The runner serves the web app on the same origin: emails link to its pages there.
+        os.environ["MOMENTUM_APP_BASE_URL"] = self.public_base_url
         os.environ.setdefault("MOMENTUM_SIGNING_SECRET", tokens.signing_key())
         adapters.reset()
         clock.install(clock.SettableClock(now or datetime.now(UTC)))

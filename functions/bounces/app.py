@@ -1,4 +1,6 @@
-"""SES event destination → SNS → SQS → bounces: suppress bounced and complaining addresses."""
+"""SES event destination → SNS → SQS → bounces: record each event on the email intent it
+names (settling a send whose outcome the mailer did not learn), suppress bounced and
+complaining addresses."""
 
 from __future__ import annotations
 
@@ -25,7 +27,16 @@ def record_handler(record: SQSRecord) -> list[str]:
     body = json.loads(record.body)
     # SNS wraps the SES event unless raw message delivery is on.
     event = json.loads(body["Message"]) if body.get("Type") == "Notification" else body
-    return email_events.record_email_event(event, clock.current().now())
+    recorded = email_events.record(event, clock.current().now())
+    outcome = recorded.intent
+    if outcome is email_events.IntentOutcome.SETTLED:
+        metrics.add_metric(name="EmailSentByEvent", unit="Count", value=1)
+    elif outcome is email_events.IntentOutcome.FAILED:
+        # SES refused it after accepting the call: the same alarm as the mailer's failures.
+        metrics.add_metric(name="EmailFailed", unit="Count", value=1)
+    elif outcome is email_events.IntentOutcome.DUPLICATE:
+        metrics.add_metric(name="EmailDuplicate", unit="Count", value=1)
+    return recorded.suppressed
 
 
 @logger.inject_lambda_context

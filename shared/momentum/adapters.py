@@ -34,11 +34,14 @@ def email_sender() -> EmailSender:
 
 @cache
 def _ses_sender() -> EmailSender:
+    from momentum.notify.pacing import SendPacer
     from momentum.notify.ses import SesSender
 
     settings = get_settings()
     return SesSender(
-        sender=settings.sender_address, configuration_set=settings.ses_configuration_set
+        sender=settings.sender_address,
+        configuration_set=settings.ses_configuration_set,
+        pacer=SendPacer(settings.mailer_sends_per_second),
     )
 
 

@@ -32,6 +32,13 @@ class Settings(BaseModel):
     # from Secrets Manager by ARN.
     signing_secret: str = ""
     public_base_url: str = "http://127.0.0.1:3000"
+    # The web app's origin: emails link to its pages (a client's record, an engagement, the
+    # portal). In AWS the CloudFront distribution, another URL than the API's; locally the
+    # runner serves both on one origin.
+    app_base_url: str = "http://127.0.0.1:3000"
+    # Sends a second per mailer container: times the mapping's MaximumConcurrency it stays
+    # within the account's SES rate (template.yaml, MailQueueMapping).
+    mailer_sends_per_second: float = Field(default=7.0, gt=0, le=1000)
     # Number of partitions of the sparse due index; spreads the nightly's writes and reads.
     due_shards: int = Field(default=8, ge=1, le=64)
 

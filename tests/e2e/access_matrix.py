@@ -141,6 +141,8 @@ ROWS: tuple[Row, ...] = (
         body=lambda w, p: {"amount": "10.00", "currency": "GBP", "date": TODAY.isoformat()},
         readback="/clients/{client_id}/payments"),
     Row("GET /clients/{client_id}/on-track",        "200 200 200 403 200 403 200 404 401"),
+    # Contact details of the client's practitioners: whoever may see the client (§2).
+    Row("GET /clients/{client_id}/practitioners",   "200 200 200 403 200 403 200 404 401"),
     # Packages (§4, §5): templates are the practice's; thresholds are owners' and admins'.
     Row("GET /package-templates",                   "200 200 200 200 200 200 403 403 401"),
     Row("POST /package-templates",                  "201 201 403 403 403 403 403 403 401",
@@ -406,7 +408,7 @@ class World:
                 "name": name,
                 "email": f"{uuid.uuid4().hex[:10]}@{self.org}.example.com",
                 "location_id": "north",
-                "assigned_practitioners": [self.staff_id],
+                "assigned_practitioner_ids": [self.staff_id],
             },
         )
         if login:
@@ -422,7 +424,7 @@ class World:
         if task:
             # With an end date: GET /tasks answers 500 for a task without one (see the fuzz
             # test); the access rules are what this table is about.
-            body["task"] = {"assignee": self.staff_id, "trigger": "count_reached"}
+            body["task"] = {"assignee_id": self.staff_id, "trigger": "count_reached"}
             body["end_date"] = (TODAY + timedelta(days=30)).isoformat()
         owner = client_id or self.client_id
         tracker = self.ok("POST", f"/clients/{owner}/trackers", 201, json=body)

@@ -71,7 +71,11 @@ def setup(runner: Runner) -> tuple[Team, str]:
     coachee = team.ok(
         runner.post(
             "/clients",
-            json={"name": "Cleo", "email": "cleo@example.com", "assigned_practitioners": ["u-sam"]},
+            json={
+                "name": "Cleo",
+                "email": "cleo@example.com",
+                "assigned_practitioner_ids": ["u-sam"],
+            },
             headers=team.admin,
         ),
         201,

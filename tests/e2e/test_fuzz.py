@@ -135,10 +135,8 @@ REAL_IDS = {
     "user_id": "target_user_id",
     "practitioner_id": "staff_id",
     "coach_id": "staff_id",
-    "assignee": "staff_id",
     "assignee_id": "staff_id",
     "assigned_team_member_id": "staff_id",
-    "team_member_id": "staff_id",
     "owner_id": "admin_id",
     "package_id": "package_id",
     "appointment_id": "appointment_id",
@@ -183,7 +181,7 @@ def _world(runner: Runner) -> World:
         json={
             "sessions": 1,
             "begin_date": (TODAY - timedelta(days=3)).isoformat(),
-            "task": {"assignee": world.staff_id, "trigger": "count_reached"},
+            "task": {"assignee_id": world.staff_id, "trigger": "count_reached"},
         },
     )
     starts = NOW - timedelta(hours=3)

@@ -39,7 +39,7 @@ class Practice:
             {
                 "name": "Ada Lovelace",
                 "email": f"ada@{self.org}.example",
-                "assigned_practitioners": [self.staff_id],
+                "assigned_practitioner_ids": [self.staff_id],
             },
         )
         self.client_id = client["id"]
@@ -140,7 +140,7 @@ def test_tracker_end_date_task_and_auto_reset(practice: Practice) -> None:
             "end_date": "2026-03-14",
             "note": "Fortnightly review",
             "auto_reset": True,
-            "task": {"assignee": practice.staff_id, "trigger": "first"},
+            "task": {"assignee_id": practice.staff_id, "trigger": "first"},
         },
     )
     practice.nights(date(2026, 3, 13), date(2026, 3, 16))
@@ -170,7 +170,7 @@ def test_a_pack_expires_and_renews_once(practice: Practice) -> None:
     packs = practice.get(f"/clients/{practice.client_id}/packages")["items"]
     assert len(packs) == 2
     renewed = next(p for p in packs if p["id"] != pack["id"])
-    assert (renewed["start_date"], renewed["end_date"], renewed["renewed_from"]) == (
+    assert (renewed["start_date"], renewed["end_date"], renewed["renewed_from_id"]) == (
         "2026-05-01",
         "2026-05-30",
         pack["id"],

@@ -60,7 +60,7 @@ class Practice:
 
     def client(self, name: str) -> str:
         body = {"name": name, "email": f"{name.lower()}@{self.org}.example",
-                "assigned_practitioners": [self.sam]}  # fmt: skip
+                "assigned_practitioner_ids": [self.sam]}  # fmt: skip
         client_id = str(self.call("POST", "/clients", body)["id"])
         self.call("PUT", f"/clients/{client_id}/login", {})
         return client_id
@@ -110,9 +110,9 @@ def test_people_a_request_names_must_be_fitting_users(practice: Practice, runner
         "POST",
         f"/clients/{practice.ada}/trackers",
         {"sessions": 2, "begin_date": "2026-04-01",
-         "task": {"assignee": practice.ivy, "trigger": "count_reached"}},
+         "task": {"assignee_id": practice.ivy, "trigger": "count_reached"}},
     )  # fmt: skip
-    _field_refused(tracker, "body.task.assignee", "inactive")
+    _field_refused(tracker, "body.task.assignee_id", "inactive")
     # Nothing was made by the refused requests.
     assert practice.call("GET", "/appointments", params={"client_id": practice.ada})["items"] == []
     assert practice.call("GET", "/engagements")["items"] == []
@@ -131,7 +131,7 @@ def test_staff_book_only_themselves(practice: Practice) -> None:
     assert colleague.status_code == 403, colleague.text
     assert "only with themselves as practitioner" in colleague.json()["detail"]
     client = practice.call("GET", f"/clients/{practice.ada}")
-    assert client["assigned_practitioners"] == [practice.sam]
+    assert client["assigned_practitioner_ids"] == [practice.sam]
     mine = practice.request(
         "POST", "/appointments", {**booking, "practitioner_id": practice.sam},
         headers=practice.sam_token,

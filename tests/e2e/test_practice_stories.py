@@ -39,7 +39,7 @@ class Practice:
         return response.json() if response.content else None
 
     def client(self, name: str, **fields: Any) -> str:
-        body = {"name": name, "assigned_practitioners": [self.staff_id], **fields}
+        body = {"name": name, "assigned_practitioner_ids": [self.staff_id], **fields}
         return str(self.call("POST", "/clients", body)["id"])
 
     def book(self, client_id: str, start: str, **fields: Any) -> dict[str, Any]:
@@ -127,7 +127,7 @@ def test_a_tracker_with_a_whichever_first_task(practice: Practice) -> None:
             "begin_date": "2026-03-20",
             "end_date": "2026-04-10",
             "note": "Insurer review",
-            "task": {"assignee": practice.staff_id, "trigger": "first"},
+            "task": {"assignee_id": practice.staff_id, "trigger": "first"},
         },
     )
     practice.book(cy, "2026-03-25T10:00:00+01:00", status="completed")

@@ -159,6 +159,13 @@ def test_cors_is_answered_as_the_deployed_api_answers_it(runner: Runner) -> None
     assert answer.status_code == 200
     assert answer.headers["Access-Control-Allow-Origin"] == origin
     assert "etag" in answer.headers["Access-Control-Expose-Headers"].split(",")
+    # Exactly what template.yaml's CorsConfiguration exposes (back-off, CSV files, pages).
+    from local.infra import load_template
+
+    cors = load_template()["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"]
+    exposed = answer.headers["Access-Control-Expose-Headers"].split(",")
+    assert sorted(exposed) == sorted(h.lower() for h in cors["ExposeHeaders"])
+    assert {"retry-after", "content-disposition", "x-next-cursor"} <= set(exposed)
 
 
 def test_a_taken_port_is_noticed_before_anything_starts(runner: Runner) -> None:

@@ -305,7 +305,11 @@ class FakeSam:
 
 
 def _environment() -> stack.Environment:
-    parameters = {"Stage": "dev", "AllowedOrigins": "http://localhost:3000"}
+    parameters = {
+        "Stage": "dev",
+        "SenderAddress": "noreply@mail.harbour.co.uk",
+        "AllowedOrigins": "http://localhost:3000",
+    }
     return stack.Environment("dev", STACK, REGION, parameters)
 
 

@@ -1,20 +1,26 @@
 """Each function's IAM statements, parsed from template.yaml: exactly what it needs.
 
-SAM adds, on its own, the basic execution role (logs), the X-Ray write policy (Tracing:
-Active) and the SQS poller permissions of each SQS event; everything else is written
-here as explicit statements and checked below, both as general rules and as an exact
-per-function table (so widening a permission means editing this file on purpose)."""
+SAM adds, on its own, the basic execution role (logs) and the X-Ray write policy
+(Tracing: Active); everything else is written here as explicit statements and checked
+below, both as general rules and as an exact per-function table (so widening a permission
+means editing this file on purpose). The SQS consumers poll through event source mappings
+of the template's own, with statements on their own queue: a SAM SQS event would attach
+AWSLambdaSQSQueueExecutionRole, which reaches every queue of the account."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.infra.cfn import (
+    STAGES,
     as_list,
+    event_source_mappings,
+    events,
     function_property,
     functions,
     grants,
     load_template,
+    logical_id,
     render,
     statements,
 )
@@ -29,6 +35,9 @@ SES_DOMAIN = "arn:<partition>:ses:<region>:<account>:identity/split(SenderAddres
 SES_CONFIGURATION_SET = (
     "arn:<partition>:ses:<region>:<account>:configuration-set/EmailConfigurationSet"
 )
+# dev is in the SES sandbox: SES authorises a send against the recipient's identity too.
+SES_SANDBOX_RECIPIENTS = "arn:<partition>:ses:<region>:<account>:identity/*"
+CONSUME = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
 
 READ = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 WRITE_PREFIXES = ("dynamodb:Put", "dynamodb:Update", "dynamodb:Delete", "dynamodb:Batch")
@@ -78,6 +87,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
             {TABLE, GSI1, GSI2},
         )
         | {("sqs:SendMessage", "MailQueue")}
+        | _pairs(CONSUME, {"EvaluatorQueue"})
     ),
     "MailerFunction": (
         _pairs(
@@ -86,8 +96,16 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         )
         | _pairs({"ses:SendEmail"}, {SES_IDENTITY, SES_DOMAIN, SES_CONFIGURATION_SET})
         | {("secretsmanager:GetSecretValue", "SigningSecret")}
+        | _pairs(CONSUME, {"MailQueue"})
     ),
-    "BouncesFunction": _pairs({"dynamodb:PutItem", "dynamodb:UpdateItem"}, {TABLE}),
+    "BouncesFunction": (
+        _pairs({"dynamodb:PutItem", "dynamodb:UpdateItem"}, {TABLE})
+        | _pairs(CONSUME, {"EmailEventsQueue"})
+    ),
+}
+# What the dev stage grants beyond prod's table above (and nothing else).
+DEV_EXTRA: dict[str, set[tuple[str, str]]] = {
+    "MailerFunction": {("ses:SendEmail", SES_SANDBOX_RECIPIENTS)},
 }
 
 
@@ -115,9 +133,15 @@ def test_no_function_uses_policy_templates_managed_policies_or_its_own_role() ->
         assert not function_property(name, "PermissionsBoundary"), name
 
 
-def test_no_wildcard_actions_and_no_star_resources() -> None:
+@pytest.mark.parametrize("function", sorted(EXPECTED))
+def test_dev_grants_prods_table_plus_the_sandbox_recipients(function: str) -> None:
+    assert grants(function, "dev") == EXPECTED[function] | DEV_EXTRA.get(function, set())
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_no_wildcard_actions_and_no_star_resources(stage: str) -> None:
     for name in functions():
-        for statement in statements(name):
+        for statement in statements(name, stage):
             for action in as_list(statement["Action"]):
                 assert "*" not in action, f"{name}: wildcard action {action}"
             resources = [render(r) for r in as_list(statement["Resource"])]
@@ -125,6 +149,11 @@ def test_no_wildcard_actions_and_no_star_resources() -> None:
                 # Only X-Ray needs "*" (it has no resource-level permissions).
                 assert all(a.startswith("xray:") for a in as_list(statement["Action"])), name
             for resource in resources:
+                if (stage, name, resource) == ("dev", "MailerFunction", SES_SANDBOX_RECIPIENTS):
+                    # The sandbox's recipients are this account's verified identities: SES
+                    # checks the send against each (DEV_EXTRA). Never in prod.
+                    assert as_list(statement["Action"]) == ["ses:SendEmail"]
+                    continue
                 assert not resource.endswith("/*"), f"{name}: wildcard resource {resource}"
 
 
@@ -155,7 +184,7 @@ def test_only_the_nightly_reads_the_due_index() -> None:
 
 
 def test_bounces_only_writes_the_table() -> None:
-    assert grants("BouncesFunction") == {
+    assert {p for p in grants("BouncesFunction") if p[0].startswith("dynamodb:")} == {
         ("dynamodb:PutItem", TABLE),
         ("dynamodb:UpdateItem", TABLE),
     }
@@ -188,10 +217,26 @@ def test_queue_senders() -> None:
         (name, resource)
         for name, pairs in _all_grants().items()
         for action, resource in pairs
-        if action.startswith("sqs:")
+        if action == "sqs:SendMessage"
     }
     assert senders == {
         ("ApiFunction", "MailQueue"),
         ("NightlyFunction", "EvaluatorQueue"),
         ("EvaluatorFunction", "MailQueue"),
     }
+
+
+def test_each_consumer_polls_only_its_own_queue() -> None:
+    """No SAM SQS event (it would attach AWSLambdaSQSQueueExecutionRole: every queue of the
+    account); each mapping's function may receive from and delete in its own queue only."""
+    for name in functions():
+        assert not events(name, "SQS"), f"{name}: a SAM SQS event grants every queue"
+    mappings = event_source_mappings()
+    assert set(mappings) == {"EvaluatorFunction", "MailerFunction", "BouncesFunction"}
+    for name, pairs in _all_grants().items():
+        polled = {(a, r) for a, r in pairs if a in CONSUME}
+        if name in mappings:
+            queue = logical_id(mappings[name]["EventSourceArn"])
+            assert polled == _pairs(CONSUME, {queue}), name
+        else:
+            assert not polled, name

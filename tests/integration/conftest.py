@@ -55,6 +55,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[infra.LocalAws]:
         for key, value in local.environment.items():
             monkeypatch.setenv(key, value)
         monkeypatch.setenv("MOMENTUM_SIGNING_SECRET", "integration-test-secret")
+        # The mailer's pace (tests/unit/test_send_pacing.py) would only add real waiting.
+        monkeypatch.setenv("MOMENTUM_MAILER_SENDS_PER_SECOND", "1000")
         adapters.reset()
         clock.install(clock.SettableClock(datetime(2026, 5, 1, 9, 0, tzinfo=UTC)))
         yield local

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from momentum import clock
-from tests.integration.conftest import HttpCall, claims
+from tests.integration.conftest import HttpCall, Report, claims
 from tests.integration.people import seed_staff
 
 OWNER = claims(role="owner", sub="user-owner")
@@ -134,7 +134,7 @@ def test_an_owner_sees_every_open_task_of_the_organization_and_staff_their_own(
     task_ids = {}
     for name, assignee, caller in (("Ada", "user-sam", SAM), ("Ben", "user-tom", TOM)):
         client_id = api(
-            "POST", "/clients", body={"name": name, "assigned_practitioners": [assignee]}
+            "POST", "/clients", body={"name": name, "assigned_practitioner_ids": [assignee]}
         )["json"]["id"]
         tracker = api(
             "POST",
@@ -145,7 +145,7 @@ def test_an_owner_sees_every_open_task_of_the_organization_and_staff_their_own(
             body={
                 "sessions": 1,
                 "begin_date": "2026-03-01",
-                "task": {"assignee": assignee, "trigger": "count_reached"},
+                "task": {"assignee_id": assignee, "trigger": "count_reached"},
             },
         )
         assert tracker["status"] == 201, tracker
@@ -181,3 +181,79 @@ def test_an_owner_sees_every_open_task_of_the_organization_and_staff_their_own(
     assert _tasks(api, OWNER) == ["user-tom:Ben"]
     assert _tasks(api, OWNER, done="true") == ["user-sam:Ada"]
     assert _tasks(api, SAM) == ["user-sam:Ada"]  # staff: their own, open or done
+
+
+# -- renamed fields: the old names are refused, not ignored -------------------------------------
+
+
+def test_the_old_names_of_renamed_fields_are_refused(api: HttpCall, report: Report) -> None:
+    """`assigned_practitioners` became `assigned_practitioner_ids`, a tracker's `task.assignee`
+    `task.assignee_id`, the On track report's `team_member_id` filter
+    `assigned_team_member_id`: a request still sending an old name is told so, and nothing is
+    written (it would otherwise drop the people it names without a word)."""
+    at("2026-03-01T09:00:00+00:00")
+    api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
+    seed_staff("user-sam")
+    old = _errors(
+        api("POST", "/clients", body={"name": "Ada", "assigned_practitioners": ["user-sam"]})
+    )
+    assert old == {
+        "body.assigned_practitioners": "is not a field this request takes (check its spelling)"
+    }
+    assert api("GET", "/clients")["json"]["items"] == []
+    created = api(
+        "POST", "/clients", body={"name": "Ada", "assigned_practitioner_ids": ["user-sam"]}
+    )
+    assert created["status"] == 201, created
+    client_id = created["json"]["id"]
+    assert created["json"]["assigned_practitioner_ids"] == ["user-sam"]
+    assert "assigned_practitioners" not in created["json"]
+
+    patched = api(
+        "PATCH",
+        f"/clients/{client_id}",
+        route="PATCH /clients/{client_id}",
+        path_parameters={"client_id": client_id},
+        body={"assigned_practitioners": []},
+    )
+    assert set(_errors(patched)) == {"body.assigned_practitioners"}
+
+    def tracker(
+        method: str, path: str, route: str, ids: dict[str, str], body: dict[str, Any]
+    ) -> dict[str, Any]:
+        return api(method, path, route=f"{method} {route}", path_parameters=ids, body=body)
+
+    new = {"sessions": 2, "begin_date": "2026-03-01"}
+    refused = tracker(
+        "POST",
+        f"/clients/{client_id}/trackers",
+        "/clients/{client_id}/trackers",
+        {"client_id": client_id},
+        {**new, "task": {"assignee": "user-sam", "trigger": "count_reached"}},
+    )
+    assert _errors(refused) == {
+        "body.task.assignee": "is not a field this request takes (check its spelling)",
+        "body.task.assignee_id": "is required",
+    }
+    made = tracker(
+        "POST",
+        f"/clients/{client_id}/trackers",
+        "/clients/{client_id}/trackers",
+        {"client_id": client_id},
+        {**new, "task": {"assignee_id": "user-sam", "trigger": "count_reached"}},
+    )
+    assert made["status"] == 201, made
+    assert made["json"]["task"] == {"assignee_id": "user-sam", "trigger": "count_reached"}
+    tracker_id = made["json"]["id"]
+    kept = tracker(
+        "PATCH",
+        f"/trackers/{tracker_id}",
+        "/trackers/{tracker_id}",
+        {"tracker_id": tracker_id},
+        {"task": {"assignee": "user-sam", "assignee_id": "user-sam", "trigger": "count_reached"}},
+    )
+    assert set(_errors(kept)) == {"body.task.assignee"}
+
+    old_filter = _problem(report("/reports/on-track", query={"team_member_id": "user-sam"}), 400)
+    assert "`team_member_id`" in old_filter["detail"]
+    assert "`assigned_team_member_id`" in old_filter["detail"]  # what it takes instead

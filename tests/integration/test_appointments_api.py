@@ -34,7 +34,7 @@ def practice(api: HttpCall) -> dict[str, str]:
     client = api(
         "POST",
         "/clients",
-        body={"name": "Ada", "email": "ada@example.com", "assigned_practitioners": ["user-sam"]},
+        body={"name": "Ada", "email": "ada@example.com", "assigned_practitioner_ids": ["user-sam"]},
         caller=ADMIN,
     )["json"]
     return {"client_id": client["id"]}
@@ -171,7 +171,7 @@ def test_a_prospect_becomes_active_on_the_first_completed_appointment(
     prospect = api(
         "POST",
         "/clients",
-        body={"name": "Pat", "status": "prospect", "assigned_practitioners": ["user-sam"]},
+        body={"name": "Pat", "status": "prospect", "assigned_practitioner_ids": ["user-sam"]},
         caller=ADMIN,
     )["json"]["id"]
     made = book(api, prospect, "2026-04-01T08:00:00+00:00")
@@ -229,7 +229,7 @@ def test_staff_book_only_their_clients_and_admins_assign_practitioners(
         api, client_id, "2026-04-02T12:00:00+00:00", caller=ADMIN, practitioner_id="user-zoe"
     )
     assert by_admin["status"] == 201
-    assert "user-zoe" in client(api, client_id)["assigned_practitioners"]
+    assert "user-zoe" in client(api, client_id)["assigned_practitioner_ids"]
     assert book(api, client_id, "2026-04-03T10:00:00+00:00", caller=OTHER_STAFF)["status"] == 201
 
 

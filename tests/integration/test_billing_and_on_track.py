@@ -33,7 +33,7 @@ def client_id(api: HttpCall) -> str:
         api(
             "POST",
             "/clients",
-            body={"name": "Ada", "assigned_practitioners": ["user-sam"]},
+            body={"name": "Ada", "assigned_practitioner_ids": ["user-sam"]},
             caller=ADMIN,
         )["json"]["id"]
     )

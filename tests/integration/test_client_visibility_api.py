@@ -57,7 +57,7 @@ def new_client(api: HttpCall, name: str) -> tuple[str, dict[str, str]]:
             body={
                 "name": name,
                 "email": f"{name}@example.com",
-                "assigned_practitioners": ["user-sam"],
+                "assigned_practitioner_ids": ["user-sam"],
             },
         )
     )
@@ -237,7 +237,7 @@ def _tracker_and_task(api: HttpCall, client_id: str) -> tuple[str, str]:
                 "sessions": 1,
                 "begin_date": "2026-03-01",
                 "note": "Review",
-                "task": {"assignee": "user-sam", "trigger": "count_reached"},
+                "task": {"assignee_id": "user-sam", "trigger": "count_reached"},
             },
         )
     )

@@ -52,7 +52,7 @@ def test_given_an_admin_when_adding_a_client_then_it_reads_back_with_etag(
     api: HttpCall, org: None
 ) -> None:
     created = _create(
-        api, location_id="north", assigned_practitioners=["user-sam"], notes="Likes mornings"
+        api, location_id="north", assigned_practitioner_ids=["user-sam"], notes="Likes mornings"
     )
     client = created["json"]
     assert client["status"] == "active"
@@ -65,8 +65,8 @@ def test_given_an_admin_when_adding_a_client_then_it_reads_back_with_etag(
 
 
 def test_given_staff_then_they_see_only_clients_assigned_to_them(api: HttpCall, org: None) -> None:
-    mine = _create(api, name="Mine", assigned_practitioners=["user-sam"])["json"]
-    theirs = _create(api, name="Theirs", assigned_practitioners=["user-zoe"])["json"]
+    mine = _create(api, name="Mine", assigned_practitioner_ids=["user-sam"])["json"]
+    theirs = _create(api, name="Theirs", assigned_practitioner_ids=["user-zoe"])["json"]
     listed = api("GET", "/clients", caller=STAFF)
     assert [c["id"] for c in listed["json"]["items"]] == [mine["id"]]
     assert call(api, "GET", theirs["id"], caller=STAFF)["status"] == 403
@@ -172,16 +172,16 @@ def test_patch_with_a_stale_etag_is_412(api: HttpCall, org: None) -> None:
 def test_staff_may_edit_contact_details_but_not_status_or_assignments(
     api: HttpCall, org: None
 ) -> None:
-    client_id = _create(api, assigned_practitioners=["user-sam"])["json"]["id"]
+    client_id = _create(api, assigned_practitioner_ids=["user-sam"])["json"]["id"]
     ok = call(api, "PATCH", client_id, caller=STAFF, body={"phone": "555"})
     assert ok["status"] == 200
-    for body in ({"status": "inactive"}, {"assigned_practitioners": ["user-sam", "user-zoe"]}):
+    for body in ({"status": "inactive"}, {"assigned_practitioner_ids": ["user-sam", "user-zoe"]}):
         assert call(api, "PATCH", client_id, caller=STAFF, body=body)["status"] == 403
 
 
 def test_reassigning_updates_the_staff_lists(api: HttpCall, org: None) -> None:
-    client_id = _create(api, assigned_practitioners=["user-sam"])["json"]["id"]
-    call(api, "PATCH", client_id, caller=ADMIN, body={"assigned_practitioners": ["user-zoe"]})
+    client_id = _create(api, assigned_practitioner_ids=["user-sam"])["json"]["id"]
+    call(api, "PATCH", client_id, caller=ADMIN, body={"assigned_practitioner_ids": ["user-zoe"]})
     assert api("GET", "/clients", caller=STAFF)["json"]["items"] == []
     assert [c["id"] for c in api("GET", "/clients", caller=OTHER_STAFF)["json"]["items"]] == [
         client_id
@@ -221,7 +221,7 @@ def test_a_client_sets_their_own_availability(api: HttpCall, org: None) -> None:
 
 
 def test_colour_is_per_viewer(api: HttpCall, org: None) -> None:
-    client_id = _create(api, assigned_practitioners=["user-sam", "user-zoe"])["json"]["id"]
+    client_id = _create(api, assigned_practitioner_ids=["user-sam", "user-zoe"])["json"]["id"]
     call(api, "PUT", client_id, "/color", caller=STAFF, body={"color": "#112233"})
     assert call(api, "GET", client_id, caller=STAFF)["json"]["color"] == "#112233"
     assert call(api, "GET", client_id, caller=OTHER_STAFF)["json"]["color"] is None
@@ -252,7 +252,7 @@ def test_welcome_email_only_for_active_clients(
 
 
 def test_delete_a_client_with_nothing_linked(api: HttpCall, org: None) -> None:
-    client_id = _create(api, assigned_practitioners=["user-sam"])["json"]["id"]
+    client_id = _create(api, assigned_practitioner_ids=["user-sam"])["json"]["id"]
     assert call(api, "DELETE", client_id, caller=STAFF)["status"] == 403
     assert call(api, "DELETE", client_id, caller=ADMIN)["status"] == 204
     assert call(api, "GET", client_id, caller=ADMIN)["status"] == 404

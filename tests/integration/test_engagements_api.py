@@ -149,7 +149,7 @@ def coaching(api: HttpCall) -> dict[str, str]:
             "name": "Cleo",
             "email": "cleo@example.com",
             "location_id": "north",
-            "assigned_practitioners": ["user-sam"],
+            "assigned_practitioner_ids": ["user-sam"],
         },
     )["json"]
     other = api(
@@ -803,3 +803,36 @@ def test_given_an_activated_engagement_then_the_nightly_run_on_22_march_emails_t
     nightly()
     to_coachee = [m for m in sent_emails() if "cleo@example.com" in m["to"]]
     assert len(to_coachee) == 1, sent_emails()
+
+
+def test_given_the_crossing_night_was_missed_then_a_later_run_records_it_dated_the_crossing(
+    api: HttpCall, coaching: dict[str, str], nightly: Callable[[], dict[str, Any]]
+) -> None:
+    """SPEC §8: a run brings every item up to date for the new day, also after a night the
+    schedule missed; the history says when it went Off track, not when it was noticed."""
+    engagement_id = launched(api, coaching)
+    at("2026-03-25T02:00:00+00:00")  # no run on 22, 23 or 24 March
+    nightly()
+    nightly()  # a retried run records nothing twice
+    history = engagement(api, engagement_id, include="history")["history"]
+    progress = [
+        (h["from_status"], h["to_status"], h["date"], h["cause"])
+        for h in history
+        if h["field"] == "progress"
+    ]
+    assert progress == [("on_track", "off_track", "2026-03-22", "nightly")], history
+    to_coachee = [m for m in sent_emails() if "cleo@example.com" in m["to"]]
+    assert len(to_coachee) == 1, sent_emails()
+
+
+def test_given_the_nightly_runs_on_the_crossing_day_then_the_history_is_dated_that_day(
+    api: HttpCall, coaching: dict[str, str], nightly: Callable[[], dict[str, Any]]
+) -> None:
+    engagement_id = launched(api, coaching)
+    at("2026-03-22T02:00:00+00:00")
+    nightly()
+    at("2026-03-23T02:00:00+00:00")
+    nightly()
+    history = engagement(api, engagement_id, include="history")["history"]
+    progress = [(h["to_status"], h["date"]) for h in history if h["field"] == "progress"]
+    assert progress == [("off_track", "2026-03-22")], history

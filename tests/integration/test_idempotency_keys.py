@@ -50,7 +50,7 @@ def practice(api: HttpCall) -> dict[str, str]:
     client = api(
         "POST",
         "/clients",
-        body={"name": "Ada", "email": "ada@example.com", "assigned_practitioners": ["user-sam"]},
+        body={"name": "Ada", "email": "ada@example.com", "assigned_practitioner_ids": ["user-sam"]},
         caller=ADMIN,
     )
     assert client["status"] == 201, client

@@ -130,7 +130,7 @@ def client_id(api: HttpCall) -> str:
     seed_user("user-owner", "owner")
     seed_user("user-adam", "admin")
     seed_user("user-sam", "staff")
-    body = {"name": "Ada", "email": "ada@example.com", "assigned_practitioners": ["user-sam"]}
+    body = {"name": "Ada", "email": "ada@example.com", "assigned_practitioner_ids": ["user-sam"]}
     return str(_ok(api("POST", "/clients", body=body, caller=ADMIN), 201)["id"])
 
 
@@ -410,7 +410,7 @@ def test_mark_task_done(api: HttpCall, client_id: str, lose: Lose) -> None:
     body = {
         "sessions": 1,
         "begin_date": "2026-04-01",
-        "task": {"assignee": "user-sam", "trigger": "count_reached"},
+        "task": {"assignee_id": "user-sam", "trigger": "count_reached"},
     }
     _ok(_on(api, "POST", route, client_id=client_id, body=body), 201)
     _ok(

@@ -74,7 +74,7 @@ def practice(api: HttpCall) -> Ids:
             api,
             "POST",
             "/clients",
-            body={"name": "Ada", "location_id": "north", "assigned_practitioners": ["user-sam"]},
+            body={"name": "Ada", "location_id": "north", "assigned_practitioner_ids": ["user-sam"]},
         )
     )
     package = created(
@@ -95,7 +95,7 @@ def practice(api: HttpCall) -> Ids:
             body={
                 "sessions": 4,
                 "begin_date": "2026-04-01",
-                "task": {"assignee": "user-sam", "trigger": "count_reached"},
+                "task": {"assignee_id": "user-sam", "trigger": "count_reached"},
             },
         )
     )
@@ -150,7 +150,7 @@ class Sender:
 
 
 def _new_client(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-    body = {"name": "Bo", "location_id": "north", "assigned_practitioners": ["user-zoe", person]}
+    body = {"name": "Bo", "location_id": "north", "assigned_practitioner_ids": ["user-zoe", person]}
     return call(api, "POST", "/clients", body=body)
 
 
@@ -160,7 +160,7 @@ def _patch_client(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
         "PATCH",
         "/clients/{client_id}",
         params={"client_id": ids["client"]},
-        body={"assigned_practitioners": ["user-sam", person]},
+        body={"assigned_practitioner_ids": ["user-sam", person]},
     )
 
 
@@ -203,7 +203,7 @@ def _new_tracker(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
         body={
             "sessions": 2,
             "begin_date": "2026-04-01",
-            "task": {"assignee": person, "trigger": "count_reached"},
+            "task": {"assignee_id": person, "trigger": "count_reached"},
         },
     )
 
@@ -214,7 +214,7 @@ def _patch_tracker(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
         "PATCH",
         "/trackers/{tracker_id}",
         params={"tracker_id": ids["tracker"]},
-        body={"task": {"assignee": person, "trigger": "count_reached"}},
+        body={"task": {"assignee_id": person, "trigger": "count_reached"}},
     )
 
 
@@ -248,12 +248,12 @@ SENDERS = [
         "user-stu",
     ),
     Sender("PATCH /appointments", "body.practitioner_id", _patch_appointment, "user-stu"),
-    Sender("POST /clients", "body.assigned_practitioners.1", _new_client, "user-stu"),
-    Sender("PATCH /clients", "body.assigned_practitioners.1", _patch_client, "user-stu"),
+    Sender("POST /clients", "body.assigned_practitioner_ids.1", _new_client, "user-stu"),
+    Sender("PATCH /clients", "body.assigned_practitioner_ids.1", _patch_client, "user-stu"),
     Sender("POST packages", "body.assigned_team_member_id", _new_package, "user-stu"),
     Sender("PATCH /packages", "body.assigned_team_member_id", _patch_package, "user-stu"),
-    Sender("POST trackers", "body.task.assignee", _new_tracker, "user-stu"),
-    Sender("PATCH /trackers", "body.task.assignee", _patch_tracker, "user-stu"),
+    Sender("POST trackers", "body.task.assignee_id", _new_tracker, "user-stu"),
+    Sender("PATCH /trackers", "body.task.assignee_id", _patch_tracker, "user-stu"),
     Sender("POST /engagements coach", "body.coach_id", _new_engagement("coach_id"), "user-stu"),
     Sender("PATCH /engagements coach", "body.coach_id", _patch_engagement("coach_id"), "user-stu"),
     Sender("POST /engagements owner", "body.owner_id", _new_engagement("owner_id"), "user-sam"),
@@ -309,12 +309,12 @@ def test_staff_fit_every_practising_field(api: HttpCall, practice: Ids, sender: 
 
 
 def test_several_refusals_are_reported_together(api: HttpCall, practice: Ids) -> None:
-    body = {"name": "Bo", "assigned_practitioners": ["user-ivy", "user-sam", "user-nobody"]}
+    body = {"name": "Bo", "assigned_practitioner_ids": ["user-ivy", "user-sam", "user-nobody"]}
     response = call(api, "POST", "/clients", body=body)
     assert response["status"] == 422
     assert [e["field"] for e in response["json"]["errors"]] == [
-        "body.assigned_practitioners.0",
-        "body.assigned_practitioners.2",
+        "body.assigned_practitioner_ids.0",
+        "body.assigned_practitioner_ids.2",
     ]
 
 
@@ -328,7 +328,7 @@ def test_people_already_on_a_record_stay_when_they_become_inactive(
     user_store.save_profile(sam, replace(sam, status="inactive"))
     kept = _patch_client(api, practice, "user-zoe")
     assert kept["status"] == 200, kept
-    assert kept["json"]["assigned_practitioners"] == ["user-sam", "user-zoe"]
+    assert kept["json"]["assigned_practitioner_ids"] == ["user-sam", "user-zoe"]
     assert _patch_package(api, practice, "user-sam")["status"] == 200
     assert _patch_appointment(api, practice, "user-sam")["status"] == 200
     assert _patch_package(api, practice, "user-zoe")["status"] == 200
@@ -356,7 +356,7 @@ def test_staff_book_only_themselves_as_practitioner(api: HttpCall, practice: Ids
     client = created(
         call(api, "GET", "/clients/{client_id}", params={"client_id": practice["client"]})
     )
-    assert client["assigned_practitioners"] == ["user-sam"]  # Zoe was not given access
+    assert client["assigned_practitioner_ids"] == ["user-sam"]  # Zoe was not given access
     # Themself, named or by default, and a status change re-sending the current practitioner.
     assert book(api, practice["client"], "user-sam", caller=SAM)["status"] == 201
     unchanged = call(
@@ -375,7 +375,7 @@ def test_an_admin_books_a_colleague_and_assigns_them(api: HttpCall, practice: Id
     client = created(
         call(api, "GET", "/clients/{client_id}", params={"client_id": practice["client"]})
     )
-    assert client["assigned_practitioners"] == ["user-sam", "user-zoe"]
+    assert client["assigned_practitioner_ids"] == ["user-sam", "user-zoe"]
 
 
 def test_a_location_admin_names_people_of_their_location_only(api: HttpCall, practice: Ids) -> None:
@@ -406,7 +406,7 @@ def test_the_engagement_owner_defaults_to_the_caller_and_must_administer_its_loc
 def test_the_named_people_are_read_with_one_batch_get(
     api: HttpCall, practice: Ids, dynamodb_calls: list[str]
 ) -> None:
-    body = {"name": "Bo", "assigned_practitioners": ["user-sam", "user-zoe", "user-olga"]}
+    body = {"name": "Bo", "assigned_practitioner_ids": ["user-sam", "user-zoe", "user-olga"]}
     dynamodb_calls.clear()
     assert call(api, "POST", "/clients", body=body)["status"] == 201
     assert dynamodb_calls.count("BatchGetItem") == 1

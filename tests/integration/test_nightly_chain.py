@@ -60,7 +60,7 @@ def practice(api: HttpCall) -> dict[str, str]:
         body={
             "name": "Ada Lovelace",
             "email": "ada@example.com",
-            "assigned_practitioners": [staff_id],
+            "assigned_practitioner_ids": [staff_id],
         },
     )["json"]
     return {"staff_id": staff_id, "client_id": client["id"]}
@@ -227,7 +227,7 @@ def test_an_episode_started_by_a_cancelled_appointment_is_reminded_on_start_plus
     emails = each_night("2026-05-17", "2026-05-19", nightly)
     assert _reminder_days(emails) == {"2026-05-18": 2}
     staff_email = next(e for e in emails["2026-05-18"] if "sam@harbour.example" in e["to"])
-    assert "since 2026-05-16" in staff_email["text"]
+    assert "since Saturday 16 May 2026" in staff_email["text"]
     assert any("ada@example.com" in e["to"] for e in emails["2026-05-18"])
 
 
@@ -304,7 +304,7 @@ def test_a_pack_expires_and_renews_exactly_once(
     packs = api("GET", f"/clients/{client_id}/packages", caller=ADMIN, **route)["json"]["items"]
     assert len(packs) == 2
     renewed = next(p for p in packs if p["id"] != pack["id"])
-    assert renewed["renewed_from"] == pack["id"]
+    assert renewed["renewed_from_id"] == pack["id"]
     assert (renewed["start_date"], renewed["end_date"]) == ("2026-05-01", "2026-05-30")
     assert next(p for p in packs if p["id"] == pack["id"])["lifecycle"] == "expired"
     nightly()
@@ -328,7 +328,7 @@ def test_a_tracker_end_date_task_and_auto_reset(
             "begin_date": "2026-03-01",
             "end_date": "2026-03-14",
             "note": "Review",
-            "task": {"assignee": staff_id, "trigger": "end_date"},
+            "task": {"assignee_id": staff_id, "trigger": "end_date"},
             "auto_reset": True,
         },
         **path("POST", "/clients/{client_id}/trackers", client_id=client_id),

@@ -27,7 +27,7 @@ def client_id(api: HttpCall) -> str:
     created = api(
         "POST",
         "/clients",
-        body={"name": "Ada", "assigned_practitioners": ["user-sam"]},
+        body={"name": "Ada", "assigned_practitioner_ids": ["user-sam"]},
         caller=ADMIN,
     )
     return str(created["json"]["id"])

@@ -118,7 +118,7 @@ def practice(api: HttpCall) -> dict[str, str]:
         },
     )
     ada = client(
-        api, 'Ada "The Ace", Lovelace', location_id="north", assigned_practitioners=["user-sam"]
+        api, 'Ada "The Ace", Lovelace', location_id="north", assigned_practitioner_ids=["user-sam"]
     )
     ben = client(api, "Ben", location_id="south")
     cy = client(api, "Cy", location_id="north")
@@ -292,7 +292,7 @@ def test_given_a_change_then_the_report_read_right_after_shows_it(
         ({"status": "off_track"}, {"hours"}),
         ({"status": "at_risk"}, {"ten"}),
         ({"status": "not_tracking"}, {"usage"}),
-        ({"team_member_id": "user-sam"}, {"ten"}),
+        ({"assigned_team_member_id": "user-sam"}, {"ten"}),
         ({"location_id": "south"}, {"hours"}),
         ({"location_id": "north", "status": "at_risk"}, {"ten"}),
         ({"location_id": "east"}, set()),

@@ -42,7 +42,7 @@ def practice(api: HttpCall) -> dict[str, str]:
         "POST",
         "/clients",
         caller=ADMIN,
-        body={"name": "Ada", "assigned_practitioners": [staff["json"]["id"]]},
+        body={"name": "Ada", "assigned_practitioner_ids": [staff["json"]["id"]]},
     )
     assert client["status"] == 201, client
     # Weekly, one session a week, periods Monday 4 May - Sunday 10 May, 11 - 17 May...

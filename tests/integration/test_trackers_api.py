@@ -33,7 +33,7 @@ def client_id(api: HttpCall) -> str:
         api(
             "POST",
             "/clients",
-            body={"name": "Ada", "assigned_practitioners": ["user-sam"]},
+            body={"name": "Ada", "assigned_practitioner_ids": ["user-sam"]},
             caller=ADMIN,
         )["json"]["id"]
     )
@@ -82,7 +82,7 @@ def test_given_a_count_reached_tracker_the_completing_request_creates_the_task(
             "begin_date": "2026-03-01",
             "end_date": "2026-03-14",
             "note": "Review <b>",
-            "task": {"assignee": "user-sam", "trigger": "count_reached"},
+            "task": {"assignee_id": "user-sam", "trigger": "count_reached"},
         },
     )["json"]
     at("2026-03-05T12:00:00+00:00")
@@ -176,7 +176,7 @@ def test_the_ninth_tracker_is_refused_even_when_created_concurrently(
             {
                 "sessions": 1,
                 "begin_date": "2026-03-01",
-                "task": {"assignee": "user-sam", "trigger": "end_date"},
+                "task": {"assignee_id": "user-sam", "trigger": "end_date"},
             },
             "body.task.trigger",
         ),

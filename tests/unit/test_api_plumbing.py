@@ -188,6 +188,7 @@ class TestEmailRendering:
             self._intent("<script>alert(1)</script>"),
             org_name="Tom & Jerry's <Clinic>",
             unsubscribe_url="https://x/unsubscribe?token=t",
+            app_base_url="https://app.example",
         )
         assert "<script>" not in rendered.html
         assert "&lt;script&gt;" in rendered.html
@@ -196,7 +197,12 @@ class TestEmailRendering:
         assert "Tom & Jerry's <Clinic>" in rendered.subject
 
     def test_message_has_both_parts_and_one_click_unsubscribe(self) -> None:
-        rendered = render(self._intent("Ann"), org_name="Harbour", unsubscribe_url="https://u")
+        rendered = render(
+            self._intent("Ann"),
+            org_name="Harbour",
+            unsubscribe_url="https://u",
+            app_base_url="https://app.example",
+        )
         message = build_message(
             rendered,
             sender="noreply@example.com",

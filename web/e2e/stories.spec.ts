@@ -27,7 +27,7 @@ test('a package goes At risk when a session is cancelled, and back On track when
   page,
 }) => {
   const name = unique('Rosalind Franklin');
-  const client = await owner.client(name, { assigned_practitioners: [sam] });
+  const client = await owner.client(name, { assigned_practitioner_ids: [sam] });
   const pack = await owner.call<{ id: string }>('POST', `/clients/${client.id}/packages`, {
     template_id: tenPack,
     start_date: owner.day(-60),
@@ -77,7 +77,7 @@ test('a package goes At risk when a session is cancelled, and back On track when
 
 test('a pack is created from an appointment', async ({ page }) => {
   const name = unique('Hedy Lamarr');
-  const client = await owner.client(name, { assigned_practitioners: [sam] });
+  const client = await owner.client(name, { assigned_practitioner_ids: [sam] });
   await signIn(page, 'owner');
   await openClient(page, client.id, name);
   await expect(page.getByRole('region', { name: 'Session packs' })).toContainText('No packs yet');
@@ -136,7 +136,7 @@ test('a staff member sees On track but cannot edit thresholds; an owner can, wit
   page,
 }) => {
   const name = unique('Annie Easley');
-  const client = await owner.client(name, { assigned_practitioners: [sam] });
+  const client = await owner.client(name, { assigned_practitioner_ids: [sam] });
   await owner.call('POST', `/clients/${client.id}/packages`, {
     template_id: tenPack,
     start_date: owner.day(-10),

@@ -25,7 +25,7 @@ test('an engagement goes Off track after its threshold: the page and the report 
   const threeWeeks = templates.items.find((t) => t.name === 'Three-week coaching');
   const name = unique('Ruth Bader');
   // Assigned to Sam and Zoe: both see the engagement; only Sam, its coach, sees its progress.
-  const coachee = await owner.client(name, { assigned_practitioners: [sam, zoe] });
+  const coachee = await owner.client(name, { assigned_practitioner_ids: [sam, zoe] });
   const engagement = await owner.call<{ id: string; progress: string; started_on: string }>(
     'POST',
     '/engagements',

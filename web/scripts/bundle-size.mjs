@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const dist = resolve(import.meta.dirname, '..', 'dist');
+// MOMENTUM_WEB_DIST: another build's folder, as the local runner reads it (local/webapp.py).
+const dist = process.env.MOMENTUM_WEB_DIST ?? resolve(import.meta.dirname, '..', 'dist');
 const manifest = JSON.parse(readFileSync(resolve(dist, '.vite', 'manifest.json'), 'utf8'));
 const BUDGET = 200 * 1024;
 

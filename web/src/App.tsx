@@ -8,19 +8,58 @@ import { SignInPage } from './pages/SignInPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
 // Every page is its own chunk: the first screen loads only the shell and what it shows.
-const OnTrackPage = lazy(() => import('./pages/OnTrackPage'));
-const ClientsPage = lazy(() => import('./pages/ClientsPage'));
-const ClientPage = lazy(() => import('./pages/client/ClientPage'));
-const PacksPage = lazy(() => import('./pages/PacksPage'));
-const InvoicesPage = lazy(() => import('./pages/InvoicesPage'));
-const TasksPage = lazy(() => import('./pages/TasksPage'));
-const SettingsPage = lazy(() => import('./pages/SettingsPage'));
-const PortalPage = lazy(() => import('./pages/PortalPage'));
-const EngagementsPage = lazy(() => import('./pages/engagements/EngagementsPage'));
-const EngagementsReportPage = lazy(() => import('./pages/engagements/EngagementsReportPage'));
-const EngagementPage = lazy(() => import('./pages/engagements/EngagementPage'));
-const EngagementTemplatesPage = lazy(() => import('./pages/engagements/EngagementTemplatesPage'));
+const load = {
+  onTrack: () => import('./pages/OnTrackPage'),
+  clients: () => import('./pages/ClientsPage'),
+  client: () => import('./pages/client/ClientPage'),
+  packs: () => import('./pages/PacksPage'),
+  invoices: () => import('./pages/InvoicesPage'),
+  tasks: () => import('./pages/TasksPage'),
+  settings: () => import('./pages/SettingsPage'),
+  portal: () => import('./pages/PortalPage'),
+  engagements: () => import('./pages/engagements/EngagementsPage'),
+  engagementsReport: () => import('./pages/engagements/EngagementsReportPage'),
+  engagement: () => import('./pages/engagements/EngagementPage'),
+  engagementTemplates: () => import('./pages/engagements/EngagementTemplatesPage'),
+};
+const OnTrackPage = lazy(load.onTrack);
+const ClientsPage = lazy(load.clients);
+const ClientPage = lazy(load.client);
+const PacksPage = lazy(load.packs);
+const InvoicesPage = lazy(load.invoices);
+const TasksPage = lazy(load.tasks);
+const SettingsPage = lazy(load.settings);
+const PortalPage = lazy(load.portal);
+const EngagementsPage = lazy(load.engagements);
+const EngagementsReportPage = lazy(load.engagementsReport);
+const EngagementPage = lazy(load.engagement);
+const EngagementTemplatesPage = lazy(load.engagementTemplates);
 const CallbackPage = lazy(() => import('./pages/CallbackPage'));
+
+const PAGE_CHUNKS: [RegExp, () => Promise<unknown>][] = [
+  [/^\/app\/on-track$/, load.onTrack],
+  [/^\/app\/clients$/, load.clients],
+  [/^\/app\/clients\/[^/]+$/, load.client],
+  [/^\/app\/engagements$/, load.engagements],
+  [/^\/app\/engagements\/report$/, load.engagementsReport],
+  [/^\/app\/engagements\/templates$/, load.engagementTemplates],
+  [/^\/app\/engagements\/[^/]+$/, load.engagement],
+  [/^\/app\/packs$/, load.packs],
+  [/^\/app\/invoices$/, load.invoices],
+  [/^\/app\/tasks$/, load.tasks],
+  [/^\/app\/settings$/, load.settings],
+  [/^\/app\/portal$/, load.portal],
+];
+
+/** Start loading the chunk of the page a URL opens (for the sign-in page, of the page it
+ * goes on to), so it downloads alongside config.json and the sign-in instead of after
+ * them. Unknown paths load nothing. */
+export function preloadPage(url: URL): void {
+  const path =
+    url.pathname === '/app/sign-in' ? (url.searchParams.get('next') ?? '') : url.pathname;
+  const pathname = path.split(/[?#]/)[0] ?? '';
+  void PAGE_CHUNKS.find(([pattern]) => pattern.test(pathname))?.[1]().catch(() => undefined);
+}
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { claims } = useSession();

@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApiError } from './api/problem';
-import { App } from './App';
+import { App, preloadPage } from './App';
 import { SessionProvider } from './auth/SessionContext';
 import { loadConfig } from './config';
 import './styles.css';
@@ -23,6 +23,7 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 // config.json decides how people sign in and where the API is: read it before the first
 // screen (a small file, fetched while the page's own chunks load).
+preloadPage(new URL(window.location.href));
 void loadConfig().then(() => {
   createRoot(root).render(
     <StrictMode>

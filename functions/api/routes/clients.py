@@ -1,20 +1,20 @@
-"""/clients and what hangs off a client: availability, colour, login, welcome email."""
+"""/clients and what hangs off a client: practitioners, availability, colour, login, welcome
+email."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from momentum import ids
-from momentum.api import contract
+from momentum.api import contract, lazy
 from momentum.api.etags import etag, expected_version
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from momentum.api.resolver import principal
-from momentum.logic import clients
 from momentum.schemas.clients import (
     Availability,
     ClientCreate,
@@ -24,9 +24,18 @@ from momentum.schemas.clients import (
     ClientView,
     ColorBody,
     LoginBody,
+    PractitionerContact,
     WelcomeEmailSent,
 )
 from momentum.schemas.common import RecordId
+
+# Registering the routes needs only schemas and parameter types: the use case (and the
+# store, mail and rules behind it) loads on the first request that needs it (cold start).
+if TYPE_CHECKING:
+    from momentum.logic import clients, practitioners
+else:
+    clients = lazy.module("momentum.logic.clients")
+    practitioners = lazy.module("momentum.logic.practitioners")
 
 router = APIGatewayHttpRouter()
 TAGS = ["Clients"]
@@ -144,6 +153,29 @@ def patch_client(
 def delete_client(client_id: ClientId) -> Response[None]:
     clients.delete_client(principal(router.current_event), client_id)
     return Response(status_code=204)
+
+
+@router.get(
+    "/clients/<client_id>/practitioners",
+    operation_id="listClientPractitioners",
+    responses=contract.ok(
+        "A page of the client's active assigned practitioners, by name: how to contact "
+        "them (name, email, phone)."
+    ),
+    summary="A client's practitioners' contact details",
+    tags=TAGS,
+)
+def list_practitioners(
+    client_id: ClientId,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Page[PractitionerContact]:
+    rows, next_cursor = practitioners.list_practitioners(
+        principal(router.current_event), client_id, limit=limit, cursor=cursor
+    )
+    return Page[PractitionerContact](
+        items=[PractitionerContact.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
 
 
 @router.put(

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract
+from momentum.api import contract, lazy
 from momentum.api.etags import etag, expected_version
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from momentum.api.resolver import principal
-from momentum.logic import packages
-from momentum.logic.history import history_for
 from momentum.schemas.common import RecordId
 from momentum.schemas.packages import (
     OnTrackRow,
@@ -25,6 +23,14 @@ from momentum.schemas.packages import (
     TemplatePatch,
     TemplateView,
 )
+
+# Registering the routes needs only schemas and parameter types: the use case (and the
+# store, mail and rules behind it) loads on the first request that needs it (cold start).
+if TYPE_CHECKING:
+    from momentum.logic import history, packages
+else:
+    history = lazy.module("momentum.logic.history")
+    packages = lazy.module("momentum.logic.packages")
 
 router = APIGatewayHttpRouter()
 TEMPLATE_TAGS = ["Package templates"]
@@ -205,8 +211,8 @@ def get_package(
 ) -> Response[PackageView]:
     caller = principal(router.current_event)
     record = packages.get_package(caller, package_id)
-    history = history_for(caller, "package", package_id) if include == "history" else None
-    return _package_response(record, history=history)
+    entries = history.history_for(caller, "package", package_id) if include == "history" else None
+    return _package_response(record, history=entries)
 
 
 @router.patch(

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract
+from momentum.api import contract, lazy
 from momentum.api.etags import etag, expected_version
 from momentum.api.resolver import principal
-from momentum.logic import preferences
 from momentum.schemas.preferences import EmailChoices, PreferencesBody, PreferencesView
+
+# Registering the routes needs only schemas and parameter types: the use case (and the
+# store, mail and rules behind it) loads on the first request that needs it (cold start).
+if TYPE_CHECKING:
+    from momentum.logic import preferences
+else:
+    preferences = lazy.module("momentum.logic.preferences")
 
 router = APIGatewayHttpRouter()
 TAGS = ["Preferences"]

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract
+from momentum.api import contract, lazy
 from momentum.api.etags import etag, expected_version
 from momentum.api.idempotency import idempotent_create
 from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from momentum.api.resolver import principal
-from momentum.logic import trackers
 from momentum.schemas.common import RecordId
 from momentum.schemas.trackers import TaskPatch, TaskView, TrackerCreate, TrackerPatch, TrackerView
+
+# Registering the routes needs only schemas and parameter types: the use case (and the
+# store, mail and rules behind it) loads on the first request that needs it (cold start).
+if TYPE_CHECKING:
+    from momentum.logic import trackers
+else:
+    trackers = lazy.module("momentum.logic.trackers")
 
 router = APIGatewayHttpRouter()
 TAGS = ["Session trackers"]

@@ -3,14 +3,23 @@ and it can turn off one kind of email for one person, nothing else."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import forms
-from momentum.logic import unsubscribe
+from momentum.api import lazy
+
+# Registering the routes needs only schemas and parameter types: the use case (and the
+# store, mail and rules behind it) and the form reader (the standard library's email
+# parser) load on the first request that needs them (cold start).
+if TYPE_CHECKING:
+    from momentum.api import forms
+    from momentum.logic import unsubscribe
+else:
+    forms = lazy.module("momentum.api.forms")
+    unsubscribe = lazy.module("momentum.logic.unsubscribe")
 
 router = APIGatewayHttpRouter()
 TAGS = ["Email"]

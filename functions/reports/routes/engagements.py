@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract
+from momentum.api import contract, lazy
 from momentum.api.resolver import principal
-from momentum.logic import reports
 from momentum.schemas.common import ApiDate
 from momentum.schemas.engagements import EngagementProgressName
 from momentum.schemas.reports import (
@@ -19,6 +18,13 @@ from momentum.schemas.reports import (
     ReportFormat,
 )
 from reports.routes._export import csv_response, page_size
+
+# Registering the routes needs only schemas and parameter types: the use case (and the
+# store, mail and rules behind it) loads on the first request that needs it (cold start).
+if TYPE_CHECKING:
+    from momentum.logic import reports
+else:
+    reports = lazy.module("momentum.logic.reports")
 
 router = APIGatewayHttpRouter()
 TAGS = ["Reports"]

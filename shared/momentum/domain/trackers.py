@@ -73,7 +73,7 @@ def validate_tracker(tracker: Tracker, loc: tuple[str | int, ...] = ("body",)) -
     task = tracker.task
     if task is not None:
         if not task.assignee_id:
-            errors.append(FieldError((*loc, "task", "assignee"), "must name a staff user"))
+            errors.append(FieldError((*loc, "task", "assignee_id"), "must name a staff user"))
         if task.trigger is not TaskTrigger.COUNT_REACHED and tracker.end_date is None:
             errors.append(FieldError((*loc, "task", "trigger"), "needs an end_date"))
     if errors:

@@ -33,7 +33,7 @@ def check_client(principal: Principal, record: ClientRecord | None, client_id: s
         principal,
         client_id=record.id,
         location_id=record.location_id,
-        assigned_staff=record.assigned_practitioners,
+        assigned_staff=record.assigned_practitioner_ids,
     ):
         raise Forbidden("You do not have access to this client.")
     return record

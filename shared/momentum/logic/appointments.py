@@ -84,7 +84,7 @@ def _ensure_may_book(principal: Principal, client: ClientRecord) -> None:
     if principal.role is Role.CLIENT:
         raise Forbidden("Appointments are booked by the practice.")
     if not may_book_for_client(
-        principal, location_id=client.location_id, assigned_staff=client.assigned_practitioners
+        principal, location_id=client.location_id, assigned_staff=client.assigned_practitioner_ids
     ):
         raise Forbidden("Staff book appointments only for clients assigned to them.")
 
@@ -102,7 +102,7 @@ def _ensure_may_see(principal: Principal, client: ClientRecord, record: Appointm
         principal,
         client_id=client.id,
         location_id=client.location_id,
-        assigned_staff=client.assigned_practitioners,
+        assigned_staff=client.assigned_practitioner_ids,
     ):
         raise Forbidden("You do not have access to this client's appointments.")
 
@@ -136,16 +136,17 @@ def _operations(state: ClientState, change: Change, when: Clock) -> list[dict[st
     # The client: its summary (trackers count from it), prospect → active, assignment.
     summary = client.client_summary().apply_change(before, after)
     status = status_after_appointment(client.status, after)
-    assigned = client.assigned_practitioners
+    assigned = client.assigned_practitioner_ids
     if change.after is not None and change.after.practitioner_id not in assigned:
         # A practitioner becomes assigned when an appointment is created with them.
         assigned = (*assigned, change.after.practitioner_id)
-    profile_changed = status != client.status or assigned != client.assigned_practitioners
-    updated_client = replace(client, status=status, assigned_practitioners=assigned)
+    profile_changed = status != client.status or assigned != client.assigned_practitioner_ids
+    updated_client = replace(client, status=status, assigned_practitioner_ids=assigned)
     ops.append(
         dynamo.update_op(
             client_pk(client.org_id, client.id),
             CLIENT_SK,
+            # `assigned_practitioners`: the stored name of assigned_practitioner_ids.
             update=(
                 "SET #summary = :summary, #status = :status, assigned_practitioners = :assigned, "
                 "state_version = :next_state, #version = :version"
@@ -162,7 +163,7 @@ def _operations(state: ClientState, change: Change, when: Clock) -> list[dict[st
             },
         )
     )
-    if assigned != client.assigned_practitioners or status != client.status:
+    if assigned != client.assigned_practitioner_ids or status != client.status:
         ops += [dynamo.put_op(assignment_item(updated_client, s)) for s in assigned]
 
     # Packages: the one it left and the one it joined.

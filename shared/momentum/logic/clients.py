@@ -76,8 +76,8 @@ def create_client(principal: Principal, fields: dict[str, Any]) -> ClientRecord:
     ensure_named(
         principal,
         newly_named(
-            ("body", "assigned_practitioners"),
-            fields.get("assigned_practitioners") or [],
+            ("body", "assigned_practitioner_ids"),
+            fields.get("assigned_practitioner_ids") or [],
             Part.PRACTITIONER,
         ),
         location_id=location_id,
@@ -98,7 +98,9 @@ def create_client(principal: Principal, fields: dict[str, Any]) -> ClientRecord:
         phone=fields.get("phone"),
         status=ClientStatus(fields.get("status") or ClientStatus.ACTIVE),
         location_id=location_id,
-        assigned_practitioners=tuple(dict.fromkeys(fields.get("assigned_practitioners") or [])),
+        assigned_practitioner_ids=tuple(
+            dict.fromkeys(fields.get("assigned_practitioner_ids") or [])
+        ),
         availability=availability,
         notes=fields.get("notes") or "",
         summary=ClientSummary(client_id),
@@ -141,19 +143,21 @@ def update_client(
         fields["availability"] = parse_availability(fields["availability"] or {}).to_dict()
     if "status" in fields:
         fields["status"] = ClientStatus(fields["status"])
-    if "assigned_practitioners" in fields:
+    if "assigned_practitioner_ids" in fields:
         # Those added are checked; those already assigned stay, even if now inactive.
         ensure_named(
             principal,
             newly_named(
-                ("body", "assigned_practitioners"),
-                fields["assigned_practitioners"],
+                ("body", "assigned_practitioner_ids"),
+                fields["assigned_practitioner_ids"],
                 Part.PRACTITIONER,
-                already=record.assigned_practitioners,
+                already=record.assigned_practitioner_ids,
             ),
             location_id=fields.get("location_id", record.location_id),
         )
-        fields["assigned_practitioners"] = tuple(dict.fromkeys(fields["assigned_practitioners"]))
+        fields["assigned_practitioner_ids"] = tuple(
+            dict.fromkeys(fields["assigned_practitioner_ids"])
+        )
     if "name" in fields and not fields["name"]:
         raise InvalidInput(
             "A client needs a name.", errors=[FieldError(("body", "name"), "required")]
@@ -326,8 +330,8 @@ def send_welcome(principal: Principal, client_id: str, request_id: str) -> str:
         org_id=principal.org_id,
         intent_id=intent_id("welcome", client_id, request_id),
         kind=EmailKind.WELCOME,
+        # Its link (sign-in, then the portal) is built when it is rendered.
         recipient=Recipient(person_id=client_id, email=record.email, name=record.name),
-        data={"portal_url": ""},
     )
     mail.queue_intents([intent], _now())
     return intent.intent_id
@@ -342,7 +346,7 @@ def client_view(principal: Principal, record: ClientRecord) -> dict[str, Any]:
         "phone": record.phone,
         "status": record.status.value,
         "location_id": record.location_id,
-        "assigned_practitioners": list(record.assigned_practitioners),
+        "assigned_practitioner_ids": list(record.assigned_practitioner_ids),
         "availability": record.availability,
         "invited": record.invited,
         "has_login": record.has_login,

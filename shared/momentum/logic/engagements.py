@@ -218,7 +218,7 @@ def may_see(principal: Principal, engagement: Engagement, coachee: ClientRecord 
         principal,
         client_id=coachee.id,
         location_id=coachee.location_id,
-        assigned_staff=coachee.assigned_practitioners,
+        assigned_staff=coachee.assigned_practitioner_ids,
     )
 
 
@@ -342,7 +342,7 @@ def create_engagement(principal: Principal, body: Mapping[str, Any]) -> Engageme
         principal,
         client_id=coachee.id,
         location_id=coachee.location_id,
-        assigned_staff=coachee.assigned_practitioners,
+        assigned_staff=coachee.assigned_practitioner_ids,
     ):
         raise Forbidden("You do not have access to this coachee.")
     ensure_named(principal, _people_named(body), location_id=location_id)

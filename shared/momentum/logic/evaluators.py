@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from momentum import adapters, ids
-from momentum.domain.dates import today_in
+from momentum.domain.dates import days_between, today_in
 from momentum.domain.effects import CreateTask, EngagementOffTrack, RenewPackage, SendReminder
 from momentum.domain.engagements import (
     OffTrackDigest,
@@ -202,7 +203,7 @@ def _package_work(item: dict[str, Any], run_at: datetime) -> Work:
         )  # fmt: skip
     for effect in evaluation.effects:
         if isinstance(effect, SendReminder):
-            work.intents += _reminder_intents(updated, effect)
+            work.intents += _reminder_intents(updated, effect, today)
         elif isinstance(effect, RenewPackage):
             renewal = _renewal(record, effect, run_at)
             if renewal is not None:
@@ -212,7 +213,7 @@ def _package_work(item: dict[str, Any], run_at: datetime) -> Work:
 
 
 def _reminder_intents(
-    record: package_store.PackageRecord, effect: SendReminder
+    record: package_store.PackageRecord, effect: SendReminder, today: date
 ) -> list[EmailIntent]:
     client = _client_person(record.org_id, effect.client_id)
     if client is None:
@@ -228,6 +229,7 @@ def _reminder_intents(
     if not _may_email(person):
         return []
     settings: OnTrackSettings | None = record.settings
+    last_session = record.package_summary().last_session
     return [
         EmailIntent(
             org_id=record.org_id,
@@ -236,12 +238,18 @@ def _reminder_intents(
             recipient=Recipient(person_id=person.id, email=str(person.email), name=name),
             data={
                 "audience": effect.recipient.value,
+                "client_id": effect.client_id,  # the link to their record
                 "client_name": client_name,
                 "package_name": record.name,
                 "status": record.state.status.value if record.state else "",
                 "since": effect.episode_start.isoformat(),
                 "window_days": settings.window_days if settings else None,
-                "last_session": _iso(record.package_summary().last_session),
+                "last_session": _iso(last_session),
+                # Why it was sent: "21 days since the last session" (local days).
+                "run_date": today.isoformat(),
+                "days_since_last_session": (
+                    None if last_session is None else days_between(last_session, today)
+                ),
             },
         )
     ]
@@ -276,7 +284,7 @@ def _renewal(
         authorization=template.get("authorization"),
         preferred=record.preferred,
         template_settings=OnTrackSettings.from_dict(settings) if settings else None,
-        renewed_from=record.id,
+        renewed_from_id=record.id,
         version=1,
         state_version=1,
         created_at=now,
@@ -372,6 +380,14 @@ def _notice_item(
     }
 
 
+def _due_day(item: dict[str, Any], tz: str) -> date | None:
+    """The local day the item was due (its next check), when it is in the due index."""
+    due_at = item.get("due_at")
+    if not due_at:
+        return None
+    return datetime.fromisoformat(str(due_at)).astimezone(ZoneInfo(tz)).date()
+
+
 def due_fields_now(pk: str, sk: str, now: datetime) -> dict[str, Any]:
     from momentum.store import due
 
@@ -394,18 +410,22 @@ def _engagement_work(item: dict[str, Any], run_at: datetime) -> Work:
             tz,
         ),
     )
-    # What time alone changed (appointment writes record their own changes): yesterday's
-    # progress against today's, with the same activity.
+    # What time alone changed (appointment writes record their own changes): progress the
+    # day before the item was due against today's, with the same activity. Due day, not
+    # yesterday: a run that missed the crossing night still records it, dated the crossing.
     from datetime import timedelta
 
     from momentum.domain.engagements import progress_on
 
     history = []
     summary = record.engagement_summary()
-    was = progress_on(e, summary, today - timedelta(days=1)).status.value
-    now = progress_on(e, summary, today).status.value
+    checked = min(_due_day(item, tz) or today, today)
+    was = progress_on(e, summary, checked - timedelta(days=1)).status.value
+    progress = progress_on(e, summary, today)
+    now = progress.status.value
     if was != now:
-        history.append(_history("engagement", record.org_id, e.id, PROGRESS, was, now, today))
+        on = progress.off_track_since or today
+        history.append(_history("engagement", record.org_id, e.id, PROGRESS, was, now, on))
     return Work(
         required=[
             engagement_store.write_op(

@@ -10,15 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from momentum import adapters, signing
 from momentum.config import get_settings
+from momentum.notify import reconcile
 from momentum.notify.intents import EmailIntent, IntentStatus
-from momentum.notify.ses import EmailSender, PermanentSendFailure
+from momentum.notify.ses import EmailSender, PermanentSendFailure, UncertainSendOutcome
 from momentum.observability import logger
 from momentum.store import organizations, outbox, preferences
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
-LEASE = timedelta(minutes=5)
+LEASE = reconcile.LEASE
 UNSUBSCRIBE_VALIDITY = timedelta(days=60)
 UNSUBSCRIBE_PURPOSE = "unsubscribe"
 
@@ -31,6 +32,12 @@ class Delivery(StrEnum):
     SUPPRESSED = "suppressed"
     FAILED = "failed"  # cannot be built, or SES refused it for good: settled, never retried
     MISSING = "missing"
+    # SendEmail's answer was lost: SES may have sent it. Left `sending` for SES's event.
+    UNCERTAIN = "uncertain"
+    # Found `sending` past its lease, no SES event yet, within the grace period: not sent.
+    AWAITING_EVENT = "awaiting_event"
+    SENT_BY_EVENT = "sent_by_event"  # found `sending` with SES's event: marked sent from it
+    RESENT = "resent"  # sent again: no SES event came within the lease and grace period
 
 
 # A failure's reason is kept on the intent; SES messages can be long.
@@ -63,8 +70,12 @@ def unsubscribe_url(org_id: str, person_id: str, kind: str, now: datetime) -> st
 def deliver(
     org_id: str, intent_id: str, now: datetime, sender: EmailSender | None = None
 ) -> Delivery:
-    """Send one intent exactly once as far as we control: a lease guards concurrent
-    deliveries, the final write settles it, a transient failure gives the lease back.
+    """Send one intent exactly once as far as SES allows: a lease guards concurrent
+    deliveries, the final write settles it, a failure known not to have sent gives the
+    lease back. After a send that may have been accepted (a lost answer, a crash, a failed
+    final write) the intent stays `sending`, and SES's event for it decides
+    (momentum.notify.reconcile): marked sent from the event, or re-sent only when none
+    came within the lease and the grace period.
 
     What fails the same way on every attempt — an intent that cannot be read or built (an
     address SES cannot take, stored before the API checked it), or a permanent SES refusal
@@ -73,10 +84,17 @@ def deliver(
     if item is None:
         logger.warning("email intent not found", extra={"intent_id": intent_id})
         return Delivery.MISSING
-    if item.get("status") in (IntentStatus.SENT, IntentStatus.SKIPPED, IntentStatus.FAILED):
-        return Delivery.DUPLICATE
-    if not outbox.claim(org_id, intent_id, now, LEASE):
+    settled = _without_sending(org_id, intent_id, item, now)
+    if settled is not None:
+        return settled
+    if not outbox.claim(org_id, intent_id, now, LEASE, grace=reconcile.GRACE):
         return Delivery.BUSY
+    resend = item.get("status") == IntentStatus.SENDING
+    if resend:
+        logger.warning(
+            "no SES event for an earlier send within the grace period: sending again",
+            extra={"org_id": org_id, "intent_id": intent_id, "lease_until": item["lease_until"]},
+        )
     try:
         intent = outbox.from_item(item)
     except (KeyError, TypeError, ValueError) as error:
@@ -90,29 +108,65 @@ def deliver(
         return Delivery.SUPPRESSED
     org = organizations.get(org_id)
     org_name = org.name if org and org.name else "Your practice"
+    timezone = org.timezone if org else "UTC"
     link = unsubscribe_url(org_id, person, intent.kind.value, now)
     try:
-        message, to = _compose(intent, org_name, link)
+        message, to = _compose(intent, org_name, link, timezone)
     except BUILD_ERRORS as error:  # pure code: it would fail the same way on every retry
         return _fail(org_id, intent_id, now, f"cannot build the message: {error}")
+    # SES's events carry these tags: whose address it was, and which intent was sent.
+    tags = {"org_id": org_id, "kind": intent.kind.value, "intent_id": intent_id}
     try:
-        message_id = (sender or adapters.email_sender()).send(
-            message, to=to, tags={"org_id": org_id, "kind": intent.kind.value}
-        )
+        message_id = (sender or adapters.email_sender()).send(message, to=to, tags=tags)
     except PermanentSendFailure as error:
         return _fail(org_id, intent_id, now, f"refused by SES: {error}")
+    except UncertainSendOutcome as error:
+        # Neither retried nor released: SES's Send event (or its absence) decides.
+        logger.warning(
+            "email send outcome unknown: waiting for SES's event",
+            extra={"org_id": org_id, "intent_id": intent_id, "error": str(error)},
+        )
+        return Delivery.UNCERTAIN
     except Exception:
         outbox.release(org_id, intent_id)
         raise
-    outbox.finish(org_id, intent_id, now, status=IntentStatus.SENT, message_id=message_id)
-    return Delivery.SENT
+    # False when SES's event settled it first: the same message, already recorded.
+    outbox.settle_sent(org_id, intent_id, now, message_id=message_id)
+    return Delivery.RESENT if resend else Delivery.SENT
 
 
 BUILD_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, LookupError, MessageError)
 
 
-def _compose(intent: EmailIntent, org_name: str, link: str) -> tuple[EmailMessage, str]:
-    """The message and the address to send it to (pure: no I/O)."""
+def _without_sending(
+    org_id: str, intent_id: str, item: dict[str, Any], now: datetime
+) -> Delivery | None:
+    """What to answer when the intent must not be sent now (settled, leased, or a send of
+    it may have been accepted and SES's event decides); None when it is to be sent."""
+    accepted = sorted(str(m) for m in item.get("ses_message_ids") or ())
+    lease_until = item.get("lease_until")
+    step = reconcile.next_step(
+        str(item.get("status", "")),
+        lease_until=datetime.fromisoformat(str(lease_until)) if lease_until else None,
+        accepted_event=bool(accepted),
+        now=now,
+    )
+    if step is reconcile.Step.SETTLE:
+        outbox.settle_sent(org_id, intent_id, now, message_id=accepted[0])
+        return Delivery.SENT_BY_EVENT
+    answers = {
+        reconcile.Step.DONE: Delivery.DUPLICATE,
+        reconcile.Step.BUSY: Delivery.BUSY,
+        reconcile.Step.WAIT: Delivery.AWAITING_EVENT,
+    }
+    return answers.get(step)
+
+
+def _compose(
+    intent: EmailIntent, org_name: str, link: str, timezone: str
+) -> tuple[EmailMessage, str]:
+    """The message and the address to send it to (pure: no I/O). Its links go to the web
+    app (`app_base_url`), its dates are written in the organization's `timezone`."""
     # Rendering is only the mailer's job: its imports (Jinja2) stay out of the API's cold start.
     from jinja2 import TemplateError
 
@@ -120,7 +174,13 @@ def _compose(intent: EmailIntent, org_name: str, link: str) -> tuple[EmailMessag
     from momentum.notify.render import render
 
     try:
-        rendered = render(intent, org_name=org_name, unsubscribe_url=link)
+        rendered = render(
+            intent,
+            org_name=org_name,
+            unsubscribe_url=link,
+            app_base_url=get_settings().app_base_url,
+            timezone=timezone,
+        )
     except TemplateError as error:  # data the template cannot take (a missing field)
         raise ValueError(f"template: {error}") from error
     message = build_message(

@@ -485,7 +485,7 @@ def package_view(principal: Principal, record: PackageRecord) -> dict[str, Any]:
         "on_track_override": record.override_settings.to_dict()
         if record.override_settings
         else None,
-        "renewed_from": record.renewed_from,
+        "renewed_from_id": record.renewed_from_id,
         "version": record.version,
     }
 

@@ -131,7 +131,7 @@ def on_track_report(
     principal: Principal,
     *,
     status: str | None,
-    team_member_id: str | None,
+    assigned_team_member_id: str | None,
     location_id: str | None,
     limit: int,
     cursor: str | None,
@@ -143,7 +143,7 @@ def on_track_report(
     _ensure_may_read_reports(principal)
     if location_id is not None and principal.role is Role.LOCATION_ADMIN:
         ensure_admin_of(principal, location_id)
-    scope = f"on-track|{status}|{team_member_id}|{location_id}"
+    scope = f"on-track|{status}|{assigned_team_member_id}|{location_id}"
     position = decode_position(cursor, scope)
     after = None if position is None else str(position.get("package_id", ""))
     org_id = principal.org_id
@@ -161,7 +161,9 @@ def on_track_report(
             start_key=start,
         )
         records = [package_store.from_item(i) for i in items]
-        candidates = {r.id for r in records if _candidate(r, today, status, team_member_id)}
+        candidates = {
+            r.id for r in records if _candidate(r, today, status, assigned_team_member_id)
+        }
         clients = engagement_logic.clients_by_id(
             org_id, [r.client_id for r in records if r.id in candidates]
         )
@@ -185,13 +187,16 @@ def on_track_report(
 
 
 def _candidate(
-    record: PackageRecord, today: date, status: str | None, team_member_id: str | None
+    record: PackageRecord, today: date, status: str | None, assigned_team_member_id: str | None
 ) -> bool:
     """What can be decided from the package alone: open, status, team member."""
     package, summary = record.package, record.package_summary()
     if not is_open(package, summary, today):
         return False
-    if team_member_id is not None and package.assigned_team_member_id != team_member_id:
+    if (
+        assigned_team_member_id is not None
+        and package.assigned_team_member_id != assigned_team_member_id
+    ):
         return False
     return status is None or status_on(package, record.settings, summary, today).value == status
 
@@ -201,7 +206,7 @@ def _sees(principal: Principal, client: ClientRecord) -> bool:
         principal,
         client_id=client.id,
         location_id=client.location_id,
-        assigned_staff=client.assigned_practitioners,
+        assigned_staff=client.assigned_practitioner_ids,
     )
 
 

@@ -62,9 +62,9 @@ def _ensure_staff_tool(principal: Principal) -> None:
 def _assignee_named(body: dict[str, Any], *, current: TrackerTask | None = None) -> list[Named]:
     """The task assignee the request names, if it is a new one."""
     task = body.get("task")
-    if not task or (current is not None and task["assignee"] == current.assignee_id):
+    if not task or (current is not None and task["assignee_id"] == current.assignee_id):
         return []
-    return [Named(("body", "task", "assignee"), str(task["assignee"]), Part.TASK_ASSIGNEE)]
+    return [Named(("body", "task", "assignee_id"), str(task["assignee_id"]), Part.TASK_ASSIGNEE)]
 
 
 def _tracker_from(client_id: str, tracker_id: str, body: dict[str, Any]) -> Tracker:
@@ -78,7 +78,9 @@ def _tracker_from(client_id: str, tracker_id: str, body: dict[str, Any]) -> Trac
             end_date=body.get("end_date"),
             note=body.get("note") or "",
             color=body.get("color") or "#4A90E2",
-            task=TrackerTask(str(task["assignee"]), TaskTrigger(task["trigger"])) if task else None,
+            task=TrackerTask(str(task["assignee_id"]), TaskTrigger(task["trigger"]))
+            if task
+            else None,
             auto_reset=bool(body.get("auto_reset")),
         )
     )
@@ -174,7 +176,7 @@ def _check_access(principal: Principal, client: ClientRecord) -> None:
         principal,
         client_id=client.id,
         location_id=client.location_id,
-        assigned_staff=client.assigned_practitioners,
+        assigned_staff=client.assigned_practitioner_ids,
     ):
         raise Forbidden("You do not have access to this client.")
 
@@ -231,7 +233,7 @@ def update_tracker(
             "note": current.note,
             "color": current.color,
             "task": (
-                {"assignee": current.task.assignee_id, "trigger": current.task.trigger.value}
+                {"assignee_id": current.task.assignee_id, "trigger": current.task.trigger.value}
                 if current.task
                 else None
             ),
@@ -305,7 +307,7 @@ def tracker_view_of(
         "end_date": t.end_date,
         "note": t.note,
         "color": t.color,
-        "task": {"assignee": t.task.assignee_id, "trigger": t.task.trigger.value}
+        "task": {"assignee_id": t.task.assignee_id, "trigger": t.task.trigger.value}
         if t.task
         else None,
         "auto_reset": t.auto_reset,

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
 
-from momentum.schemas.common import ApiTimestamp, Flag, IsoDate, IsoDateTime, LongText, RecordId
+from momentum.schemas.common import (
+    ApiModel,
+    ApiTimestamp,
+    Flag,
+    IsoDate,
+    IsoDateTime,
+    LongText,
+    RecordId,
+)
 
 Kind = Literal["session", "discovery_call"]
 Status = Literal["scheduled", "completed", "cancelled", "missed"]
 
 
-class AppointmentCreate(BaseModel):
+class AppointmentCreate(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -45,7 +53,7 @@ class AppointmentCreate(BaseModel):
     notes: LongText = ""
 
 
-class AppointmentPatch(BaseModel):
+class AppointmentPatch(ApiModel):
     """Only the fields sent change; every count and status they affect changes with them."""
 
     model_config = ConfigDict(
@@ -62,7 +70,7 @@ class AppointmentPatch(BaseModel):
     notes: LongText | None = None
 
 
-class TrackerBanner(BaseModel):
+class TrackerBanner(ApiModel):
     tracker_id: str
     note: str
     color: str
@@ -74,7 +82,7 @@ class TrackerBanner(BaseModel):
     ended: Flag
 
 
-class AppointmentView(BaseModel):
+class AppointmentView(ApiModel):
     id: str
     client_id: str
     practitioner_id: str

@@ -5,15 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from momentum.schemas.common import ApiDate, IsoDate, RecordId, ShortText
+from momentum.schemas.common import ApiDate, ApiModel, IsoDate, RecordId, ShortText
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Amount = Annotated[Decimal, Field(gt=0, le=Decimal("1000000"), max_digits=12, decimal_places=2)]
 
 
-class PaymentCreate(BaseModel):
+class PaymentCreate(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -28,7 +28,7 @@ class PaymentCreate(BaseModel):
     reference: ShortText = ""
 
 
-class PaymentView(BaseModel):
+class PaymentView(ApiModel):
     id: str
     client_id: str
     amount: Decimal
@@ -38,7 +38,7 @@ class PaymentView(BaseModel):
     created_at: str
 
 
-class InvoiceLine(BaseModel):
+class InvoiceLine(ApiModel):
     """A service, a new pack from a template, or use of one of the client's open packs."""
 
     model_config = ConfigDict(extra="forbid")
@@ -50,7 +50,7 @@ class InvoiceLine(BaseModel):
     package_id: RecordId | None = Field(default=None, description="use_pack: an open package")
 
 
-class InvoiceCreate(BaseModel):
+class InvoiceCreate(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -74,7 +74,7 @@ class InvoiceCreate(BaseModel):
     lines: list[InvoiceLine] = Field(min_length=1, max_length=50)
 
 
-class InvoiceLineView(BaseModel):
+class InvoiceLineView(ApiModel):
     kind: str
     description: str
     amount: Decimal
@@ -82,7 +82,7 @@ class InvoiceLineView(BaseModel):
     package_id: str | None = None
 
 
-class InvoiceView(BaseModel):
+class InvoiceView(ApiModel):
     id: str
     client_id: str
     date: IsoDate

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import ConfigDict, Field, StrictInt, field_validator
 
-from momentum.schemas.common import HHMM, Color, Email, Flag, LongText, Name, Phone, RecordId
+from momentum.schemas.common import (
+    HHMM,
+    ApiModel,
+    Color,
+    Email,
+    Flag,
+    LongText,
+    Name,
+    Phone,
+    RecordId,
+)
 
 ClientStatusName = Literal["active", "inactive", "prospect"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-class TimeRangeBody(BaseModel):
+class TimeRangeBody(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     start: HHMM = Field(examples=["09:00"])
@@ -22,7 +32,7 @@ class TimeRangeBody(BaseModel):
 Availability = dict[Weekday, list[TimeRangeBody]]
 
 
-class ClientCreate(BaseModel):
+class ClientCreate(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -33,7 +43,7 @@ class ClientCreate(BaseModel):
                     "phone": "+44 20 7946 0000",
                     "status": "active",
                     "location_id": "north",
-                    "assigned_practitioners": ["user-sam"],
+                    "assigned_practitioner_ids": ["user-sam"],
                     "availability": {"monday": [{"start": "09:00", "end": "12:00"}]},
                     "notes": "Prefers morning sessions.",
                 }
@@ -46,7 +56,9 @@ class ClientCreate(BaseModel):
     phone: Phone | None = None
     status: ClientStatusName = "active"
     location_id: RecordId | None = None
-    assigned_practitioners: list[RecordId] = Field(default_factory=list, max_length=50)
+    assigned_practitioner_ids: list[RecordId] = Field(
+        default_factory=list, max_length=50, description="User ids of the staff who see the client"
+    )
     availability: Availability = Field(default_factory=dict)
     notes: LongText = ""
     send_welcome: Flag = Field(
@@ -54,7 +66,7 @@ class ClientCreate(BaseModel):
     )
 
 
-class ClientPatch(BaseModel):
+class ClientPatch(ApiModel):
     """Only the fields sent are changed."""
 
     model_config = ConfigDict(
@@ -66,11 +78,13 @@ class ClientPatch(BaseModel):
     phone: Phone | None = None
     status: ClientStatusName | None = None
     location_id: RecordId | None = None
-    assigned_practitioners: list[RecordId] | None = Field(default=None, max_length=50)
+    assigned_practitioner_ids: list[RecordId] | None = Field(
+        default=None, max_length=50, description="User ids of the staff who see the client"
+    )
     availability: Availability | None = None
     notes: LongText | None = None
 
-    @field_validator("name", "status", "assigned_practitioners", "availability", "notes")
+    @field_validator("name", "status", "assigned_practitioner_ids", "availability", "notes")
     @classmethod
     def _not_null(cls, value: object) -> object:
         # An explicit null for a field that always has a value is refused (422).
@@ -79,14 +93,16 @@ class ClientPatch(BaseModel):
         return value
 
 
-class ClientView(BaseModel):
+class ClientView(ApiModel):
     id: str
     name: str
     email: str | None = None
     phone: str | None = None
     status: ClientStatusName
     location_id: str | None = None
-    assigned_practitioners: list[str]
+    assigned_practitioner_ids: list[str] = Field(
+        description="User ids of the staff who see the client"
+    )
     availability: dict[str, list[TimeRangeBody]]
     notes: str | None = Field(default=None, description="Staff-only; never shown to clients.")
     invited: Flag
@@ -97,7 +113,7 @@ class ClientView(BaseModel):
     updated_at: str
 
 
-class ClientListItem(BaseModel):
+class ClientListItem(ApiModel):
     id: str
     name: str
     email: str | None = None
@@ -107,18 +123,28 @@ class ClientListItem(BaseModel):
     invited: Flag = False
 
 
-class ColorBody(BaseModel):
+class ColorBody(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     color: Color = Field(examples=["#3366FF"])
 
 
-class LoginBody(BaseModel):
+class LoginBody(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email | None = Field(default=None, description="Defaults to the client's email.")
 
 
-class WelcomeEmailSent(BaseModel):
+class WelcomeEmailSent(ApiModel):
     queued: Flag = True
     intent_id: str
+
+
+class PractitionerContact(ApiModel):
+    """How to reach one of a client's practitioners: contact details only (no role,
+    locations or status: a client sees whom to contact, not how the practice is run)."""
+
+    id: str = Field(description="The practitioner's user id.")
+    name: str
+    email: str
+    phone: str | None = None

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BaseModel,
     BeforeValidator,
+    ConfigDict,
     GetJsonSchemaHandler,
     StrictBool,
     StringConstraints,
@@ -19,6 +21,15 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
 from momentum.domain.dates import RANGE_TEXT, date_in_range, instant_in_range
+
+
+class ApiModel(BaseModel):
+    """The base of every API model. Its validator and serializer are built on first use,
+    not when the class is defined (defer_build): an HTTP function registers all its routes
+    at cold start, but a request builds only the models of its route, and /openapi.json
+    those of the document. The models and the document are the same either way."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 @dataclass(frozen=True, slots=True)

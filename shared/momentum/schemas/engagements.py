@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
 
-from momentum.schemas.common import Flag, IsoDate, Name, RecordId
+from momentum.schemas.common import ApiModel, Flag, IsoDate, Name, RecordId
 
 EngagementTypeName = Literal["one_to_one", "on_demand", "coach_matching"]
 EngagementStatusName = Literal["draft", "active", "matching", "completed", "cancelled"]
@@ -23,7 +23,7 @@ def _threshold_days() -> Any:
     )
 
 
-class EngagementTemplateBody(BaseModel):
+class EngagementTemplateBody(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -44,7 +44,7 @@ class EngagementTemplateBody(BaseModel):
     notify_off_track: Flag = False
 
 
-class EngagementTemplatePatch(BaseModel):
+class EngagementTemplatePatch(ApiModel):
     """Only the fields sent change. Launched engagements keep the settings they copied."""
 
     model_config = ConfigDict(
@@ -57,7 +57,7 @@ class EngagementTemplatePatch(BaseModel):
     notify_off_track: Flag | None = None
 
 
-class EngagementTemplateView(BaseModel):
+class EngagementTemplateView(ApiModel):
     id: str
     name: str
     type: EngagementTypeName
@@ -68,7 +68,7 @@ class EngagementTemplateView(BaseModel):
     updated_at: str | None = None
 
 
-class EngagementCreate(BaseModel):
+class EngagementCreate(ApiModel):
     """From a template; its tracking settings are copied when the engagement launches."""
 
     model_config = ConfigDict(
@@ -98,7 +98,7 @@ class EngagementCreate(BaseModel):
     )
 
 
-class EngagementPatch(BaseModel):
+class EngagementPatch(ApiModel):
     """Only the fields sent change. `status` follows draft → active | matching →
     completed | cancelled (409 otherwise); a `coach_id` selects the coach (for coach
     matching this is activity, and ends matching)."""
@@ -114,12 +114,12 @@ class EngagementPatch(BaseModel):
     location_id: RecordId | None = None
 
 
-class TrackingView(BaseModel):
+class TrackingView(ApiModel):
     threshold_days: StrictInt | None = Field(description="Copied from the template at launch")
     notify_off_track: Flag
 
 
-class HistoryEntryView(BaseModel):
+class HistoryEntryView(ApiModel):
     """One status transition: which status moved, from what to what, on which date (the
     organization's), and why."""
 
@@ -132,7 +132,7 @@ class HistoryEntryView(BaseModel):
     actor_id: str | None = Field(default=None, description="Who caused it; null: the system")
 
 
-class EngagementView(BaseModel):
+class EngagementView(ApiModel):
     id: str
     name: str
     template_id: str | None

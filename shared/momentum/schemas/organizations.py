@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import ConfigDict, Field, StrictInt, StringConstraints
 
 from momentum.domain.organizations import Organization
-from momentum.schemas.common import Name
+from momentum.schemas.common import ApiModel, Name
 
 LocationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
 
-class LocationBody(BaseModel):
+class LocationBody(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     id: LocationId = Field(examples=["north"])
     name: Name = Field(examples=["North clinic"])
 
 
-class OrganizationBody(BaseModel):
+class OrganizationBody(ApiModel):
     """The whole organization, as PUT /org replaces it."""
 
     model_config = ConfigDict(
@@ -42,7 +42,7 @@ class OrganizationBody(BaseModel):
     locations: list[LocationBody] = Field(default_factory=list, max_length=100)
 
 
-class OrganizationView(BaseModel):
+class OrganizationView(ApiModel):
     id: str
     name: str
     timezone: str

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import ConfigDict, Field, StrictInt, field_validator
 
 from momentum.schemas.common import (
     ApiDate,
+    ApiModel,
     Flag,
     IsoDate,
     IsoDateTime,
@@ -22,7 +23,7 @@ ProgressName = Literal["on_track", "at_risk", "off_track", "not_tracking"]
 LifecycleName = Literal["open", "used_up", "expired", "cancelled"]
 
 
-class OnTrackBody(BaseModel):
+class OnTrackBody(ApiModel):
     """On track settings (off unless enabled). Only owners and admins may change them."""
 
     model_config = ConfigDict(
@@ -53,7 +54,7 @@ class OnTrackBody(BaseModel):
     client_visible: Flag = False
 
 
-class AuthorizationBody(BaseModel):
+class AuthorizationBody(ApiModel):
     """Who authorised the sessions (a referrer or an insurer) and for what."""
 
     model_config = ConfigDict(extra="forbid")
@@ -66,7 +67,7 @@ class AuthorizationBody(BaseModel):
     end_date: ApiDate | None = None
 
 
-class TemplateBody(BaseModel):
+class TemplateBody(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -100,7 +101,7 @@ class TemplateBody(BaseModel):
     authorization: AuthorizationBody | None = None
 
 
-class TemplatePatch(BaseModel):
+class TemplatePatch(ApiModel):
     """Only the fields sent change; `null` removes validity, On track or authorization."""
 
     model_config = ConfigDict(extra="forbid")
@@ -119,7 +120,7 @@ class TemplatePatch(BaseModel):
         return value
 
 
-class TemplateView(BaseModel):
+class TemplateView(ApiModel):
     id: str
     name: str
     type: PackageType
@@ -133,7 +134,7 @@ class TemplateView(BaseModel):
     version: StrictInt
 
 
-class PackageCreate(BaseModel):
+class PackageCreate(ApiModel):
     """From a template (`template_id`; its settings are copied now) or custom (`type`...)."""
 
     model_config = ConfigDict(
@@ -162,7 +163,7 @@ class PackageCreate(BaseModel):
     )
 
 
-class PackagePatch(BaseModel):
+class PackagePatch(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
@@ -184,7 +185,7 @@ class PackagePatch(BaseModel):
         return value
 
 
-class PackageView(BaseModel):
+class PackageView(ApiModel):
     id: str
     client_id: str
     name: str
@@ -210,20 +211,22 @@ class PackageView(BaseModel):
     last_session: IsoDate | None
     on_track: OnTrackBody | None = Field(description="The effective settings")
     on_track_override: OnTrackBody | None
-    renewed_from: str | None = None
+    renewed_from_id: str | None = Field(
+        default=None, description="The package this one renews (auto-renew)"
+    )
     version: StrictInt
     history: list[HistoryEntryView] | None = Field(
         default=None, description="With `include=history` only: every status transition"
     )
 
 
-class NextChange(BaseModel):
+class NextChange(ApiModel):
     date: IsoDate = Field(description="The first day something changes if nothing new happens")
     status: ProgressName = Field(description="The status from that day")
     lifecycle: LifecycleName
 
 
-class OnTrackRow(BaseModel):
+class OnTrackRow(ApiModel):
     """One On track row (SPEC §5): one open package of one client. The same shape on the
     client record (`GET /clients/{id}/on-track`) and in the report (`GET /reports/on-track`)."""
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
+
+from momentum.schemas.common import ApiModel
 
 
-class EmailChoices(BaseModel):
+class EmailChoices(ApiModel):
     """One switch per kind of email (`momentum.notify.intents.EmailKind`); every kind is on
     unless turned off. In a PUT, a kind left out is on."""
 
@@ -24,7 +26,7 @@ class EmailChoices(BaseModel):
     )
 
 
-class PreferencesBody(BaseModel):
+class PreferencesBody(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"emails": {"welcome": True, "on_track_reminder": False}}]},
@@ -33,6 +35,6 @@ class PreferencesBody(BaseModel):
     emails: EmailChoices
 
 
-class PreferencesView(BaseModel):
+class PreferencesView(ApiModel):
     emails: EmailChoices
     version: StrictInt

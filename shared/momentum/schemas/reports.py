@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from momentum.schemas.common import IsoDate
+from momentum.schemas.common import ApiModel, IsoDate
 from momentum.schemas.engagements import (
     EngagementProgressName,
     EngagementStatusName,
@@ -20,14 +20,14 @@ OnTrackStatusName = ProgressName
 ReportFormat = Literal["json", "csv"]
 
 
-class OnTrackReport(BaseModel):
+class OnTrackReport(ApiModel):
     items: list[OnTrackRow]
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to read the next page; absent on the last."
     )
 
 
-class EngagementRow(BaseModel):
+class EngagementRow(ApiModel):
     engagement_id: str
     name: str
     type: EngagementTypeName
@@ -44,7 +44,7 @@ class EngagementRow(BaseModel):
     off_track_since: IsoDate | None
 
 
-class EngagementReport(BaseModel):
+class EngagementReport(ApiModel):
     items: list[EngagementRow]
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to read the next page; absent on the last."

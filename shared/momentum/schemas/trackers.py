@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
 
-from momentum.schemas.common import ApiDate, Color, Flag, IsoDate, LongText, RecordId
+from momentum.schemas.common import ApiDate, ApiModel, Color, Flag, IsoDate, LongText, RecordId
 
 Trigger = Literal["count_reached", "end_date", "first"]
 
 
-class TaskSettings(BaseModel):
+class TaskSettings(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
-    assignee: RecordId = Field(description="The staff user the task is assigned to")
+    assignee_id: RecordId = Field(description="The staff user the task is assigned to")
     trigger: Trigger = Field(description="count_reached, end_date, or first (whichever first)")
 
 
-class TrackerCreate(BaseModel):
+class TrackerCreate(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -29,7 +29,7 @@ class TrackerCreate(BaseModel):
                     "end_date": "2026-03-14",
                     "note": "Insurer review after 6 sessions",
                     "color": "#E67E22",
-                    "task": {"assignee": "user-sam", "trigger": "first"},
+                    "task": {"assignee_id": "user-sam", "trigger": "first"},
                     "auto_reset": True,
                 }
             ]
@@ -45,7 +45,7 @@ class TrackerCreate(BaseModel):
     auto_reset: Flag = False
 
 
-class TrackerPatch(BaseModel):
+class TrackerPatch(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     sessions: StrictInt | None = Field(default=None, ge=1, le=10_000)
@@ -57,7 +57,7 @@ class TrackerPatch(BaseModel):
     auto_reset: Flag | None = None
 
 
-class TrackerView(BaseModel):
+class TrackerView(ApiModel):
     id: str
     client_id: str
     sessions: StrictInt
@@ -75,7 +75,7 @@ class TrackerView(BaseModel):
     version: StrictInt
 
 
-class TaskView(BaseModel):
+class TaskView(ApiModel):
     id: str
     client_id: str
     client_name: str
@@ -90,7 +90,7 @@ class TaskView(BaseModel):
     version: StrictInt
 
 
-class TaskPatch(BaseModel):
+class TaskPatch(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     done: Flag

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import ConfigDict, Field, StrictInt, field_validator
 
-from momentum.schemas.common import Email, Flag, Name, Phone, RecordId
+from momentum.schemas.common import ApiModel, Email, Flag, Name, Phone, RecordId
 
 UserRole = Literal["owner", "admin", "location_admin", "staff"]
 UserStatusName = Literal["active", "inactive"]
 MAX_LOCATIONS = 50
 
 
-class UserCreate(BaseModel):
+class UserCreate(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -42,7 +42,7 @@ class UserCreate(BaseModel):
     status: UserStatusName = "active"
 
 
-class UserPatch(BaseModel):
+class UserPatch(ApiModel):
     """Only the fields sent are changed. The email is the sign-in name and is not changed
     here."""
 
@@ -65,7 +65,7 @@ class UserPatch(BaseModel):
         return value
 
 
-class UserView(BaseModel):
+class UserView(ApiModel):
     id: str = Field(description="The user's id: the `sub` of their login.")
     name: str
     email: str
@@ -79,7 +79,7 @@ class UserView(BaseModel):
     updated_at: str
 
 
-class UserListItem(BaseModel):
+class UserListItem(ApiModel):
     id: str
     name: str
     email: str

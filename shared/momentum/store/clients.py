@@ -39,7 +39,8 @@ class ClientRecord:
     phone: str | None = None
     status: ClientStatus = ClientStatus.ACTIVE
     location_id: str | None = None
-    assigned_practitioners: tuple[str, ...] = ()
+    # Stored as `assigned_practitioners` (the name before the API's `_ids`; no migration).
+    assigned_practitioner_ids: tuple[str, ...] = ()
     availability: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     notes: str = ""
     invited: bool = False
@@ -68,7 +69,7 @@ def profile_fields(record: ClientRecord) -> dict[str, Any]:
         "phone": record.phone,
         "status": record.status.value,
         "location_id": record.location_id,
-        "assigned_practitioners": list(record.assigned_practitioners),
+        "assigned_practitioners": list(record.assigned_practitioner_ids),
         "availability": record.availability,
         "notes": record.notes,
         "invited": record.invited,
@@ -117,7 +118,7 @@ def from_item(item: dict[str, Any]) -> ClientRecord:
         phone=item.get("phone"),
         status=ClientStatus(item.get("status", "active")),
         location_id=item.get("location_id"),
-        assigned_practitioners=tuple(item.get("assigned_practitioners", [])),
+        assigned_practitioner_ids=tuple(item.get("assigned_practitioners", [])),
         availability=dict(item.get("availability") or {}),
         notes=str(item.get("notes", "")),
         invited=bool(item.get("invited", False)),
@@ -153,7 +154,7 @@ def assignment_item(record: ClientRecord, staff_id: str) -> dict[str, Any]:
 
 def create_ops(record: ClientRecord) -> list[dict[str, Any]]:
     ops = [dynamo.put_op(to_item(record), condition="attribute_not_exists(pk)")]
-    ops += [dynamo.put_op(assignment_item(record, s)) for s in record.assigned_practitioners]
+    ops += [dynamo.put_op(assignment_item(record, s)) for s in record.assigned_practitioner_ids]
     return ops
 
 
@@ -182,9 +183,9 @@ def profile_update_ops(before: ClientRecord, after: ClientRecord) -> list[dict[s
             values=values,
         )
     ]
-    removed = set(before.assigned_practitioners) - set(after.assigned_practitioners)
+    removed = set(before.assigned_practitioner_ids) - set(after.assigned_practitioner_ids)
     ops += [dynamo.delete_op(client_pk(after.org_id, after.id), ASSIGN_PREFIX + s) for s in removed]
-    ops += [dynamo.put_op(assignment_item(after, s)) for s in after.assigned_practitioners]
+    ops += [dynamo.put_op(assignment_item(after, s)) for s in after.assigned_practitioner_ids]
     return ops
 
 

@@ -78,27 +78,117 @@ def from_item(item: dict[str, Any]) -> EmailIntent:
     )
 
 
-def claim(org_id: str, intent_id: str, now: datetime, lease: timedelta) -> bool:
-    """Take the intent for sending, unless another sender holds a live lease or it is done."""
+def claim(
+    org_id: str, intent_id: str, now: datetime, lease: timedelta, *, grace: timedelta
+) -> bool:
+    """Take the intent for sending: when it is pending, or still `sending` although its
+    lease ended more than `grace` ago, and no SES event says a send of it was accepted
+    (a send of the lost lease may have gone out: its event gets the grace to arrive)."""
     pk, sk = intent_key(org_id, intent_id)
     try:
         dynamo.update_item(
             pk,
             sk,
             update="SET #status = :sending, lease_until = :until ADD attempts :one",
-            condition="#status = :pending OR (#status = :sending AND lease_until < :now)",
+            condition=(
+                "attribute_not_exists(ses_message_ids) AND (#status = :pending OR "
+                "(#status = :sending AND (attribute_not_exists(lease_until) "
+                "OR lease_until < :stale)))"
+            ),
             names={"#status": "status"},
             values={
                 ":sending": IntentStatus.SENDING.value,
                 ":pending": IntentStatus.PENDING.value,
                 ":until": due.instant_text(now + lease),
-                ":now": due.instant_text(now),
+                ":stale": due.instant_text(now - grace),
                 ":one": 1,
             },
         )
     except dynamo.ConditionFailed:
         return False
     return True
+
+
+def settle_sent(org_id: str, intent_id: str, now: datetime, *, message_id: str) -> bool:
+    """Mark the intent sent (by the mailer on SES's answer, or from SES's event) unless
+    something settled it already; True when this call did. Leaves the due index."""
+    pk, sk = intent_key(org_id, intent_id)
+    try:
+        dynamo.update_item(
+            pk,
+            sk,
+            update=(
+                "SET #status = :sent, finished_at = :now, message_id = :mid, reason = :reason, "
+                "expires_at = :expires REMOVE due_shard, due_at, lease_until"
+            ),
+            condition="#status IN (:pending, :sending)",
+            names={"#status": "status"},
+            values={
+                ":sent": IntentStatus.SENT.value,
+                ":pending": IntentStatus.PENDING.value,
+                ":sending": IntentStatus.SENDING.value,
+                ":now": due.instant_text(now),
+                ":mid": message_id,
+                ":reason": "",
+                ":expires": int((now + RETENTION).timestamp()),
+            },
+        )
+    except dynamo.ConditionFailed:
+        return False
+    return True
+
+
+def mark_duplicate(org_id: str, intent_id: str, now: datetime) -> bool:
+    """Note that SES sent this intent more than once (`duplicate_at`); True the first time."""
+    pk, sk = intent_key(org_id, intent_id)
+    try:
+        dynamo.update_item(
+            pk,
+            sk,
+            update="SET duplicate_at = :now",
+            condition="attribute_exists(pk) AND attribute_not_exists(duplicate_at)",
+            values={":now": due.instant_text(now)},
+        )
+    except dynamo.ConditionFailed:
+        return False
+    return True
+
+
+# SES event type → the attribute keeping when the first one of that type arrived.
+EVENT_ATTRIBUTES = {
+    "Send": "ses_send_at",
+    "Delivery": "ses_delivery_at",
+    "Bounce": "ses_bounce_at",
+    "Complaint": "ses_complaint_at",
+    "DeliveryDelay": "ses_delivery_delay_at",
+    "Reject": "ses_reject_at",
+}
+
+
+def record_event(
+    org_id: str, intent_id: str, event_type: str, now: datetime, *, message_id: str = ""
+) -> dict[str, Any] | None:
+    """Record an SES event of a send of this intent: when the first of its type arrived and,
+    for an event that shows SES accepted a send (`message_id` given), the id of that SES
+    message (`ses_message_ids`, a set: a redelivered event adds nothing). Returns the item
+    as it is now; None when there is no such intent (expired, or another table's)."""
+    pk, sk = intent_key(org_id, intent_id)
+    update = "SET #at = if_not_exists(#at, :now)"
+    values: dict[str, Any] = {":now": due.instant_text(now)}
+    if message_id:
+        update += " ADD ses_message_ids :mids"
+        values[":mids"] = {message_id}
+    try:
+        return dynamo.update_item(
+            pk,
+            sk,
+            update=update,
+            condition="attribute_exists(pk)",
+            names={"#at": EVENT_ATTRIBUTES[event_type]},
+            values=values,
+        )
+    except dynamo.ConditionFailed:
+        return None
 
 
 def finish(

@@ -36,7 +36,8 @@ class PackageRecord:
     summary: PackageSummary | None = None
     state: PackageState = field(default_factory=PackageState)
     status: str = "not_tracking"
-    renewed_from: str | None = None
+    # Stored as `renewed_from` (the API's `renewed_from_id`; no migration).
+    renewed_from_id: str | None = None
     version: int = 0
     state_version: int = 0
     created_at: str = ""
@@ -100,7 +101,7 @@ def to_item(record: PackageRecord) -> dict[str, Any]:
         "summary": record.package_summary().to_dict(),
         "state": record.state.to_dict(),
         "status": record.status,
-        "renewed_from": record.renewed_from,
+        "renewed_from": record.renewed_from_id,
         "version": record.version,
         "state_version": record.state_version,
         "created_at": record.created_at,
@@ -146,7 +147,7 @@ def from_item(item: dict[str, Any]) -> PackageRecord:
         summary=PackageSummary.from_dict(item["summary"]) if item.get("summary") else None,
         state=PackageState.from_dict(item.get("state") or {}),
         status=str(item.get("status", "not_tracking")),
-        renewed_from=item.get("renewed_from"),
+        renewed_from_id=item.get("renewed_from"),
         version=int(item.get("version", 0)),
         state_version=int(item.get("state_version", 0)),
         created_at=str(item.get("created_at", "")),

@@ -66,6 +66,7 @@ def to_item(record: TrackerRecord) -> dict[str, Any]:
         "end_date": t.end_date.isoformat() if t.end_date else None,
         "note": t.note,
         "color": t.color,
+        # Stored as `assignee` (the API's `assignee_id`; renaming it would need a migration).
         "task": (
             {"assignee": t.task.assignee_id, "trigger": t.task.trigger.value} if t.task else None
         ),

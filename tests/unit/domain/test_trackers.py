@@ -79,7 +79,7 @@ class TestRules:
                 {"end_date": None, "task": TrackerTask("u1", TaskTrigger.END_DATE)},
                 ("task", "trigger"),
             ),
-            ({"task": TrackerTask("", TaskTrigger.COUNT_REACHED)}, ("task", "assignee")),
+            ({"task": TrackerTask("", TaskTrigger.COUNT_REACHED)}, ("task", "assignee_id")),
         ],
     )
     def test_given_a_broken_rule_then_422_with_the_field_path(

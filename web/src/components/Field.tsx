@@ -42,24 +42,50 @@ function Messages({
   );
 }
 
+interface ControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** The frame every field shares: its label (after the control for a checkbox), the hint and
+ * the API's error, tied to the control by id and aria-describedby. */
+function FieldShell({
+  label,
+  error,
+  hint,
+  check = false,
+  control,
+}: FieldFrame & { check?: boolean; control: (props: ControlProps) => ReactNode }) {
+  const ids = useFieldIds(error, hint);
+  const labelNode = <label htmlFor={ids.id}>{label}</label>;
+  return (
+    <div className={`field${check ? ' field-check' : ''}${error ? ' field-invalid' : ''}`}>
+      {check ? null : labelNode}
+      {control({
+        id: ids.id,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': ids.describedBy,
+      })}
+      {check ? labelNode : null}
+      <Messages error={error} hint={hint} label={label} errorId={ids.errorId} hintId={ids.hintId} />
+    </div>
+  );
+}
+
 export function TextField({
   label,
   error,
   hint,
   ...input
 }: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
-  const ids = useFieldIds(error, hint);
   return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={ids.id}>{label}</label>
-      <input
-        id={ids.id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...input}
-      />
-      <Messages error={error} hint={hint} label={label} errorId={ids.errorId} hintId={ids.hintId} />
-    </div>
+    <FieldShell
+      label={label}
+      error={error}
+      hint={hint}
+      control={(props) => <input {...props} {...input} />}
+    />
   );
 }
 
@@ -69,18 +95,13 @@ export function TextArea({
   hint,
   ...input
 }: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const ids = useFieldIds(error, hint);
   return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={ids.id}>{label}</label>
-      <textarea
-        id={ids.id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...input}
-      />
-      <Messages error={error} hint={hint} label={label} errorId={ids.errorId} hintId={ids.hintId} />
-    </div>
+    <FieldShell
+      label={label}
+      error={error}
+      hint={hint}
+      control={(props) => <textarea {...props} {...input} />}
+    />
   );
 }
 
@@ -91,20 +112,17 @@ export function SelectField({
   children,
   ...select
 }: FieldFrame & SelectHTMLAttributes<HTMLSelectElement>) {
-  const ids = useFieldIds(error, hint);
   return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={ids.id}>{label}</label>
-      <select
-        id={ids.id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...select}
-      >
-        {children}
-      </select>
-      <Messages error={error} hint={hint} label={label} errorId={ids.errorId} hintId={ids.hintId} />
-    </div>
+    <FieldShell
+      label={label}
+      error={error}
+      hint={hint}
+      control={(props) => (
+        <select {...props} {...select}>
+          {children}
+        </select>
+      )}
+    />
   );
 }
 
@@ -114,18 +132,13 @@ export function CheckboxField({
   hint,
   ...input
 }: FieldFrame & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) {
-  const ids = useFieldIds(error, hint);
   return (
-    <div className={`field field-check${error ? ' field-invalid' : ''}`}>
-      <input
-        id={ids.id}
-        type="checkbox"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...input}
-      />
-      <label htmlFor={ids.id}>{label}</label>
-      <Messages error={error} hint={hint} label={label} errorId={ids.errorId} hintId={ids.hintId} />
-    </div>
+    <FieldShell
+      label={label}
+      error={error}
+      hint={hint}
+      check
+      control={(props) => <input {...props} type="checkbox" {...input} />}
+    />
   );
 }

@@ -1,14 +1,14 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, downloadCsv, notCsv, unwrap } from '../api/client';
 import { keys, useOrg, useTimeZone } from '../api/queries';
 import type { OnTrackReportRow, TrackStatus } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isManager } from '../auth/session';
-import { ErrorNotice, ErrorState } from '../components/ErrorState';
-import { Pager, useCursorPager } from '../components/Pager';
-import { TableSkeleton } from '../components/Skeleton';
+import { DataTable, usePagedQuery } from '../components/DataTable';
+import { ErrorNotice } from '../components/ErrorState';
+import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { useDebounced } from '../lib/useDebounced';
@@ -25,7 +25,10 @@ const COLUMNS = [
   'Next session',
   'Status',
   'Outstanding',
-];
+].map((label) => ({
+  label,
+  className: label === 'Days since' || label === 'Outstanding' ? 'num' : undefined,
+}));
 
 const FILTERS: { value: '' | TrackStatus; label: string }[] = [
   { value: '', label: 'All' },
@@ -43,7 +46,6 @@ export default function OnTrackPage() {
   const claims = useClaims();
   const org = useOrg().data?.data;
   const timeZone = useTimeZone();
-  const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const rawStatus = params.get('status');
   const status = isStatus(rawStatus) ? rawStatus : null;
@@ -51,7 +53,6 @@ export default function OnTrackPage() {
   const [search, setSearch] = useState(params.get('q') ?? '');
   const query = useDebounced(search.trim().toLowerCase());
   const filterKey = `${status ?? ''}|${location}`;
-  const pager = useCursorPager(`${filterKey}|${query}`);
   const [searchPage, setSearchPage] = useState(1);
   const [exportError, setExportError] = useState<unknown>(null);
   const [exporting, setExporting] = useState(false);
@@ -66,16 +67,16 @@ export default function OnTrackPage() {
 
   const filters = { status: status ?? undefined, location_id: location || undefined };
 
-  const page = useQuery({
-    queryKey: [...keys.report, 'on-track', filters, pager.cursor],
-    queryFn: () =>
+  const { query: page, pagerProps } = usePagedQuery({
+    resetKey: `${filterKey}|${query}`,
+    queryKey: (cursor) => [...keys.report, 'on-track', filters, cursor],
+    fetchPage: (cursor) =>
       unwrap(
         api.GET('/reports/on-track', {
-          params: { query: { ...filters, limit: PAGE_SIZE, cursor: pager.cursor ?? undefined } },
+          params: { query: { ...filters, limit: PAGE_SIZE, cursor } },
         }),
       ).then(notCsv),
     enabled: !query,
-    placeholderData: keepPreviousData,
   });
 
   const scan = useQuery({
@@ -138,16 +139,7 @@ export default function OnTrackPage() {
     );
   } else {
     rows = page.data?.items;
-    pagerNode = (
-      <Pager
-        label="On track"
-        page={pager.page}
-        nextCursor={page.data?.next_cursor}
-        onNext={pager.next}
-        onPrevious={pager.previous}
-        busy={page.isFetching}
-      />
-    );
+    pagerNode = <Pager label="On track" {...pagerProps} busy={page.isFetching} />;
   }
   const active = query ? scan : page;
 
@@ -225,68 +217,42 @@ export default function OnTrackPage() {
           status or location to search the rest.
         </p>
       ) : null}
-      {active.isError ? (
-        <ErrorState error={active.error} onRetry={() => void active.refetch()} />
-      ) : !rows ? (
-        <TableSkeleton columns={COLUMNS} label="Loading the On track report" />
-      ) : rows.length === 0 ? (
-        <div className="empty">
-          {query
+      <DataTable
+        query={active}
+        rows={rows}
+        columns={COLUMNS}
+        loadingLabel="Loading the On track report"
+        empty={
+          query
             ? `No client matches “${search.trim()}”.`
             : status || location
               ? 'No package matches these filters.'
-              : 'No tracked packages yet. Turn On track on in a session pack template or a client’s package.'}
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table table-rows" aria-busy={active.isFetching}>
-            <caption className="visually-hidden">
-              On track report
-              {status ? `, ${FILTERS.find((f) => f.value === status)?.label ?? ''}` : ''}
-            </caption>
-            <thead>
-              <tr>
-                {COLUMNS.map((c) => (
-                  <th
-                    key={c}
-                    scope="col"
-                    className={c === 'Days since' || c === 'Outstanding' ? 'num' : undefined}
-                  >
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr
-                  key={row.package_id}
-                  onClick={(event) => {
-                    if ((event.target as HTMLElement).closest('a')) return;
-                    void navigate(`/app/clients/${row.client_id}`);
-                  }}
-                >
-                  <th scope="row">
-                    <Link to={`/app/clients/${row.client_id}`}>{row.client_name}</Link>
-                  </th>
-                  <td>{row.package_name}</td>
-                  <td>{formatDate(row.last_session)}</td>
-                  <td className="num">{row.days_since ?? '—'}</td>
-                  <td>
-                    {row.next_session_at
-                      ? formatDateTime(row.next_session_at, timeZone)
-                      : formatDate(row.next_session)}
-                  </td>
-                  <td>
-                    <StatusBadge status={row.status} />
-                  </td>
-                  <td className="num">{row.outstanding}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              : 'No tracked packages yet. Turn On track on in a session pack template or a client’s package.'
+        }
+        caption={`On track report${status ? `, ${FILTERS.find((f) => f.value === status)?.label ?? ''}` : ''}`}
+        busy={active.isFetching}
+        rowKey={(row) => row.package_id}
+        rowHref={(row) => `/app/clients/${row.client_id}`}
+        renderRow={(row) => (
+          <>
+            <th scope="row">
+              <Link to={`/app/clients/${row.client_id}`}>{row.client_name}</Link>
+            </th>
+            <td>{row.package_name}</td>
+            <td>{formatDate(row.last_session)}</td>
+            <td className="num">{row.days_since ?? '—'}</td>
+            <td>
+              {row.next_session_at
+                ? formatDateTime(row.next_session_at, timeZone)
+                : formatDate(row.next_session)}
+            </td>
+            <td>
+              <StatusBadge status={row.status} />
+            </td>
+            <td className="num">{row.outstanding}</td>
+          </>
+        )}
+      />
       {pagerNode}
     </div>
   );

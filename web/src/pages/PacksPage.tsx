@@ -1,18 +1,18 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
-import { api, idempotencyKey, unwrap, unwrapVersioned } from '../api/client';
+import { api, unwrap, unwrapVersioned } from '../api/client';
 import { keys } from '../api/queries';
-import { ApiError } from '../api/problem';
 import type { OnTrackSettings, Template, TemplateInput, TemplatePatch } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin } from '../auth/session';
+import { DataTable, usePagedQuery } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
-import { ErrorNotice, ErrorState } from '../components/ErrorState';
+import { ErrorNotice } from '../components/ErrorState';
 import { CheckboxField, SelectField, TextField } from '../components/Field';
+import { FormActions } from '../components/FormActions';
 import { OnTrackFields } from '../components/OnTrackFields';
-import { Pager, useCursorPager } from '../components/Pager';
-import { SkeletonLines, TableSkeleton } from '../components/Skeleton';
+import { Pager } from '../components/Pager';
+import { EditLoader, useRecordSave } from '../components/VersionedEdit';
 import { DEFAULT_ON_TRACK, describeOnTrack, errorsUnder, validateOnTrack } from '../lib/onTrack';
 import { packageSize } from './client/PackagesCard';
 
@@ -23,17 +23,12 @@ const COLUMNS = ['Template', 'Size', 'Valid for', 'Renewal', 'On track', ''];
 export default function PacksPage() {
   const claims = useClaims();
   const admin = isAdmin(claims.role);
-  const pager = useCursorPager('templates');
   const [editing, setEditing] = useState<string | null>(null);
-  const templates = useQuery({
-    queryKey: [...keys.templates, 'page', pager.cursor],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(
-        api.GET('/package-templates', {
-          params: { query: { limit: 50, cursor: pager.cursor ?? undefined } },
-        }),
-      ),
+  const { query: templates, pagerProps } = usePagedQuery({
+    resetKey: 'templates',
+    queryKey: (cursor) => [...keys.templates, 'page', cursor],
+    fetchPage: (cursor) =>
+      unwrap(api.GET('/package-templates', { params: { query: { limit: 50, cursor } } })),
   });
   return (
     <div className="page">
@@ -57,94 +52,71 @@ export default function PacksPage() {
           </div>
         ) : null}
       </div>
-      {templates.isError ? (
-        <ErrorState error={templates.error} onRetry={() => void templates.refetch()} />
-      ) : !templates.data ? (
-        <TableSkeleton columns={COLUMNS.slice(0, 5)} rows={4} label="Loading pack templates" />
-      ) : templates.data.items.length === 0 ? (
-        <div className="empty">No pack templates yet.</div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                {COLUMNS.map((c, i) => (
-                  <th key={i} scope="col">
-                    {c || <span className="visually-hidden">Actions</span>}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {templates.data.items.map((t) => (
-                <tr key={t.id}>
-                  <th scope="row">
-                    {t.name}
-                    {t.authorization ? (
-                      <div className="muted" style={{ fontWeight: 400, fontSize: '0.85rem' }}>
-                        Authorised by {t.authorization.source} {t.authorization.name}
-                      </div>
-                    ) : null}
-                  </th>
-                  <td>{packageSize(t)}</td>
-                  <td>{t.validity_days ? `${t.validity_days} days` : 'No end'}</td>
-                  <td>{t.auto_renew ? 'Renews itself' : 'No'}</td>
-                  <td>{describeOnTrack(t.on_track)}</td>
-                  <td>
-                    {admin ? (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => setEditing(t.id)}
-                      >
-                        Edit<span className="visually-hidden"> {t.name}</span>
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        label="Pack templates"
-        page={pager.page}
-        nextCursor={templates.data?.next_cursor}
-        onNext={pager.next}
-        onPrevious={pager.previous}
+      <DataTable
+        query={templates}
+        rows={templates.data?.items}
+        columns={COLUMNS}
+        skeletonRows={4}
+        loadingLabel="Loading pack templates"
+        empty="No pack templates yet."
+        rowKey={(t) => t.id}
+        renderRow={(t) => (
+          <>
+            <th scope="row">
+              {t.name}
+              {t.authorization ? (
+                <div className="muted" style={{ fontWeight: 400, fontSize: '0.85rem' }}>
+                  Authorised by {t.authorization.source} {t.authorization.name}
+                </div>
+              ) : null}
+            </th>
+            <td>{packageSize(t)}</td>
+            <td>{t.validity_days ? `${t.validity_days} days` : 'No end'}</td>
+            <td>{t.auto_renew ? 'Renews itself' : 'No'}</td>
+            <td>{describeOnTrack(t.on_track)}</td>
+            <td>
+              {admin ? (
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => setEditing(t.id)}
+                >
+                  Edit<span className="visually-hidden"> {t.name}</span>
+                </button>
+              ) : null}
+            </td>
+          </>
+        )}
       />
+      <Pager label="Pack templates" {...pagerProps} />
       {editing === 'new' ? (
         <TemplateDialog template={null} etag={null} onClose={() => setEditing(null)} />
       ) : null}
       {editing && editing !== 'new' ? (
-        <EditTemplate id={editing} onClose={() => setEditing(null)} />
+        <EditLoader
+          title="Pack template"
+          queryKey={[...keys.templates, 'one', editing]}
+          read={() =>
+            unwrapVersioned(
+              api.GET('/package-templates/{template_id}', {
+                params: { path: { template_id: editing } },
+              }),
+            )
+          }
+          lines={5}
+          loadingLabel="Loading the template"
+          onClose={() => setEditing(null)}
+        >
+          {(record) => (
+            <TemplateDialog
+              template={record.data}
+              etag={record.etag}
+              onClose={() => setEditing(null)}
+            />
+          )}
+        </EditLoader>
       ) : null}
     </div>
-  );
-}
-
-function EditTemplate({ id, onClose }: { id: string; onClose: () => void }) {
-  const template = useQuery({
-    queryKey: [...keys.templates, 'one', id],
-    queryFn: () =>
-      unwrapVersioned(
-        api.GET('/package-templates/{template_id}', { params: { path: { template_id: id } } }),
-      ),
-  });
-  if (!template.data) {
-    return (
-      <Dialog title="Pack template" onClose={onClose}>
-        {template.isError ? (
-          <ErrorState error={template.error} />
-        ) : (
-          <SkeletonLines lines={5} label="Loading the template" />
-        )}
-      </Dialog>
-    );
-  }
-  return (
-    <TemplateDialog template={template.data.data} etag={template.data.etag} onClose={onClose} />
   );
 }
 
@@ -157,8 +129,6 @@ function TemplateDialog({
   etag: string | null;
   onClose: () => void;
 }) {
-  const queryClient = useQueryClient();
-  const [key] = useState(idempotencyKey);
   const [form, setForm] = useState({
     name: template?.name ?? '',
     type: template?.type ?? 'fixed',
@@ -172,27 +142,26 @@ function TemplateDialog({
     template?.on_track ?? { ...DEFAULT_ON_TRACK, enabled: false },
   );
   const [checked, setChecked] = useState(false);
-  const save = useMutation({
-    mutationFn: () => {
-      const validity = form.validity_days ? Number(form.validity_days) : null;
-      const onTrack = settings.enabled ? settings : null;
-      if (template) {
-        const body: TemplatePatch = {
-          name: form.name,
-          validity_days: validity,
-          auto_renew: form.auto_renew,
-          on_track: onTrack,
-        };
-        return unwrap(
-          api.PATCH('/package-templates/{template_id}', {
-            params: {
-              path: { template_id: template.id },
-              header: etag ? { 'If-Match': etag } : {},
-            },
-            body,
-          }),
-        );
-      }
+  const validity = form.validity_days ? Number(form.validity_days) : null;
+  const onTrack = settings.enabled ? settings : null;
+  const { save, fieldErrors: remote } = useRecordSave({
+    editing: template !== null,
+    etag,
+    update: (header) => {
+      const body: TemplatePatch = {
+        name: form.name,
+        validity_days: validity,
+        auto_renew: form.auto_renew,
+        on_track: onTrack,
+      };
+      return unwrap(
+        api.PATCH('/package-templates/{template_id}', {
+          params: { path: { template_id: template?.id ?? '' }, header },
+          body,
+        }),
+      );
+    },
+    create: (header) => {
       const body: TemplateInput = {
         name: form.name,
         type: form.type,
@@ -203,16 +172,11 @@ function TemplateDialog({
       };
       if (form.type !== 'usage') body.size = Number(form.size);
       if (form.type === 'subscription') body.period = form.period;
-      return unwrap(
-        api.POST('/package-templates', { params: { header: { 'Idempotency-Key': key } }, body }),
-      );
+      return unwrap(api.POST('/package-templates', { params: { header }, body }));
     },
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: keys.templates });
-      onClose();
-    },
+    invalidate: [keys.templates],
+    onSaved: onClose,
   });
-  const remote = save.error instanceof ApiError ? save.error.fieldErrors : {};
   const onTrackErrors = {
     ...errorsUnder(remote, 'on_track'),
     ...(checked && settings.enabled ? validateOnTrack(settings) : {}),
@@ -307,14 +271,11 @@ function TemplateDialog({
           onChange={setSettings}
           errors={onTrackErrors}
         />
-        <div className="button-row button-row-end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : template ? 'Save template' : 'Add template'}
-          </button>
-        </div>
+        <FormActions
+          onCancel={onClose}
+          pending={save.isPending}
+          label={template ? 'Save template' : 'Add template'}
+        />
       </form>
     </Dialog>
   );

@@ -19,7 +19,7 @@ const ADA = {
   phone: null,
   status: 'active',
   location_id: 'north',
-  assigned_practitioners: ['user-sam'],
+  assigned_practitioner_ids: ['user-sam'],
   availability: { monday: [{ start: '09:00', end: '12:00' }] },
   invited: true,
   has_login: true,

@@ -283,7 +283,7 @@ function PackagesCard({ clientId }: { clientId: string }) {
  * with a client. */
 function PractitionersCard({ client }: { client: Client }) {
   const org = useOrg().data?.data;
-  const ids = client.assigned_practitioners;
+  const ids = client.assigned_practitioner_ids;
   const people = useQuery({
     queryKey: [...keys.client(client.id), 'portal', 'practitioners', ids],
     enabled: ids.length > 0,

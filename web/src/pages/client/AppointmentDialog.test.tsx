@@ -11,7 +11,7 @@ const CLIENT: Client = {
   id: 'cl-1',
   name: 'Ada Lovelace',
   status: 'active',
-  assigned_practitioners: ['user-staff'],
+  assigned_practitioner_ids: ['user-staff'],
   availability: {},
   invited: false,
   has_login: false,

@@ -262,7 +262,7 @@ function NewAppointment({
     date: today,
     time: '10:00',
     duration: 60,
-    practitioner: isManager(claims.role) ? (client.assigned_practitioners[0] ?? '') : claims.sub,
+    practitioner: isManager(claims.role) ? (client.assigned_practitioner_ids[0] ?? '') : claims.sub,
     kind: 'session' as 'session' | 'discovery_call',
     status: 'scheduled' as 'scheduled' | 'completed',
     pack: '',

@@ -20,9 +20,9 @@ export function DetailsCard({ client, etag }: { client: Client; etag: string | n
         <h2 id="details-title">Practitioners</h2>
         <EditDetailsButton client={client} etag={etag} label="Edit" small />
       </div>
-      {client.assigned_practitioners.length ? (
+      {client.assigned_practitioner_ids.length ? (
         <ul className="list-plain">
-          {client.assigned_practitioners.map((id) => (
+          {client.assigned_practitioner_ids.map((id) => (
             <li key={id}>{personName(id)}</li>
           ))}
         </ul>
@@ -145,7 +145,7 @@ function EditDetailsDialog({
     phone: client.phone ?? '',
     status: client.status,
     location_id: client.location_id ?? '',
-    assigned: client.assigned_practitioners,
+    assigned: client.assigned_practitioner_ids,
   });
   const manager = isManager(claims.role);
   const practitioners = people.filter((p) => p.status === 'active' || form.assigned.includes(p.id));
@@ -162,7 +162,7 @@ function EditDetailsDialog({
           phone: form.phone.trim() || null,
           status: form.status,
           ...(manager
-            ? { location_id: form.location_id || null, assigned_practitioners: form.assigned }
+            ? { location_id: form.location_id || null, assigned_practitioner_ids: form.assigned }
             : {}),
         },
       },
@@ -245,8 +245,8 @@ function EditDetailsDialog({
                   }
                 />
               ))}
-              {errors.assigned_practitioners ? (
-                <p className="field-error">{errors.assigned_practitioners}</p>
+              {errors.assigned_practitioner_ids ? (
+                <p className="field-error">{errors.assigned_practitioner_ids}</p>
               ) : null}
             </fieldset>
           </>

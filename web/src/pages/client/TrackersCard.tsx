@@ -55,7 +55,7 @@ export function TrackersCard({ clientId }: { clientId: string }) {
             <TrackerBanner key={t.id} tracker={t}>
               <span className="tracker-meta">
                 {t.task
-                  ? `Task for ${personName(t.task.assignee)}: ${TRIGGERS[t.task.trigger].toLowerCase()}`
+                  ? `Task for ${personName(t.task.assignee_id)}: ${TRIGGERS[t.task.trigger].toLowerCase()}`
                   : 'No task'}
                 {t.auto_reset ? ' · resets on the end date' : ''}
               </span>
@@ -105,7 +105,7 @@ function TrackerDialog({
     note: tracker?.note ?? '',
     color: tracker?.color ?? '#3498db',
     withTask: Boolean(tracker?.task),
-    assignee: tracker?.task?.assignee ?? '',
+    assignee: tracker?.task?.assignee_id ?? '',
     trigger: tracker?.task?.trigger ?? 'count_reached',
     auto_reset: tracker?.auto_reset ?? false,
   });
@@ -117,7 +117,7 @@ function TrackerDialog({
     end_date: form.end_date || null,
     note: form.note,
     color: form.color,
-    task: form.withTask ? { assignee: form.assignee, trigger: form.trigger } : null,
+    task: form.withTask ? { assignee_id: form.assignee, trigger: form.trigger } : null,
     auto_reset: form.auto_reset,
   });
   const save = useMutation({
@@ -218,7 +218,7 @@ function TrackerDialog({
               label="Assign to"
               value={form.assignee}
               onChange={(e) => setForm({ ...form, assignee: e.target.value })}
-              error={errors['task.assignee']}
+              error={errors['task.assignee_id']}
             >
               <option value="">Choose a team member</option>
               {people

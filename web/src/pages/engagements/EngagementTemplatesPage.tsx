@@ -1,8 +1,6 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
-import { api, idempotencyKey, unwrap, unwrapVersioned } from '../../api/client';
-import { ApiError } from '../../api/problem';
+import { api, unwrap, unwrapVersioned } from '../../api/client';
 import type {
   EngagementTemplate,
   EngagementTemplateInput,
@@ -11,11 +9,13 @@ import type {
 } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isAdmin } from '../../auth/session';
+import { DataTable, usePagedQuery } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
-import { ErrorNotice, ErrorState } from '../../components/ErrorState';
+import { ErrorNotice } from '../../components/ErrorState';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
-import { Pager, useCursorPager } from '../../components/Pager';
-import { SkeletonLines, TableSkeleton } from '../../components/Skeleton';
+import { FormActions } from '../../components/FormActions';
+import { Pager } from '../../components/Pager';
+import { EditLoader, useRecordSave } from '../../components/VersionedEdit';
 import { thresholdText, TYPE_LABEL } from '../../lib/engagements';
 import { EngagementTabs, engagementKeys } from './shared';
 
@@ -37,17 +37,12 @@ export function thresholdError(value: string): string | undefined {
 export default function EngagementTemplatesPage() {
   const claims = useClaims();
   const admin = isAdmin(claims.role);
-  const pager = useCursorPager('engagement-templates');
   const [editing, setEditing] = useState<string | null>(null);
-  const templates = useQuery({
-    queryKey: [...engagementKeys.templates, 'page', pager.cursor],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(
-        api.GET('/engagement-templates', {
-          params: { query: { limit: 50, cursor: pager.cursor ?? undefined } },
-        }),
-      ),
+  const { query: templates, pagerProps } = usePagedQuery({
+    resetKey: 'engagement-templates',
+    queryKey: (cursor) => [...engagementKeys.templates, 'page', cursor],
+    fetchPage: (cursor) =>
+      unwrap(api.GET('/engagement-templates', { params: { query: { limit: 50, cursor } } })),
   });
   return (
     <div className="page">
@@ -75,92 +70,69 @@ export default function EngagementTemplatesPage() {
       {!admin ? (
         <p className="notice notice-info">Only owners and administrators change templates.</p>
       ) : null}
-      {templates.isError ? (
-        <ErrorState error={templates.error} onRetry={() => void templates.refetch()} />
-      ) : !templates.data ? (
-        <TableSkeleton columns={COLUMNS.slice(0, 4)} rows={4} label="Loading the templates" />
-      ) : templates.data.items.length === 0 ? (
-        <div className="empty">No engagement templates yet.</div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                {COLUMNS.map((c, i) => (
-                  <th key={i} scope="col">
-                    {c || <span className="visually-hidden">Actions</span>}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {templates.data.items.map((t) => (
-                <tr key={t.id}>
-                  <th scope="row">{t.name}</th>
-                  <td>{TYPE_LABEL[t.type]}</td>
-                  <td>
-                    {t.threshold_days ? (
-                      `${thresholdText(t.threshold_days)} without a ${t.type === 'coach_matching' ? 'discovery call' : 'session'}`
-                    ) : (
-                      <span className="muted">Off</span>
-                    )}
-                  </td>
-                  <td>{t.notify_off_track ? 'On' : <span className="muted">Off</span>}</td>
-                  <td>
-                    {admin ? (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => setEditing(t.id)}
-                      >
-                        Edit<span className="visually-hidden"> {t.name}</span>
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        label="Engagement templates"
-        page={pager.page}
-        nextCursor={templates.data?.next_cursor}
-        onNext={pager.next}
-        onPrevious={pager.previous}
+      <DataTable
+        query={templates}
+        rows={templates.data?.items}
+        columns={COLUMNS}
+        skeletonRows={4}
+        loadingLabel="Loading the templates"
+        empty="No engagement templates yet."
+        rowKey={(t) => t.id}
+        renderRow={(t) => (
+          <>
+            <th scope="row">{t.name}</th>
+            <td>{TYPE_LABEL[t.type]}</td>
+            <td>
+              {t.threshold_days ? (
+                `${thresholdText(t.threshold_days)} without a ${t.type === 'coach_matching' ? 'discovery call' : 'session'}`
+              ) : (
+                <span className="muted">Off</span>
+              )}
+            </td>
+            <td>{t.notify_off_track ? 'On' : <span className="muted">Off</span>}</td>
+            <td>
+              {admin ? (
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => setEditing(t.id)}
+                >
+                  Edit<span className="visually-hidden"> {t.name}</span>
+                </button>
+              ) : null}
+            </td>
+          </>
+        )}
       />
+      <Pager label="Engagement templates" {...pagerProps} />
       {editing === 'new' ? (
         <TemplateDialog template={null} etag={null} onClose={() => setEditing(null)} />
       ) : null}
       {editing && editing !== 'new' ? (
-        <EditTemplate id={editing} onClose={() => setEditing(null)} />
+        <EditLoader
+          title="Engagement template"
+          queryKey={[...engagementKeys.templates, 'one', editing]}
+          read={() =>
+            unwrapVersioned(
+              api.GET('/engagement-templates/{template_id}', {
+                params: { path: { template_id: editing } },
+              }),
+            )
+          }
+          lines={4}
+          loadingLabel="Loading the template"
+          onClose={() => setEditing(null)}
+        >
+          {(record) => (
+            <TemplateDialog
+              template={record.data}
+              etag={record.etag}
+              onClose={() => setEditing(null)}
+            />
+          )}
+        </EditLoader>
       ) : null}
     </div>
-  );
-}
-
-function EditTemplate({ id, onClose }: { id: string; onClose: () => void }) {
-  const template = useQuery({
-    queryKey: [...engagementKeys.templates, 'one', id],
-    queryFn: () =>
-      unwrapVersioned(
-        api.GET('/engagement-templates/{template_id}', { params: { path: { template_id: id } } }),
-      ),
-  });
-  if (!template.data) {
-    return (
-      <Dialog title="Engagement template" onClose={onClose}>
-        {template.isError ? (
-          <ErrorState error={template.error} />
-        ) : (
-          <SkeletonLines lines={4} label="Loading the template" />
-        )}
-      </Dialog>
-    );
-  }
-  return (
-    <TemplateDialog template={template.data.data} etag={template.data.etag} onClose={onClose} />
   );
 }
 
@@ -173,8 +145,6 @@ export function TemplateDialog({
   etag: string | null;
   onClose: () => void;
 }) {
-  const queryClient = useQueryClient();
-  const [key] = useState(idempotencyKey);
   const [form, setForm] = useState<{
     name: string;
     type: EngagementType;
@@ -189,45 +159,36 @@ export function TemplateDialog({
     notify: template?.notify_off_track ?? true,
   });
   const [checked, setChecked] = useState(false);
-  const save = useMutation({
-    mutationFn: () => {
-      const threshold = form.tracking ? Number(form.threshold) : null;
-      if (template) {
-        const body: EngagementTemplatePatch = {
-          name: form.name,
-          type: form.type,
-          threshold_days: threshold,
-          notify_off_track: form.tracking && form.notify,
-        };
-        return unwrap(
-          api.PATCH('/engagement-templates/{template_id}', {
-            params: {
-              path: { template_id: template.id },
-              header: etag ? { 'If-Match': etag } : {},
-            },
-            body,
-          }),
-        );
-      }
-      const body: EngagementTemplateInput = {
+  const threshold = form.tracking ? Number(form.threshold) : null;
+  const { save, fieldErrors: remote } = useRecordSave({
+    editing: template !== null,
+    etag,
+    update: (header) => {
+      const body: EngagementTemplatePatch = {
         name: form.name,
         type: form.type,
         threshold_days: threshold,
         notify_off_track: form.tracking && form.notify,
       };
       return unwrap(
-        api.POST('/engagement-templates', {
-          params: { header: { 'Idempotency-Key': key } },
+        api.PATCH('/engagement-templates/{template_id}', {
+          params: { path: { template_id: template?.id ?? '' }, header },
           body,
         }),
       );
     },
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: engagementKeys.templates });
-      onClose();
+    create: (header) => {
+      const body: EngagementTemplateInput = {
+        name: form.name,
+        type: form.type,
+        threshold_days: threshold,
+        notify_off_track: form.tracking && form.notify,
+      };
+      return unwrap(api.POST('/engagement-templates', { params: { header }, body }));
     },
+    invalidate: [engagementKeys.templates],
+    onSaved: onClose,
   });
-  const remote = save.error instanceof ApiError ? save.error.fieldErrors : {};
   const local = checked && form.tracking ? thresholdError(form.threshold) : undefined;
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -299,14 +260,11 @@ export function TemplateDialog({
             Engagements already launched keep the settings they copied; new launches use these.
           </p>
         ) : null}
-        <div className="button-row button-row-end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : template ? 'Save template' : 'Add template'}
-          </button>
-        </div>
+        <FormActions
+          onCancel={onClose}
+          pending={save.isPending}
+          label={template ? 'Save template' : 'Add template'}
+        />
       </form>
     </Dialog>
   );

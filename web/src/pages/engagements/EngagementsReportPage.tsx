@@ -1,21 +1,18 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { api, downloadCsv, notCsv, unwrap } from '../../api/client';
-import { useLocationName, usePersonName } from '../../api/queries';
 import { ApiError } from '../../api/problem';
-import type { EngagementReportRow, Progress } from '../../api/types';
+import type { Progress } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { ColumnChooser, useColumns } from '../../components/ColumnChooser';
-import { ErrorNotice, ErrorState } from '../../components/ErrorState';
+import { usePagedQuery } from '../../components/DataTable';
+import { ErrorNotice } from '../../components/ErrorState';
 import { TextField } from '../../components/Field';
-import { Pager, useCursorPager } from '../../components/Pager';
-import { ProgressBadge } from '../../components/ProgressBadge';
-import { TableSkeleton } from '../../components/Skeleton';
+import { Pager } from '../../components/Pager';
 import { formatDate, parseIsoDate } from '../../lib/dates';
-import { notTrackingReason, PROGRESS_LABEL, STATUS_LABEL, TYPE_LABEL } from '../../lib/engagements';
-import { ENGAGEMENT_COLUMNS } from './EngagementsPage';
+import { notTrackingReason, PROGRESS_LABEL } from '../../lib/engagements';
+import { ENGAGEMENT_COLUMNS, EngagementTable } from './EngagementTable';
 import {
   EngagementTabs,
   engagementKeys,
@@ -48,9 +45,6 @@ export function rangeErrors(filters: Filters): Record<string, string> {
  * by an Off Track Since date range, then export exactly those rows as CSV. */
 export default function EngagementsReportPage() {
   const claims = useClaims();
-  const navigate = useNavigate();
-  const personName = usePersonName();
-  const locationName = useLocationName();
   const [params, setParams] = useSearchParams();
   const applied: Filters = {
     progress: parseProgress(params.get('progress')),
@@ -63,20 +57,19 @@ export default function EngagementsReportPage() {
   const [exportError, setExportError] = useState<unknown>(null);
   const columns = useColumns('momentum.columns.engagement-report', ENGAGEMENT_COLUMNS);
   const filterKey = `${applied.progress ?? ''}|${applied.from}|${applied.to}`;
-  const pager = useCursorPager(filterKey);
 
   const query = {
     progress: applied.progress ?? undefined,
     off_track_since_from: applied.from || undefined,
     off_track_since_to: applied.to || undefined,
   };
-  const page = useQuery({
-    queryKey: [...engagementKeys.report, query, pager.cursor],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
+  const { query: page, pagerProps } = usePagedQuery({
+    resetKey: filterKey,
+    queryKey: (cursor) => [...engagementKeys.report, query, cursor],
+    fetchPage: (cursor) =>
       unwrap(
         api.GET('/reports/engagements', {
-          params: { query: { ...query, limit: PAGE_SIZE, cursor: pager.cursor ?? undefined } },
+          params: { query: { ...query, limit: PAGE_SIZE, cursor } },
         }),
       ).then(notCsv),
   });
@@ -113,38 +106,6 @@ export default function EngagementsReportPage() {
     }
   };
 
-  const cell = (row: EngagementReportRow, id: string) => {
-    switch (id) {
-      case 'coachee':
-        return row.coachee_name ?? '—';
-      case 'coach':
-        return row.coach_id ? personName(row.coach_id) : <span className="muted">None</span>;
-      case 'owner':
-        return personName(row.owner_id);
-      case 'type':
-        return TYPE_LABEL[row.type];
-      case 'status':
-        return <span className={`pill pill-eng-${row.status}`}>{STATUS_LABEL[row.status]}</span>;
-      case 'location':
-        return locationName(row.location_id);
-      case 'started':
-        return formatDate(row.started_on);
-      case 'progress':
-        return (
-          <ProgressBadge
-            progress={row.progress}
-            since={row.off_track_since ? formatDate(row.off_track_since) : null}
-            reason={row.progress === 'not_tracking' ? notTrackingReason(claims, row) : undefined}
-          />
-        );
-      case 'since':
-        return row.off_track_since ? formatDate(row.off_track_since) : '—';
-      default:
-        return null;
-    }
-  };
-
-  const rows = page.data?.items;
   const filtered = Boolean(applied.progress || applied.from || applied.to);
   return (
     <div className="page">
@@ -227,63 +188,19 @@ export default function EngagementsReportPage() {
           toggle={columns.toggle}
         />
       </div>
-      {page.isError ? (
-        <ErrorState error={page.error} onRetry={() => void page.refetch()} />
-      ) : !rows ? (
-        <TableSkeleton
-          columns={columns.visible.map((c) => c.label)}
-          label="Loading the engagements report"
-        />
-      ) : rows.length === 0 ? (
-        <div className="empty">
-          {filtered ? 'No engagement matches these filters.' : 'No engagements yet.'}
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table table-rows" aria-busy={page.isFetching}>
-            <caption className="visually-hidden">Engagements report</caption>
-            <thead>
-              <tr>
-                {columns.visible.map((c) => (
-                  <th key={c.id} scope="col" className={c.id === 'progress' ? 'center' : undefined}>
-                    {c.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr
-                  key={row.engagement_id}
-                  onClick={(event) => {
-                    if ((event.target as HTMLElement).closest('a')) return;
-                    void navigate(`/app/engagements/${row.engagement_id}`);
-                  }}
-                >
-                  <th scope="row">
-                    <Link to={`/app/engagements/${row.engagement_id}`}>{row.name}</Link>
-                  </th>
-                  {columns.visible
-                    .filter((c) => c.id !== 'name')
-                    .map((c) => (
-                      <td key={c.id} className={c.id === 'progress' ? 'center' : undefined}>
-                        {cell(row, c.id)}
-                      </td>
-                    ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        label="Engagements report"
-        page={pager.page}
-        nextCursor={page.data?.next_cursor}
-        onNext={pager.next}
-        onPrevious={pager.previous}
+      <EngagementTable
+        query={page}
+        rows={page.data?.items}
+        columns={columns.visible}
+        idOf={(row) => row.engagement_id}
+        loadingLabel="Loading the engagements report"
+        empty={filtered ? 'No engagement matches these filters.' : 'No engagements yet.'}
+        caption="Engagements report"
         busy={page.isFetching}
+        noCoach={() => 'None'}
+        notTracking={(row) => notTrackingReason(claims, row)}
       />
+      <Pager label="Engagements report" {...pagerProps} busy={page.isFetching} />
       {columns.isShown('progress') ? <ProgressLegend /> : null}
     </div>
   );

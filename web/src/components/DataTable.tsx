@@ -1,0 +1,131 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { QueryKey } from '@tanstack/react-query';
+import { useDeferredValue } from 'react';
+import type { ReactNode } from 'react';
+import { useNavigate } from 'react-router';
+import { ErrorState } from './ErrorState';
+import { useCursorPager } from './Pager';
+import { TableSkeleton } from './Skeleton';
+
+/** One page of a list as the API returns it (SPEC §9: `limit` + `next_cursor`). */
+export interface ListPage<T> {
+  items: T[];
+  next_cursor?: string | null;
+}
+
+/** A server-paged list: the cursor pager (reset when `resetKey` changes) and the query of
+ * the current page, which keeps showing the previous page while the next one loads.
+ * `pagerProps` go to <Pager>. */
+export function usePagedQuery<P extends ListPage<unknown>>({
+  resetKey,
+  queryKey,
+  fetchPage,
+  enabled,
+}: {
+  resetKey: string;
+  queryKey: (cursor: string | null) => QueryKey;
+  fetchPage: (cursor: string | undefined) => Promise<P>;
+  enabled?: boolean;
+}) {
+  const pager = useCursorPager(resetKey);
+  const query = useQuery({
+    queryKey: queryKey(pager.cursor),
+    placeholderData: keepPreviousData,
+    queryFn: () => fetchPage(pager.cursor ?? undefined),
+    ...(enabled === undefined ? {} : { enabled }),
+  });
+  const pagerProps = {
+    page: pager.page,
+    nextCursor: query.data?.next_cursor,
+    onNext: pager.next,
+    onPrevious: pager.previous,
+  };
+  return { query, pager, pagerProps };
+}
+
+export interface TableColumn {
+  label: string;
+  className?: string | undefined;
+}
+
+/** A list page's table, with what stands in for it: the error (with Try again), a skeleton
+ * of its columns while the first page loads, or the empty message. An empty column label
+ * is an actions column (its header read out as "Actions"). With `rowHref` a click anywhere
+ * on a row opens it (its first cell should hold the link, for the keyboard). */
+export function DataTable<T>({
+  query,
+  rows: latestRows,
+  columns,
+  loadingLabel,
+  skeletonRows,
+  empty,
+  caption,
+  busy,
+  rowKey,
+  rowHref,
+  renderRow,
+}: {
+  query: { isError: boolean; error: unknown; refetch: () => unknown };
+  rows: T[] | undefined;
+  columns: (string | TableColumn)[];
+  loadingLabel: string;
+  skeletonRows?: number;
+  empty: ReactNode;
+  caption?: ReactNode;
+  /** aria-busy while a new page or filter loads over the rows shown. */
+  busy?: boolean;
+  rowKey: (row: T) => string;
+  rowHref?: (row: T) => string;
+  renderRow: (row: T) => ReactNode;
+}) {
+  const navigate = useNavigate();
+  // A page of rows renders in the background (a transition React interrupts every few
+  // milliseconds), so the main thread is never blocked for the whole page at once; until it
+  // is ready the skeleton or the previous page stays.
+  const rows = useDeferredValue(latestRows);
+  const heads = columns.map((c) => (typeof c === 'string' ? { label: c } : c));
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (!rows) {
+    return (
+      <TableSkeleton
+        columns={heads.map((c) => c.label).filter(Boolean)}
+        rows={skeletonRows}
+        label={loadingLabel}
+      />
+    );
+  }
+  if (rows.length === 0) return <div className="empty">{empty}</div>;
+  return (
+    <div className="table-wrap">
+      <table className={rowHref ? 'table table-rows' : 'table'} aria-busy={busy}>
+        {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+        <thead>
+          <tr>
+            {heads.map((c, i) => (
+              <th key={`${i}-${c.label}`} scope="col" className={c.className}>
+                {c.label || <span className="visually-hidden">Actions</span>}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr
+              key={rowKey(row)}
+              onClick={
+                rowHref
+                  ? (event) => {
+                      if ((event.target as HTMLElement).closest('a')) return;
+                      void navigate(rowHref(row));
+                    }
+                  : undefined
+              }
+            >
+              {renderRow(row)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

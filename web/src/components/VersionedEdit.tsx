@@ -1,0 +1,76 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { QueryKey } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { ReactNode } from 'react';
+import { idempotencyKey, type Versioned } from '../api/client';
+import { ApiError } from '../api/problem';
+import { Dialog } from './Dialog';
+import { ErrorState } from './ErrorState';
+import { SkeletonLines } from './Skeleton';
+
+/** The record an edit dialog opens on, read with its ETag: the dialog shows a skeleton (or
+ * the error) while it loads, then `children` gets the record and the ETag to send back. */
+export function EditLoader<T>({
+  title,
+  queryKey,
+  read,
+  lines,
+  loadingLabel,
+  onClose,
+  children,
+}: {
+  title: string;
+  queryKey: QueryKey;
+  read: () => Promise<Versioned<T>>;
+  lines: number;
+  loadingLabel: string;
+  onClose: () => void;
+  children: (record: Versioned<T>) => ReactNode;
+}) {
+  const record = useQuery({ queryKey, queryFn: read });
+  if (!record.data) {
+    return (
+      <Dialog title={title} onClose={onClose}>
+        {record.isError ? (
+          <ErrorState error={record.error} />
+        ) : (
+          <SkeletonLines lines={lines} label={loadingLabel} />
+        )}
+      </Dialog>
+    );
+  }
+  return children(record.data);
+}
+
+/** Saving a form that creates a record or edits one: an edit sends If-Match with the ETag
+ * the form was opened from (a 412 then says someone else changed it); a create sends one
+ * Idempotency-Key per form opening, so a double click makes one record. Afterwards what it
+ * changed is reloaded and `onSaved` runs. `fieldErrors` are the API's 422 errors by field. */
+export function useRecordSave<R>({
+  editing,
+  etag,
+  update,
+  create,
+  invalidate,
+  onSaved,
+}: {
+  editing: boolean;
+  etag: string | null;
+  update: (header: { 'If-Match'?: string }) => Promise<R>;
+  create: (header: { 'Idempotency-Key': string }) => Promise<R>;
+  invalidate: QueryKey[];
+  onSaved: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [key] = useState(idempotencyKey);
+  const save = useMutation({
+    mutationFn: () =>
+      editing ? update(etag ? { 'If-Match': etag } : {}) : create({ 'Idempotency-Key': key }),
+    onSuccess: async () => {
+      for (const queryKey of invalidate) await queryClient.invalidateQueries({ queryKey });
+      onSaved();
+    },
+  });
+  const fieldErrors = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  return { save, fieldErrors };
+}
