@@ -305,7 +305,7 @@ def _steps(api: c.Api, n: int) -> list[Step]:
 
 
 def _pass(api: c.Api, counter: c.DynamoCounter, n: int, cold_org: bool) -> list[Measured]:
-    from momentum.logic import organizations
+    from momentum.store import organizations
 
     ids: dict[str, Any] = {}
     measured = []
@@ -378,7 +378,7 @@ def _causes(missed_routes: set[str], cold_missed: bool) -> list[str]:
             "preferences record (GetItem); both live in `ORG#<org>`. Fix: one "
             "`dynamo.batch_get` of both keys (as `logic/users.py _caller_and_target` does)."
         )
-    at = c.where("shared/momentum/logic/organizations.py", "CACHE_SECONDS =")
+    at = c.where("shared/momentum/store/organizations.py", "CACHE_SECONDS =")
     if cold_missed and at:
         causes.append(
             "With the organization cache cold, single reads and appointment writes add one "

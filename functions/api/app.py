@@ -19,6 +19,7 @@ from api.routes import (
     unsubscribe,
     users,
 )
+from momentum import config
 from momentum.api import problems
 from momentum.api.resolver import caller_refusal, create_resolver
 from momentum.observability import logger, metrics
@@ -53,6 +54,9 @@ MULTIPART_ROUTES = frozenset({"POST /unsubscribe"})
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # Checked on the first request, not at import: `app` also writes the OpenAPI document
+    # without a deployment (python -m local openapi). A missing setting fails every request.
+    config.require(config.ApiSettings)
     refused = caller_refusal(event)  # the caller's record first, before the request is read
     if refused is not None:
         return refused

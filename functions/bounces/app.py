@@ -4,30 +4,24 @@ complaining addresses."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from momentum import clock
+from momentum import clock, config
 from momentum.logic import email_events
+from momentum.messaging.batch import MessageBatch, SesEventRecord
 from momentum.observability import logger, metrics
 
-# Report failures per record even when all fail: SQS retries exactly those.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+config.require(config.BouncesSettings)  # a missing setting fails the cold start
+
+processor = MessageBatch(SesEventRecord)
 
 
-def record_handler(record: SQSRecord) -> list[str]:
-    body = json.loads(record.body)
+def record_handler(record: SesEventRecord) -> list[str]:
     # SNS wraps the SES event unless raw message delivery is on.
-    event = json.loads(body["Message"]) if body.get("Type") == "Notification" else body
-    recorded = email_events.record(event, clock.current().now())
+    recorded = email_events.record(record.body.event, clock.current().now())
     outcome = recorded.intent
     if outcome is email_events.IntentOutcome.SETTLED:
         metrics.add_metric(name="EmailSentByEvent", unit="Count", value=1)

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from momentum import config
 from momentum.logic import evaluation
+from momentum.messaging.batch import DueItemsRecord, MessageBatch
 from momentum.observability import logger, metrics
 
-# Report failures per record even when all fail: SQS retries exactly those.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+config.require(config.EvaluatorSettings)  # a missing setting fails the cold start, not a run
+
+processor = MessageBatch(DueItemsRecord)
 
 
-def record_handler(record: SQSRecord) -> int:
-    body = json.loads(record.body)
-    run_at = datetime.fromisoformat(body["run_at"].replace("Z", "+00:00"))
-    return evaluation.evaluate_items(body["items"], run_at)
+def record_handler(record: DueItemsRecord) -> int:
+    return evaluation.evaluate_items(record.body.items, record.body.run_at)
 
 
 @logger.inject_lambda_context

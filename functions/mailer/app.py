@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from momentum import clock
+from momentum import clock, config
 from momentum.logic import mail
+from momentum.messaging.batch import EmailToSendRecord, MessageBatch
 from momentum.observability import logger, metrics
 
-# Report failures per record even when all fail: SQS retries exactly those.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+config.require(config.MailerSettings)  # a missing setting fails the cold start, not a send
+
+processor = MessageBatch(EmailToSendRecord)
 
 
-def record_handler(record: SQSRecord) -> str:
-    body = json.loads(record.body)
-    outcome = mail.deliver(str(body["org_id"]), str(body["intent_id"]), clock.current().now())
+def record_handler(record: EmailToSendRecord) -> str:
+    email = record.body
+    outcome = mail.deliver(email.org_id, email.intent_id, clock.current().now())
     metrics.add_metric(name=f"Email_{outcome.value}", unit="Count", value=1)
     if outcome is mail.Delivery.FAILED:
         # Settled for good (reason on the intent): alarm on this, the record is not retried.

@@ -7,18 +7,18 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from momentum import clock
-from momentum.config import get_settings
+from momentum import adapters, clock, config
 from momentum.logic import nightly
-from momentum.messaging.sqs import SqsQueue
 from momentum.observability import logger, metrics
+
+config.require(config.NightlySettings)  # a missing setting fails the cold start, not a run
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = clock.current().now()
-    summary = nightly.fan_out(now, SqsQueue(get_settings().evaluator_queue_url))
+    summary = nightly.fan_out(now, adapters.evaluator_queue())
     logger.info(
         "nightly fan-out", extra={"scheduled_time": event.get("scheduled_time"), **asdict(summary)}
     )

@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from momentum import config
 from momentum.api.resolver import create_resolver, resolve
 from momentum.observability import logger, metrics
 from reports.routes import engagements, on_track
@@ -19,4 +20,5 @@ app.include_router(engagements.router)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    config.require(config.ReportsSettings)  # on the first request, as the API function does
     return resolve(app, event, context)  # the caller's record is checked first

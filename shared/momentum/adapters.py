@@ -53,25 +53,21 @@ def install_email_sender(sender: EmailSender | None) -> None:
 
 def reset() -> None:
     """Forget every built adapter and cached client (settings or endpoints changed):
-    tests and the local runner call this after pointing the environment elsewhere."""
-    from momentum import identity, signing
-    from momentum.api import idempotency
-    from momentum.config import get_settings
+    tests and the local runner call this after pointing the environment elsewhere.
+    Modules above this one (cached callers, the idempotency table) registered with
+    `config.on_reset` and are reached through `config.reset`."""
+    from momentum import config, identity, signing
     from momentum.messaging import sqs
     from momentum.notify import ses
-    from momentum.store import dynamo
+    from momentum.store import dynamo, organizations
 
     mail_queue.cache_clear()
     evaluator_queue.cache_clear()
     _ses_sender.cache_clear()
-    get_settings.cache_clear()
     dynamo.client.cache_clear()
     sqs.client.cache_clear()
     ses.client.cache_clear()
     identity._client.cache_clear()
     signing.signing_secret.cache_clear()
-    idempotency.reset()
-    from momentum.logic import callers, organizations
-
     organizations.forget_cached()
-    callers.reset()
+    config.reset()

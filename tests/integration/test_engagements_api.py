@@ -756,12 +756,16 @@ def test_given_a_history_entry_op_then_it_commits_with_the_change_and_history_fo
     api: HttpCall, coaching: dict[str, str]
 ) -> None:
     """The helper the appointment path and the nightly evaluator add to their
-    transactions; `history_for` is what GET /packages/{id}?include=history will call."""
+    transactions; `history_for` reads it as GET /packages/{id}?include=history does."""
     from datetime import date
 
     from momentum.domain.access import Principal, Role
-    from momentum.logic.history import PROGRESS, history_for, history_op
+    from momentum.logic.history import PROGRESS, history_op
+    from momentum.logic.packages import get_package, package_history
     from momentum.store import dynamo
+
+    def history_for(caller: Principal, package_id: str) -> list[dict[str, Any]]:
+        return package_history(caller, get_package(caller, package_id))
 
     package = call(
         api,
@@ -776,17 +780,17 @@ def test_given_a_history_entry_op_then_it_commits_with_the_change_and_history_fo
     )  # fmt: skip
     dynamo.transact_write([op])
     admin = Principal("org-test", "user-adam", Role.ADMIN)
-    entries = history_for(admin, "package", package["id"])
+    entries = history_for(admin, package["id"])
     assert [(e["from_status"], e["to_status"], e["cause"]) for e in entries] == [
         ("on_track", "at_risk", "nightly")
     ]
     client = Principal("org-test", "user-cleo", Role.CLIENT, client_id=coaching["coachee"])
-    assert history_for(client, "package", package["id"]) == []  # On track not client-visible
+    assert history_for(client, package["id"]) == []  # On track not client-visible
     foreign = Principal(OTHER_ORG, "user-alien", Role.ADMIN)
     from momentum.domain.errors import NotFound
 
     with pytest.raises(NotFound):
-        history_for(foreign, "package", package["id"])
+        history_for(foreign, package["id"])
 
 
 def test_given_an_activated_engagement_then_the_nightly_run_on_22_march_emails_the_coachee_once(

@@ -62,6 +62,7 @@ def test_every_list_operation_takes_limit_and_cursor_and_answers_next_cursor(
         "/clients/{client_id}/payments",
         "/clients/{client_id}/trackers",
         "/clients/{client_id}/on-track",
+        "/clients/{client_id}/practitioners",
         "/appointments",
         "/reports/on-track",
         "/reports/engagements",

@@ -19,10 +19,10 @@ from local import events, infra
 from local.lambdas import LocalContext, load_handler
 from momentum import clock, signing
 from momentum.api import forms
-from momentum.api.pagination import encode_cursor
 from momentum.logic import mail
 from momentum.notify.intents import EmailIntent, EmailKind, Recipient, intent_id
 from momentum.store import preferences as prefs_store
+from momentum.store.cursors import encode_cursor
 from tests.integration.conftest import ORG, OTHER_ORG, HttpCall, claims, load_event
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}

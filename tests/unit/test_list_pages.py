@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from momentum import signing
-from momentum.api.pagination import page_of
 from momentum.domain.errors import BadRequest
+from momentum.store.cursors import page_of
 
 NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 FAST = settings(max_examples=150, deadline=None)

@@ -44,9 +44,10 @@ test('a client signs in to the portal: their own record, On track only when shar
     await expect(tracked).toContainText(/\d+ sessions left/);
     // The practice has not made this package's On track status client-visible.
     await expect(tracked.locator('.badge')).toHaveCount(0);
-    await expect(page.getByRole('region', { name: 'My practitioners' })).toContainText(
-      /practitioner/,
-    );
+    // Her practitioner's contact details (demo: Sam Rivers), which a client may read.
+    const practitioners = page.getByRole('region', { name: 'My practitioners' });
+    await expect(practitioners).toContainText('Sam Rivers');
+    await expect(practitioners.getByRole('link', { name: 'sam@harbour.example' })).toBeVisible();
     await expectAccessible(page, 'client portal');
     await screenshot(page, 'portal');
 

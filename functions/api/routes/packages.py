@@ -27,9 +27,8 @@ from momentum.schemas.packages import (
 # Registering the routes needs only schemas and parameter types: the use case (and the
 # store, mail and rules behind it) loads on the first request that needs it (cold start).
 if TYPE_CHECKING:
-    from momentum.logic import history, packages
+    from momentum.logic import packages
 else:
-    history = lazy.module("momentum.logic.history")
     packages = lazy.module("momentum.logic.packages")
 
 router = APIGatewayHttpRouter()
@@ -211,7 +210,7 @@ def get_package(
 ) -> Response[PackageView]:
     caller = principal(router.current_event)
     record = packages.get_package(caller, package_id)
-    entries = history.history_for(caller, "package", package_id) if include == "history" else None
+    entries = packages.package_history(caller, record) if include == "history" else None
     return _package_response(record, history=entries)
 
 

@@ -3,7 +3,7 @@ and the header, and validated against the parsed body — a retry gets the first
 same key with another body is refused (422).
 
 The Powertools record expires after a day; a claim in the product table
-(`momentum.store.idempotency_keys`) keeps the key bound to its request's fingerprint and
+(`momentum.logic.idempotency_keys`) keeps the key bound to its request's fingerprint and
 first answer after that, and the ids a create makes follow from the key *and* the
 fingerprint: the same key with another body is refused whenever it comes (never answered
 with the old record), with the same body it gets the first answer."""
@@ -18,26 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from momentum import ids
+from momentum import config
 from momentum.config import get_settings
 from momentum.domain.access import Principal
-from momentum.domain.errors import (
-    Conflict,
-    DomainError,
-    FieldError,
-    InvalidInput,
-    ServiceUnavailable,
-)
-from momentum.store import idempotency_keys
+from momentum.domain.errors import Conflict, ServiceUnavailable
 
 EXPIRES_AFTER_SECONDS = 24 * 3600
-
-
-def _reused() -> InvalidInput:
-    return InvalidInput(
-        "This Idempotency-Key was already used with a different request.",
-        errors=[FieldError(("header", "Idempotency-Key"), "reused with a different request")],
-    )
 
 
 def fingerprint(body: dict[str, Any] | None) -> str:
@@ -72,7 +58,9 @@ def idempotent_create(
         IdempotencyValidationError,
     )
 
-    config = IdempotencyConfig(
+    from momentum.logic import idempotency_keys  # a use case: loaded by the first keyed create
+
+    idempotency_config = IdempotencyConfig(
         event_key_jmespath="[org, user, route, key]",
         payload_validation_jmespath="body",
         expires_after_seconds=EXPIRES_AFTER_SECONDS,
@@ -80,36 +68,19 @@ def idempotent_create(
     if lambda_context is not None:
         # A Lambda that times out mid-create leaves an in-progress record that expires
         # with the invocation, so the client's retry is not locked out.
-        config.register_lambda_context(lambda_context)
+        idempotency_config.register_lambda_context(lambda_context)
 
     scope = "|".join((principal.org_id, principal.user_id, route, key))
 
     def _run(request: dict[str, Any]) -> dict[str, Any]:
         # Runs when Powertools holds no live record for the key: the first request, or one
         # after the record expired. The key's claim tells whether it is the same request.
-        request_print = fingerprint(request["body"])
-        used = idempotency_keys.claim(principal.org_id, scope, request_print)
-        if used.claim is idempotency_keys.Claim.OTHER:
-            raise _reused()
-        if used.answer is not None:
-            return used.answer
-        # Ids made inside follow from the key and the request: a retry after a timeout
-        # mid-create rewrites (and finds) the same records instead of making new ones.
-        try:
-            with ids.seeded(f"{scope}|{request_print}"):
-                result = create()
-        except DomainError as error:
-            if used.claim is idempotency_keys.Claim.NEW and not isinstance(
-                error, ServiceUnavailable
-            ):
-                # Refused before writing anything (a caller error): the key stays free.
-                idempotency_keys.release(principal.org_id, scope, request_print)
-            raise
-        idempotency_keys.remember(principal.org_id, scope, request_print, result)
-        return result
+        return idempotency_keys.run_once(
+            principal.org_id, scope, fingerprint(request["body"]), create
+        )
 
     run: Callable[..., dict[str, Any]] = idempotent_function(
-        data_keyword_argument="request", persistence_store=_persistence(), config=config
+        data_keyword_argument="request", persistence_store=_persistence(), config=idempotency_config
     )(_run)
 
     request = {
@@ -122,7 +93,7 @@ def idempotent_create(
     try:
         result: dict[str, Any] = run(request=request)
     except IdempotencyValidationError:
-        raise _reused() from None
+        raise idempotency_keys.reused() from None
     except IdempotencyAlreadyInProgressError:
         raise Conflict("A request with this Idempotency-Key is still in progress.") from None
     except IdempotencyPersistenceLayerError:
@@ -130,5 +101,6 @@ def idempotent_create(
     return result
 
 
+@config.on_reset
 def reset() -> None:
     _persistence.cache_clear()

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from momentum.domain.errors import (
     BadRequest,
+    ChangedMeanwhile,
     Conflict,
     DomainError,
     FieldError,
@@ -27,7 +28,6 @@ from momentum.domain.errors import (
     Unauthenticated,
 )
 from momentum.observability import logger
-from momentum.store.dynamo import ConditionFailed
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -239,6 +239,6 @@ def register(app: APIGatewayHttpResolver) -> None:
     app.exception_handler(DomainError)(domain_error)
     app.exception_handler(RequestValidationError)(validation_error)
     app.exception_handler(RequestUnsupportedContentType)(unsupported_media_type)
-    app.exception_handler(ConditionFailed)(lost_race)
+    app.exception_handler(ChangedMeanwhile)(lost_race)
     app.not_found(route_not_found)
     app.exception_handler(Exception)(unexpected_error)

@@ -71,3 +71,9 @@ class PayloadTooLarge(DomainError):
 @dataclass(eq=False)
 class BadRequest(DomainError):
     """The request cannot be read at all, e.g. a tampered pagination cursor (400)."""
+
+
+class ChangedMeanwhile(Exception):
+    """A conditional write found its record in another state than the writer read it in
+    (the store raises `momentum.store.dynamo.ConditionFailed`). Not a DomainError: a use
+    case translates it where it knows what to say; one it did not is answered 409."""

@@ -565,8 +565,8 @@ def list_appointments(
 ) -> tuple[list[AppointmentRecord], str | None]:
     """Appointments by start time: a client's, a practitioner's, or the organization's
     (administrators). Staff see their own; clients their own."""
-    from momentum.api.pagination import decode_cursor, encode_cursor
     from momentum.logic.access import load_client
+    from momentum.store.cursors import decode_cursor, encode_cursor
 
     now = clock.current().now()
     if principal.role is Role.CLIENT:

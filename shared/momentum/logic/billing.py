@@ -86,7 +86,7 @@ def list_payments(
     principal: Principal, client_id: str, *, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A client's payments, newest first, one page."""
-    from momentum.api.pagination import page_of
+    from momentum.store.cursors import page_of
 
     client = load_client(principal, client_id)
     items = dynamo.query_all(client_pk(principal.org_id, client.id), sk_prefix=PAYMENT_PREFIX)
@@ -182,7 +182,7 @@ def get_invoice(principal: Principal, invoice_id: str) -> dict[str, Any]:
 def list_invoices(
     principal: Principal, *, client_id: str | None, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    from momentum.api.pagination import decode_cursor, encode_cursor
+    from momentum.store.cursors import decode_cursor, encode_cursor
 
     now = clock.current().now()
     if principal.role is Role.CLIENT:

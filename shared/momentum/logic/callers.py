@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from momentum import clock
+from momentum import clock, config
 from momentum.domain.access import Principal, Role
 from momentum.domain.errors import DomainError, Forbidden, Unauthenticated
 from momentum.logic.access import check_client
@@ -160,6 +160,7 @@ def is_cached(org_id: str, user_id: str) -> bool:
     return entry is not None and entry.fresh(clock.current().now())
 
 
+@config.on_reset
 def reset() -> None:
     """Forget every caller (tests and the local runner, when the tables are new)."""
     _cache.clear()

@@ -370,7 +370,7 @@ def list_clients(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of clients by name: all of them for admins, a location admin's locations,
     a staff member's assigned clients. Filter by status and location."""
-    from momentum.api.pagination import decode_cursor, encode_cursor
+    from momentum.store.cursors import decode_cursor, encode_cursor
 
     now = _now()
     scope = f"clients|{status}|{location_id}"

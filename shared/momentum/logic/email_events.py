@@ -9,14 +9,24 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from momentum.notify.intents import IntentStatus
+from momentum.notify.intents import IntentStatus, SesEventType
 from momentum.observability import logger
 from momentum.store import outbox, preferences
 
 # Events that show SES accepted a send of the intent (it attempted delivery).
-ACCEPTED = frozenset({"Send", "Delivery", "Bounce", "Complaint", "DeliveryDelay"})
+ACCEPTED = frozenset(
+    {
+        SesEventType.SEND,
+        SesEventType.DELIVERY,
+        SesEventType.BOUNCE,
+        SesEventType.COMPLAINT,
+        SesEventType.DELIVERY_DELAY,
+    }
+)
 # SES accepted the call but refused the message (a virus): it will never be delivered.
-REJECTED = "Reject"
+REJECTED = SesEventType.REJECT
+# A bounce that will recur on every send: its addresses are suppressed.
+PERMANENT_BOUNCE = "Permanent"
 MAX_REASON = 500
 
 
@@ -101,12 +111,12 @@ def _record_on_intent(
 
 def _suppress(org_id: str, event_type: str, event: dict[str, Any], now: datetime) -> list[str]:
     addresses: list[str] = []
-    if event_type == "Bounce":
+    if event_type == SesEventType.BOUNCE:
         bounce = event.get("bounce") or {}
-        if bounce.get("bounceType") != "Permanent":
+        if bounce.get("bounceType") != PERMANENT_BOUNCE:
             return []  # a transient bounce may deliver next time
         addresses = [str(r["emailAddress"]) for r in bounce.get("bouncedRecipients", [])]
-    elif event_type == "Complaint":
+    elif event_type == SesEventType.COMPLAINT:
         complaint = event.get("complaint") or {}
         addresses = [str(r["emailAddress"]) for r in complaint.get("complainedRecipients", [])]
     for address in addresses:

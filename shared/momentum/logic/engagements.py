@@ -131,7 +131,7 @@ def get_template(principal: Principal, template_id: str) -> dict[str, Any]:
 def list_templates(
     principal: Principal, *, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    from momentum.api.pagination import decode_cursor, encode_cursor
+    from momentum.store.cursors import decode_cursor, encode_cursor
 
     _ensure_may_read_templates(principal)
     now = _now()
@@ -567,8 +567,8 @@ def list_engagements(
 ) -> tuple[list[Seen], str | None, date]:
     """The Engagements page: what the caller may see, oldest first, with the On/Off track
     column as they see it; `progress` filters on that column."""
-    from momentum.api.pagination import decode_cursor, encode_cursor
     from momentum.domain.errors import BadRequest
+    from momentum.store.cursors import decode_cursor, encode_cursor
 
     now = _now()
     scope = f"engagements|{progress}"

@@ -16,15 +16,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from momentum import adapters, ids
+from momentum.domain.clients import ClientStatus
 from momentum.domain.dates import days_between, today_in
-from momentum.domain.effects import CreateTask, EngagementOffTrack, RenewPackage, SendReminder
+from momentum.domain.effects import (
+    CreateTask,
+    EngagementOffTrack,
+    ReminderRecipient,
+    RenewPackage,
+    SendReminder,
+)
 from momentum.domain.engagements import (
     OffTrackDigest,
     evaluate_engagement,
     plan_off_track_emails,
 )
 from momentum.domain.on_track import OnTrackSettings, evaluate_package, status_on
-from momentum.domain.packages import Package
+from momentum.domain.packages import Lifecycle, Package
 from momentum.domain.recipients import Person
 from momentum.domain.trackers import evaluate_tracker
 from momentum.logic.history import LIFECYCLE, PROGRESS
@@ -39,7 +46,7 @@ from momentum.store import engagements as engagement_store
 from momentum.store import package_templates as template_store
 from momentum.store import packages as package_store
 from momentum.store import trackers as tracker_store
-from momentum.store.due import instant_text
+from momentum.store.due import DueType, instant_text
 from momentum.store.keys import client_pk, org_pk
 from momentum.store.users import get_users
 
@@ -141,7 +148,7 @@ def _client_person(org_id: str, client_id: str) -> tuple[Person, str] | None:
     person = Person(
         id=client.id,
         email=client.email,
-        active=client.status.value == "active",
+        active=client.status is ClientStatus.ACTIVE,
         invited=client.invited,
     )
     return person, client.name
@@ -196,10 +203,11 @@ def _package_work(item: dict[str, Any], run_at: datetime) -> Work:
             _history("package", record.org_id, package.id, PROGRESS, record.status,
                      updated.status, today)
         )  # fmt: skip
-    if evaluation.state.lifecycle.value == "expired" != record.state.lifecycle.value:
+    expired = Lifecycle.EXPIRED
+    if evaluation.state.lifecycle is expired and record.state.lifecycle is not expired:
         work.optional.append(
             _history("package", record.org_id, package.id, LIFECYCLE,
-                     record.state.lifecycle.value, "expired", today)
+                     record.state.lifecycle.value, expired.value, today)
         )  # fmt: skip
     for effect in evaluation.effects:
         if isinstance(effect, SendReminder):
@@ -219,7 +227,7 @@ def _reminder_intents(
     if client is None:
         return []
     client_person, client_name = client
-    if effect.recipient.value == "client":
+    if effect.recipient is ReminderRecipient.CLIENT:
         person, name = client_person, client_name
     else:
         people = _user_people(record.org_id, {effect.recipient_id})
@@ -368,7 +376,7 @@ def _notice_item(
     return {
         "pk": pk,
         "sk": sk,
-        "type": "off_track_notice",
+        "type": DueType.OFF_TRACK_NOTICE.value,
         "org_id": org_id,
         "run_date": run_date.isoformat(),
         "engagement_id": notice.engagement_id,

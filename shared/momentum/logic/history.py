@@ -2,8 +2,10 @@
 item — from, to, the organization's date, and what caused it — kept next to the item.
 
 Writers add `history_op(...)` to the transaction that makes the change, so an entry exists
-exactly when the change does. Readers call `history_for(principal, kind, id)`, which
-applies the same access rules as reading the item itself."""
+exactly when the change does. Readers are the use cases of each kind of item: having read
+the item for the caller, they keep the fields the caller may see (`visible_entries`) by
+their own rule (`logic.packages.package_history`, `logic.engagements.visible_history`).
+This module knows none of them: history is a leaf every use case may import."""
 
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from momentum import clock, ids
-from momentum.domain.access import Principal
 from momentum.store import history as history_store
 from momentum.store.due import instant_text
 from momentum.store.history import HistoryEntry
@@ -100,23 +101,3 @@ def visible_entries(
     """The entries of the fields the caller may see, as views. `shown` names them: an entry
     of any other field (one a reader does not know) is left out, never shown by default."""
     return [entry_view(e) for e in entries if e.field in shown]
-
-
-def history_for(principal: Principal, item_kind: str, item_id: str) -> list[dict[str, Any]]:
-    """The item's history as the caller may see it (404/403 exactly as reading the item),
-    filtered by the same rules as the statuses themselves:
-
-    - engagement: its status for everyone who sees it; progress (On/Off track) only for
-      those who may see its progress (`logic.engagements.visible_history`);
-    - package: its lifecycle for everyone who sees it; its On track status (PROGRESS) only
-      for those who see the status (a client: when the package makes it client-visible);
-    - tracker: staff tools, never for a client token."""
-    if item_kind == "engagement":
-        from momentum.logic.engagements import get_engagement, visible_history
-
-        return visible_history(principal, get_engagement(principal, item_id))
-    if item_kind == "package":
-        from momentum.logic.packages import get_package, package_history
-
-        return package_history(principal, get_package(principal, item_id))
-    raise ValueError(f"no status history for {item_kind!r} items")

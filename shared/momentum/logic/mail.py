@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from momentum import adapters, signing
 from momentum.config import get_settings
+from momentum.messaging.messages import EmailToSend
 from momentum.notify import reconcile
 from momentum.notify.intents import EmailIntent, IntentStatus
 from momentum.notify.ses import EmailSender, PermanentSendFailure, UncertainSendOutcome
@@ -53,8 +54,9 @@ def queue_intents(intents: Iterable[EmailIntent], now: datetime) -> int:
     return len(created)
 
 
-def pointer(org_id: str, intent_id: str) -> dict[str, str]:
-    return {"org_id": org_id, "intent_id": intent_id}
+def pointer(org_id: str, intent_id: str) -> dict[str, Any]:
+    """The mailer's message for one intent."""
+    return EmailToSend(org_id=org_id, intent_id=intent_id).model_dump(mode="json")
 
 
 def unsubscribe_url(org_id: str, person_id: str, kind: str, now: datetime) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from momentum.messaging.messages import DueItems
 from momentum.ports import MessageQueue
 from momentum.store import due
 
@@ -40,7 +41,7 @@ def fan_out(now: datetime, queue: MessageQueue) -> FanOutSummary:
             items, start = due.query_due(shard, now, start_key=start, limit=PAGE_SIZE)
             items_total += len(items)
             for item in items:
-                if item.get("type") == "engagement":
+                if item.get("type") == due.DueType.ENGAGEMENT:
                     key = (str(item.get("org_id")), str(item.get("owner_id")))
                     by_owner.setdefault(key, []).append(item)
                 else:
@@ -81,10 +82,16 @@ def _messages(
     for item in items:
         item_size = len(json.dumps(item, default=str))
         if batch and (len(batch) >= per_message or size + item_size > MAX_MESSAGE_BYTES):
-            bodies.append({"run_at": due.instant_text(now), "items": batch})
+            bodies.append(_body(batch, now))
             batch, size = [], 0
         batch.append(item)
         size += item_size
     if batch:
-        bodies.append({"run_at": due.instant_text(now), "items": batch})
+        bodies.append(_body(batch, now))
     return bodies
+
+
+def _body(items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    # The run's instant to the second, as the due index writes instants.
+    run_at = now.astimezone(UTC).replace(microsecond=0)
+    return DueItems(run_at=run_at, items=items).model_dump(mode="json")

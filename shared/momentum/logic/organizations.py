@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 from momentum.domain.access import Principal
 from momentum.domain.errors import Forbidden, PreconditionFailed, ServiceUnavailable
 from momentum.domain.organizations import Location, Organization, validate_organization
 from momentum.store import dynamo
 from momentum.store import organizations as org_store
 
-# Organization settings change rarely and every write path needs the timezone: keep them
-# for a minute per container instead of reading them on every request.
-CACHE_SECONDS = 60.0
-_cache: dict[str, tuple[float, Organization]] = {}
-
-
-def organization_settings(org_id: str) -> Organization:
-    """The organization (timezone, locations), cached briefly in this process."""
-    hit = _cache.get(org_id)
-    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    org = org_store.get(org_id) or Organization(id=org_id, name="")
-    _cache[org_id] = (time.monotonic(), org)
-    return org
-
-
-def forget_cached(org_id: str | None = None) -> None:
-    if org_id is None:
-        _cache.clear()
-    else:
-        _cache.pop(org_id, None)
+# The organization (timezone, locations), kept a minute per container by the store.
+organization_settings = org_store.settings
 
 
 def get_organization(principal: Principal) -> Organization:
@@ -67,9 +46,7 @@ def replace_organization(
         else:
             expected = expected_version
         try:
-            saved = org_store.save(org, expected_version=expected)
-            forget_cached(principal.org_id)
-            return saved
+            return org_store.save(org, expected_version=expected)
         except dynamo.ConditionFailed:
             if expected_version is not None:
                 raise PreconditionFailed(

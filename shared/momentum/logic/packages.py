@@ -121,7 +121,7 @@ def get_template(principal: Principal, template_id: str) -> dict[str, Any]:
 def list_templates(
     principal: Principal, *, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    from momentum.api.pagination import decode_cursor, encode_cursor
+    from momentum.store.cursors import decode_cursor, encode_cursor
 
     if principal.role is Role.CLIENT:
         raise Forbidden("Package templates are for the practice.")
@@ -335,7 +335,7 @@ def list_packages(
     principal: Principal, client_id: str, *, open_only: bool, limit: int, cursor: str | None
 ) -> tuple[list[PackageRecord], str | None]:
     """A client's packages by start date, one page (a client has a handful: one Query)."""
-    from momentum.api.pagination import page_of
+    from momentum.store.cursors import page_of
 
     client = load_client(principal, client_id)
     records = package_store.list_for_client(principal.org_id, client.id)
@@ -495,10 +495,10 @@ def client_on_track(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """The client's On track rows, one per package, with the predicted next change (the
     next check date and the status from then on, if nothing new happens). One page."""
-    from momentum.api.pagination import page_of
     from momentum.domain.on_track import evaluate_package
     from momentum.logic.reports import on_track_row
     from momentum.store import appointments as appointment_store
+    from momentum.store.cursors import page_of
 
     client = load_client(principal, client_id)
     state = appointment_store.load_state(principal.org_id, client.id)

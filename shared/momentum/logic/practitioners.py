@@ -35,7 +35,7 @@ def list_practitioners(
     """The client's active assigned practitioners by name, one page: the client (one
     GetItem), then their practitioners in one BatchGetItem (a client has at most a few
     dozen; the store splits more than DynamoDB's 100 keys a call)."""
-    from momentum.api.pagination import page_of
+    from momentum.store.cursors import page_of
 
     client = load_client(principal, client_id)
     users = user_store.get_users(principal.org_id, client.assigned_practitioner_ids)

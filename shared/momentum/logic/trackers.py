@@ -193,7 +193,7 @@ def list_trackers(
     principal: Principal, client_id: str, *, limit: int, cursor: str | None
 ) -> tuple[ClientRecord, list[TrackerRecord], str | None]:
     """A client's trackers (one page) with the client (its summary counts them): one Query."""
-    from momentum.api.pagination import page_of
+    from momentum.store.cursors import page_of
 
     _ensure_staff_tool(principal)
     pk = client_pk(principal.org_id, client_id)
@@ -334,7 +334,7 @@ def list_tasks(
     """Tasks, newest first: an owner's or admin's list is every open task of the
     organization (`done=True`: the done ones) unless they name an assignee; anyone else
     lists their own (all, or open or done)."""
-    from momentum.api.pagination import decode_cursor, encode_cursor
+    from momentum.store.cursors import decode_cursor, encode_cursor
 
     _ensure_staff_tool(principal)
     now = _now()

@@ -345,7 +345,7 @@ def list_users(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the organization's users by name, optionally filtered by role and status
     (owners, admins and location admins)."""
-    from momentum.api.pagination import decode_cursor, encode_cursor
+    from momentum.store.cursors import decode_cursor, encode_cursor
 
     if not may_list_users(principal):
         raise Forbidden("Only administrators list the organization's users.")

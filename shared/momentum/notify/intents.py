@@ -26,6 +26,18 @@ class IntentStatus(StrEnum):
     FAILED = "failed"  # cannot be built, or refused by SES for good: never retried
 
 
+class SesEventType(StrEnum):
+    """SES's events about a send (its configuration set's `eventType`), as recorded on the
+    intent the send was for."""
+
+    SEND = "Send"
+    DELIVERY = "Delivery"
+    BOUNCE = "Bounce"
+    COMPLAINT = "Complaint"
+    DELIVERY_DELAY = "DeliveryDelay"
+    REJECT = "Reject"  # accepted the call, refused the message (a virus)
+
+
 @dataclass(frozen=True, slots=True)
 class Recipient:
     person_id: str  # a user id or a client id

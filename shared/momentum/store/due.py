@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import zlib
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from momentum.config import get_settings
 from momentum.store import dynamo
 
 DUE_INDEX = "due"
+
+
+class DueType(StrEnum):
+    """The kinds of item the due index holds (each item's `type`)."""
+
+    EMAIL_INTENT = "email_intent"  # a pending intent: re-queued to the mailer
+    PACKAGE = "package"
+    TRACKER = "tracker"
+    ENGAGEMENT = "engagement"
+    OFF_TRACK_NOTICE = "off_track_notice"  # an engagement's crossing, awaiting its digest
 
 
 def shard_of(pk: str, sk: str, shards: int | None = None) -> str:

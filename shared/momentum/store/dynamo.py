@@ -20,7 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from momentum.config import get_settings
-from momentum.domain.errors import ServiceUnavailable
+from momentum.domain.errors import ChangedMeanwhile, ServiceUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -38,7 +38,7 @@ _BUSY_CODES = frozenset(
 )
 
 
-class ConditionFailed(Exception):
+class ConditionFailed(ChangedMeanwhile):
     """A conditional write found the record in another state than expected."""
 
     def __init__(

@@ -1,7 +1,9 @@
-"""Organization records: `pk = ORG#<org>`, `sk = ORG`."""
+"""Organization records: `pk = ORG#<org>`, `sk = ORG`, and the settings every use case
+reads (timezone, locations), kept briefly per container."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from momentum.domain.organizations import Location, Organization
@@ -9,6 +11,28 @@ from momentum.store import dynamo
 from momentum.store.keys import org_pk
 
 ORG_SK = "ORG"
+# Organization settings change rarely and every write path needs the timezone: keep them
+# for a minute per container instead of reading them on every request.
+CACHE_SECONDS = 60.0
+_cache: dict[str, tuple[float, Organization]] = {}
+
+
+def settings(org_id: str) -> Organization:
+    """The organization (timezone, locations), cached briefly in this process; one not
+    configured yet reads as its defaults."""
+    hit = _cache.get(org_id)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    org = get(org_id) or Organization(id=org_id, name="")
+    _cache[org_id] = (time.monotonic(), org)
+    return org
+
+
+def forget_cached(org_id: str | None = None) -> None:
+    if org_id is None:
+        _cache.clear()
+    else:
+        _cache.pop(org_id, None)
 
 
 def get(org_id: str) -> Organization | None:
@@ -42,6 +66,7 @@ def save(org: Organization, *, expected_version: int) -> Organization:
         dynamo.put_item(
             item, condition="version = :expected", values={":expected": expected_version}
         )
+    forget_cached(org.id)  # this container reads its own change at once
     return saved
 
 

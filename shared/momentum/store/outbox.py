@@ -8,7 +8,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from momentum.notify.intents import EmailIntent, EmailKind, IntentStatus, Recipient
+from momentum.notify.intents import (
+    EmailIntent,
+    EmailKind,
+    IntentStatus,
+    Recipient,
+    SesEventType,
+)
 from momentum.store import due, dynamo
 from momentum.store.keys import org_pk
 
@@ -155,13 +161,13 @@ def mark_duplicate(org_id: str, intent_id: str, now: datetime) -> bool:
 
 
 # SES event type → the attribute keeping when the first one of that type arrived.
-EVENT_ATTRIBUTES = {
-    "Send": "ses_send_at",
-    "Delivery": "ses_delivery_at",
-    "Bounce": "ses_bounce_at",
-    "Complaint": "ses_complaint_at",
-    "DeliveryDelay": "ses_delivery_delay_at",
-    "Reject": "ses_reject_at",
+EVENT_ATTRIBUTES: dict[str, str] = {
+    SesEventType.SEND: "ses_send_at",
+    SesEventType.DELIVERY: "ses_delivery_at",
+    SesEventType.BOUNCE: "ses_bounce_at",
+    SesEventType.COMPLAINT: "ses_complaint_at",
+    SesEventType.DELIVERY_DELAY: "ses_delivery_delay_at",
+    SesEventType.REJECT: "ses_reject_at",
 }
 
 

@@ -33,6 +33,8 @@ export type ClientPatch = Body<'/clients/{client_id}', 'patch'>;
 export type ClientStatus = Client['status'];
 export type Availability = Body<'/clients/{client_id}/availability', 'put'>;
 export type TimeRange = NonNullable<Availability[keyof Availability]>[number];
+/** How to reach one of a client's active assigned practitioners (name, email, phone only). */
+export type PractitionerContact = Ok<'/clients/{client_id}/practitioners', 'get'>['items'][number];
 
 export type OnTrackReportRow = Exclude<Ok<'/reports/on-track', 'get'>, string>['items'][number];
 export type ClientOnTrackRow = Ok<'/clients/{client_id}/on-track', 'get'>['items'][number];

@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import type { AccessRead } from './access';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import {
@@ -16,7 +17,8 @@ interface SessionValue {
   claims: Claims | null;
   /** Why the person was signed out, shown on the sign-in screen. */
   notice: string | null;
-  signIn: (token: string) => boolean;
+  /** Keeps the token; `read` (what the access check read) starts the new cache. */
+  signIn: (token: string, read?: AccessRead | null) => boolean;
   signOut: (notice?: string) => void;
 }
 
@@ -49,10 +51,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const signIn = useCallback(
-    (token: string) => {
+    (token: string, access?: AccessRead | null) => {
       const read = readClaims(token);
       if (!read) return false;
       queryClient.clear();
+      if (access) queryClient.setQueryData(access[0], access[1]);
       storeToken(token);
       setNotice(null);
       setClaims(read);

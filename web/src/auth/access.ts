@@ -1,20 +1,29 @@
-import { apiBase } from '../api/client';
+import type { QueryKey } from '@tanstack/react-query';
+import { apiBase, etagOf, type Versioned } from '../api/client';
+import { keys } from '../api/queries';
 import { ApiError, type ProblemBody } from '../api/problem';
 import type { Claims } from './session';
+
+/** What the access check read, under the query key the pages read it by: kept after the
+ * sign-in, so the first page does not ask for it again. */
+export type AccessRead = [QueryKey, Versioned<unknown>];
 
 /** Before a token is kept: may this person use Momentum now? A client reads their own
  * record (the API refuses a removed login or an inactive client with 403 and says why);
  * everyone else reads the organization (a deactivated user gets 403). Throws the API's
- * problem, so the sign-in screen can say exactly why. */
-export async function verifyAccess(token: string, claims: Claims): Promise<void> {
-  const path =
-    claims.role === 'client' && claims.clientId
-      ? `/clients/${encodeURIComponent(claims.clientId)}`
-      : '/org';
+ * problem, so the sign-in screen can say exactly why; else resolves to what it read. */
+export async function verifyAccess(token: string, claims: Claims): Promise<AccessRead | null> {
+  const client = claims.role === 'client' && claims.clientId ? claims.clientId : null;
+  const path = client ? `/clients/${encodeURIComponent(client)}` : '/org';
   const response = await fetch(apiBase() + path, {
     headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
   });
-  if (response.ok) return;
+  if (response.ok) {
+    const data: unknown = await response.json().catch(() => null);
+    if (data === null) return null; // allowed in, but nothing to keep
+    const read = { data, etag: response.headers.get('ETag') ?? etagOf(data) };
+    return [client ? keys.client(client) : keys.org, read];
+  }
   let problem: ProblemBody = { detail: response.statusText };
   try {
     problem = (await response.json()) as ProblemBody;

@@ -36,21 +36,13 @@ export function useColumns<K extends string>(storageKey: string, columns: Column
   return { visible, isShown: (id: K) => !hidden.has(id), toggle };
 }
 
-/** The "Columns" button: a panel of checkboxes, one per column that can be hidden. */
-export function ColumnChooser<K extends string>({
-  columns,
-  isShown,
-  toggle,
-}: {
-  columns: ColumnDef<K>[];
-  isShown: (id: K) => boolean;
-  toggle: (id: K, show: boolean) => void;
-}) {
+/** A button that opens a panel below it: Escape closes it (focus back on the button), and so
+ * does a click outside. */
+export function usePopover() {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const button = useRef<HTMLButtonElement>(null);
   const root = useRef<HTMLDivElement>(null);
-
   useEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
@@ -69,6 +61,20 @@ export function ColumnChooser<K extends string>({
       document.removeEventListener('mousedown', onClick);
     };
   }, [open]);
+  return { open, setOpen, panelId, button, root };
+}
+
+/** The "Columns" button: a panel of checkboxes, one per column that can be hidden. */
+export function ColumnChooser<K extends string>({
+  columns,
+  isShown,
+  toggle,
+}: {
+  columns: ColumnDef<K>[];
+  isShown: (id: K) => boolean;
+  toggle: (id: K, show: boolean) => void;
+}) {
+  const { open, setOpen, panelId, button, root } = usePopover();
 
   return (
     <div className="popover-anchor" ref={root}>

@@ -50,8 +50,9 @@ export interface TableColumn {
 
 /** A list page's table, with what stands in for it: the error (with Try again), a skeleton
  * of its columns while the first page loads, or the empty message. An empty column label
- * is an actions column (its header read out as "Actions"). With `rowHref` a click anywhere
- * on a row opens it (its first cell should hold the link, for the keyboard). */
+ * is an actions column (its header read out as "Actions"). With `rowHref` (or `onRowClick`)
+ * a click anywhere on a row opens it (its first cell should hold the link, for the
+ * keyboard). */
 export function DataTable<T>({
   query,
   rows: latestRows,
@@ -63,7 +64,9 @@ export function DataTable<T>({
   busy,
   rowKey,
   rowHref,
+  onRowClick,
   renderRow,
+  footer,
 }: {
   query: { isError: boolean; error: unknown; refetch: () => unknown };
   rows: T[] | undefined;
@@ -76,15 +79,28 @@ export function DataTable<T>({
   busy?: boolean;
   rowKey: (row: T) => string;
   rowHref?: (row: T) => string;
+  /** Instead of `rowHref`: what a click on a row does (its first cell should hold a button). */
+  onRowClick?: (row: T) => void;
   renderRow: (row: T) => ReactNode;
+  /** Below the table (the pager), shown with the rows it belongs to: not under the
+   * skeleton, where the rows arriving would push it down (a layout shift). */
+  footer?: ReactNode;
 }) {
   const navigate = useNavigate();
+  const open = rowHref ? (row: T) => void navigate(rowHref(row)) : onRowClick;
   // A page of rows renders in the background (a transition React interrupts every few
   // milliseconds), so the main thread is never blocked for the whole page at once; until it
   // is ready the skeleton or the previous page stays.
   const rows = useDeferredValue(latestRows);
   const heads = columns.map((c) => (typeof c === 'string' ? { label: c } : c));
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (query.isError) {
+    return (
+      <>
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+        {footer}
+      </>
+    );
+  }
   if (!rows) {
     return (
       <TableSkeleton
@@ -94,38 +110,49 @@ export function DataTable<T>({
       />
     );
   }
-  if (rows.length === 0) return <div className="empty">{empty}</div>;
+  if (rows.length === 0) {
+    return (
+      <>
+        <div className="empty">{empty}</div>
+        {footer}
+      </>
+    );
+  }
   return (
-    <div className="table-wrap">
-      <table className={rowHref ? 'table table-rows' : 'table'} aria-busy={busy}>
-        {caption ? <caption className="visually-hidden">{caption}</caption> : null}
-        <thead>
-          <tr>
-            {heads.map((c, i) => (
-              <th key={`${i}-${c.label}`} scope="col" className={c.className}>
-                {c.label || <span className="visually-hidden">Actions</span>}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr
-              key={rowKey(row)}
-              onClick={
-                rowHref
-                  ? (event) => {
-                      if ((event.target as HTMLElement).closest('a')) return;
-                      void navigate(rowHref(row));
-                    }
-                  : undefined
-              }
-            >
-              {renderRow(row)}
+    <>
+      <div className="table-wrap">
+        <table className={open ? 'table table-rows' : 'table'} aria-busy={busy}>
+          {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+          <thead>
+            <tr>
+              {heads.map((c, i) => (
+                <th key={`${i}-${c.label}`} scope="col" className={c.className}>
+                  {c.label || <span className="visually-hidden">Actions</span>}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr
+                key={rowKey(row)}
+                onClick={
+                  open
+                    ? (event) => {
+                        // A link or a button in the row does its own thing.
+                        if ((event.target as HTMLElement).closest('a,button')) return;
+                        open(row);
+                      }
+                    : undefined
+                }
+              >
+                {renderRow(row)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {footer}
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type {
+  ChangeEvent,
   InputHTMLAttributes,
   ReactNode,
   SelectHTMLAttributes,
@@ -141,4 +142,24 @@ export function CheckboxField({
       control={(props) => <input {...props} type="checkbox" {...input} />}
     />
   );
+}
+
+type KeysOf<F, V> = { [K in keyof F]: F[K] extends V ? K : never }[keyof F];
+
+/** Binds the fields of a form to its state: `field('name')` gives an input, select or text
+ * area its value and the change that sets it; `check('auto_renew')` does so for a checkbox.
+ * (A select's value is taken as one of its options.) */
+export function bindForm<F extends object>(form: F, setForm: (form: F) => void) {
+  return {
+    field: (key: KeysOf<F, string>) => ({
+      value: form[key] as string,
+      onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
+        setForm({ ...form, [key]: e.target.value }),
+    }),
+    check: (key: KeysOf<F, boolean>) => ({
+      checked: form[key] as boolean,
+      onChange: (e: ChangeEvent<HTMLInputElement>) =>
+        setForm({ ...form, [key]: e.target.checked }),
+    }),
+  };
 }

@@ -42,6 +42,42 @@ export function EditLoader<T>({
   return children(record.data);
 }
 
+/** A list page's create-or-edit dialog: nothing while `editing` is null, the empty form for
+ * 'new', else the form on the record `editing` names, read with its ETag first. */
+export function EditDialogs<T>({
+  editing,
+  queryKey,
+  read,
+  children,
+  ...loading
+}: {
+  editing: string | null;
+  title: string;
+  queryKey: (id: string) => QueryKey;
+  read: (id: string) => Promise<Versioned<T>>;
+  lines: number;
+  loadingLabel: string;
+  onClose: () => void;
+  children: (record: Versioned<T> | null) => ReactNode;
+}) {
+  if (editing === null) return null;
+  if (editing === 'new') return children(null);
+  return (
+    <EditLoader queryKey={queryKey(editing)} read={() => read(editing)} {...loading}>
+      {children}
+    </EditLoader>
+  );
+}
+
+/** A row's Edit button, which names its row to screen readers. */
+export function EditRowButton({ name, onClick }: { name: string; onClick: () => void }) {
+  return (
+    <button type="button" className="button button-small" onClick={onClick}>
+      Edit<span className="visually-hidden"> {name}</span>
+    </button>
+  );
+}
+
 /** Saving a form that creates a record or edits one: an edit sends If-Match with the ETag
  * the form was opened from (a 412 then says someone else changed it); a create sends one
  * Idempotency-Key per form opening, so a double click makes one record. Afterwards what it

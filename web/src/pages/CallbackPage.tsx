@@ -28,8 +28,9 @@ export default function CallbackPage() {
         const done = await completeSignIn(manager, window.location.href);
         const claims = readClaims(done.idToken);
         if (!claims) throw new Error('Your account has no Momentum organization or role yet.');
+        let access;
         try {
-          await verifyAccess(done.idToken, claims);
+          access = await verifyAccess(done.idToken, claims);
         } catch (refused) {
           const why = refusalNotice(refused, claims.role);
           if (!why) throw refused;
@@ -38,7 +39,7 @@ export default function CallbackPage() {
           void navigate('/app/sign-in', { replace: true });
           return;
         }
-        signIn(done.idToken);
+        signIn(done.idToken, access);
         void navigate(safeNext(done.next), { replace: true });
       } catch (e) {
         setError(e);

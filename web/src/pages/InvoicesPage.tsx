@@ -1,23 +1,31 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, idempotencyKey, unwrap } from '../api/client';
 import { keys, useTimeZone } from '../api/queries';
 import { ApiError } from '../api/problem';
 import type { ClientListItem, Invoice, InvoiceLine } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin } from '../auth/session';
+import { DataTable, usePagedQuery } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
-import { ErrorNotice, ErrorState } from '../components/ErrorState';
+import { FormActions } from '../components/FormActions';
+import { ErrorNotice } from '../components/ErrorState';
 import { SelectField, TextField } from '../components/Field';
-import { Pager, useCursorPager } from '../components/Pager';
-import { TableSkeleton } from '../components/Skeleton';
+import { AddButton, PageHead } from '../components/PageHead';
+import { Pager } from '../components/Pager';
 import { formatDate, todayIn } from '../lib/dates';
 import { formatMoney } from '../lib/money';
+import { useUrlFilter } from '../lib/useUrlFilter';
 import { usePackages, useTemplates } from './client/clientQueries';
 
-const COLUMNS = ['Date', 'Client', 'Lines', 'Total'];
+const COLUMNS = [
+  { label: 'Date' },
+  { label: 'Client' },
+  { label: 'Lines' },
+  { label: 'Total', className: 'num' },
+];
 const LINE_KINDS: Record<InvoiceLine['kind'], string> = {
   service: 'Service',
   new_pack: 'New session pack',
@@ -51,27 +59,20 @@ function useClientChoices() {
 export default function InvoicesPage() {
   const claims = useClaims();
   const admin = isAdmin(claims.role);
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useUrlFilter();
   const clientId = params.get('client') ?? '';
   const clients = useClientChoices();
-  const pager = useCursorPager(clientId);
   const [adding, setAdding] = useState(false);
   const [viewing, setViewing] = useState<Invoice | null>(null);
   const canList = admin || clientId !== '';
-  const invoices = useQuery({
-    queryKey: [...keys.invoices, clientId, pager.cursor],
+  const { query: invoices, pagerProps } = usePagedQuery({
+    resetKey: clientId,
+    queryKey: (cursor) => [...keys.invoices, clientId, cursor],
     enabled: canList,
-    placeholderData: keepPreviousData,
-    queryFn: () =>
+    fetchPage: (cursor) =>
       unwrap(
         api.GET('/invoices', {
-          params: {
-            query: {
-              client_id: clientId || undefined,
-              limit: 50,
-              cursor: pager.cursor ?? undefined,
-            },
-          },
+          params: { query: { client_id: clientId || undefined, limit: 50, cursor } },
         }),
       ),
   });
@@ -79,31 +80,15 @@ export default function InvoicesPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Invoices</h1>
-          <p className="page-sub">
-            Bill services, sell a new session pack, or use a client&apos;s open pack.
-          </p>
-        </div>
-        <div className="page-actions">
-          <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
-            + New invoice
-          </button>
-        </div>
-      </div>
+      <PageHead
+        title="Invoices"
+        sub="Bill services, sell a new session pack, or use a client's open pack."
+        actions={<AddButton label="New invoice" onClick={() => setAdding(true)} />}
+      />
       <div className="toolbar">
         <label className="inline-field">
           <span>Client</span>
-          <select
-            value={clientId}
-            onChange={(e) => {
-              const next = new URLSearchParams(params);
-              if (e.target.value) next.set('client', e.target.value);
-              else next.delete('client');
-              setParams(next, { replace: true });
-            }}
-          >
+          <select value={clientId} onChange={(e) => setFilter('client', e.target.value)}>
             <option value="">{admin ? 'All clients' : 'Choose a client'}</option>
             {clients.data?.map((c) => (
               <option key={c.id} value={c.id}>
@@ -115,57 +100,37 @@ export default function InvoicesPage() {
       </div>
       {!canList ? (
         <div className="empty">Choose a client to see their invoices.</div>
-      ) : invoices.isError ? (
-        <ErrorState error={invoices.error} onRetry={() => void invoices.refetch()} />
-      ) : !invoices.data ? (
-        <TableSkeleton columns={COLUMNS} rows={4} label="Loading invoices" />
-      ) : invoices.data.items.length === 0 ? (
-        <div className="empty">No invoices yet.</div>
       ) : (
-        <div className="table-wrap">
-          <table className="table table-rows">
-            <thead>
-              <tr>
-                {COLUMNS.map((c) => (
-                  <th key={c} scope="col" className={c === 'Total' ? 'num' : undefined}>
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {invoices.data.items.map((inv) => (
-                <tr
-                  key={inv.id}
-                  onClick={(e) => !(e.target as HTMLElement).closest('a,button') && setViewing(inv)}
-                >
-                  <th scope="row">
-                    <button type="button" className="linklike" onClick={() => setViewing(inv)}>
-                      {formatDate(inv.date)}
-                    </button>
-                  </th>
-                  <td>
-                    <Link to={`/app/clients/${inv.client_id}`}>{nameOf(inv.client_id)}</Link>
-                  </td>
-                  <td>
-                    {inv.lines
-                      .map((l) => l.description || LINE_KINDS[l.kind as InvoiceLine['kind']])
-                      .join(', ')}
-                  </td>
-                  <td className="num">{formatMoney(inv.total, inv.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          query={invoices}
+          rows={invoices.data?.items}
+          columns={COLUMNS}
+          skeletonRows={4}
+          loadingLabel="Loading invoices"
+          empty="No invoices yet."
+          rowKey={(inv) => inv.id}
+          onRowClick={setViewing}
+          renderRow={(inv) => (
+            <>
+              <th scope="row">
+                <button type="button" className="linklike" onClick={() => setViewing(inv)}>
+                  {formatDate(inv.date)}
+                </button>
+              </th>
+              <td>
+                <Link to={`/app/clients/${inv.client_id}`}>{nameOf(inv.client_id)}</Link>
+              </td>
+              <td>
+                {inv.lines
+                  .map((l) => l.description || LINE_KINDS[l.kind as InvoiceLine['kind']])
+                  .join(', ')}
+              </td>
+              <td className="num">{formatMoney(inv.total, inv.currency)}</td>
+            </>
+          )}
+          footer={<Pager label="Invoices" {...pagerProps} />}
+        />
       )}
-      <Pager
-        label="Invoices"
-        page={pager.page}
-        nextCursor={invoices.data?.next_cursor}
-        onNext={pager.next}
-        onPrevious={pager.previous}
-      />
       {viewing ? (
         <InvoiceDialog
           invoice={viewing}
@@ -416,18 +381,12 @@ function NewInvoiceDialog({
         >
           + Add item
         </button>
-        <div className="button-row button-row-end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={create.isPending || !clientId}
-          >
-            {create.isPending ? 'Saving…' : 'Create invoice'}
-          </button>
-        </div>
+        <FormActions
+          onCancel={onClose}
+          pending={create.isPending}
+          label="Create invoice"
+          disabled={!clientId}
+        />
       </form>
     </Dialog>
   );

@@ -1,17 +1,20 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { api, downloadCsv, notCsv, unwrap } from '../api/client';
+import { Link } from 'react-router';
+import { api, notCsv, unwrap } from '../api/client';
 import { keys, useOrg, useTimeZone } from '../api/queries';
 import type { OnTrackReportRow, TrackStatus } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isManager } from '../auth/session';
 import { DataTable, usePagedQuery } from '../components/DataTable';
 import { ErrorNotice } from '../components/ErrorState';
+import { ExportButton, useCsvExport } from '../components/ExportCsv';
+import { PageHead } from '../components/PageHead';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { useDebounced } from '../lib/useDebounced';
+import { useUrlFilter } from '../lib/useUrlFilter';
 
 const PAGE_SIZE = 50;
 // Searching scans the report in big pages (the API has no name filter): 10 × 1,000 rows.
@@ -46,7 +49,7 @@ export default function OnTrackPage() {
   const claims = useClaims();
   const org = useOrg().data?.data;
   const timeZone = useTimeZone();
-  const [params, setParams] = useSearchParams();
+  const [params, setUrlFilter] = useUrlFilter();
   const rawStatus = params.get('status');
   const status = isStatus(rawStatus) ? rawStatus : null;
   const location = params.get('location') ?? '';
@@ -54,14 +57,10 @@ export default function OnTrackPage() {
   const query = useDebounced(search.trim().toLowerCase());
   const filterKey = `${status ?? ''}|${location}`;
   const [searchPage, setSearchPage] = useState(1);
-  const [exportError, setExportError] = useState<unknown>(null);
-  const [exporting, setExporting] = useState(false);
+  const csv = useCsvExport();
 
   const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
+    setUrlFilter(name, value);
     setSearchPage(1);
   };
 
@@ -107,21 +106,6 @@ export default function OnTrackPage() {
     },
   });
 
-  const onExport = async () => {
-    setExporting(true);
-    setExportError(null);
-    const csvQuery = new URLSearchParams({ format: 'csv' });
-    if (status) csvQuery.set('status', status);
-    if (location) csvQuery.set('location_id', location);
-    try {
-      await downloadCsv(`/reports/on-track?${csvQuery.toString()}`, 'on-track.csv');
-    } catch (error) {
-      setExportError(error);
-    } finally {
-      setExporting(false);
-    }
-  };
-
   let rows: OnTrackReportRow[] | undefined;
   let pagerNode = null;
   if (query) {
@@ -145,25 +129,17 @@ export default function OnTrackPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>On track</h1>
-          <p className="page-sub">
-            Every tracked package and how its client is doing. Open a row for the client record.
-          </p>
-        </div>
-        <div className="page-actions">
-          <button
-            type="button"
-            className="button"
-            onClick={() => void onExport()}
-            disabled={exporting}
-          >
-            {exporting ? 'Exporting…' : 'Export CSV'}
-          </button>
-        </div>
-      </div>
-      <ErrorNotice error={exportError} />
+      <PageHead
+        title="On track"
+        sub="Every tracked package and how its client is doing. Open a row for the client record."
+        actions={
+          <ExportButton
+            exporting={csv.exporting}
+            onClick={() => void csv.run('/reports/on-track', filters, 'on-track.csv')}
+          />
+        }
+      />
+      <ErrorNotice error={csv.error} />
       <div className="toolbar" role="search">
         <fieldset className="segmented">
           <legend className="visually-hidden">Status</legend>
@@ -252,8 +228,8 @@ export default function OnTrackPage() {
             <td className="num">{row.outstanding}</td>
           </>
         )}
+        footer={pagerNode}
       />
-      {pagerNode}
     </div>
   );
 }

@@ -8,11 +8,12 @@ import { isAdmin } from '../auth/session';
 import { DataTable, usePagedQuery } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorState';
-import { CheckboxField, SelectField, TextField } from '../components/Field';
+import { bindForm, CheckboxField, SelectField, TextField } from '../components/Field';
 import { FormActions } from '../components/FormActions';
 import { OnTrackFields } from '../components/OnTrackFields';
 import { Pager } from '../components/Pager';
-import { EditLoader, useRecordSave } from '../components/VersionedEdit';
+import { AddButton, PageHead } from '../components/PageHead';
+import { EditDialogs, EditRowButton, useRecordSave } from '../components/VersionedEdit';
 import { DEFAULT_ON_TRACK, describeOnTrack, errorsUnder, validateOnTrack } from '../lib/onTrack';
 import { packageSize } from './client/PackagesCard';
 
@@ -32,26 +33,13 @@ export default function PacksPage() {
   });
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Session packs</h1>
-          <p className="page-sub">
-            Templates for new packs. A client&apos;s own packs are on their record, under Session
-            packs.
-          </p>
-        </div>
-        {admin ? (
-          <div className="page-actions">
-            <button
-              type="button"
-              className="button button-primary"
-              onClick={() => setEditing('new')}
-            >
-              + Add pack template
-            </button>
-          </div>
-        ) : null}
-      </div>
+      <PageHead
+        title="Session packs"
+        sub="Templates for new packs. A client's own packs are on their record, under Session packs."
+        actions={
+          admin ? <AddButton label="Add pack template" onClick={() => setEditing('new')} /> : null
+        }
+      />
       <DataTable
         query={templates}
         rows={templates.data?.items}
@@ -75,47 +63,33 @@ export default function PacksPage() {
             <td>{t.auto_renew ? 'Renews itself' : 'No'}</td>
             <td>{describeOnTrack(t.on_track)}</td>
             <td>
-              {admin ? (
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => setEditing(t.id)}
-                >
-                  Edit<span className="visually-hidden"> {t.name}</span>
-                </button>
-              ) : null}
+              {admin ? <EditRowButton name={t.name} onClick={() => setEditing(t.id)} /> : null}
             </td>
           </>
         )}
+        footer={<Pager label="Pack templates" {...pagerProps} />}
       />
-      <Pager label="Pack templates" {...pagerProps} />
-      {editing === 'new' ? (
-        <TemplateDialog template={null} etag={null} onClose={() => setEditing(null)} />
-      ) : null}
-      {editing && editing !== 'new' ? (
-        <EditLoader
-          title="Pack template"
-          queryKey={[...keys.templates, 'one', editing]}
-          read={() =>
-            unwrapVersioned(
-              api.GET('/package-templates/{template_id}', {
-                params: { path: { template_id: editing } },
-              }),
-            )
-          }
-          lines={5}
-          loadingLabel="Loading the template"
-          onClose={() => setEditing(null)}
-        >
-          {(record) => (
-            <TemplateDialog
-              template={record.data}
-              etag={record.etag}
-              onClose={() => setEditing(null)}
-            />
-          )}
-        </EditLoader>
-      ) : null}
+      <EditDialogs
+        editing={editing}
+        title="Pack template"
+        queryKey={(id) => [...keys.templates, 'one', id]}
+        read={(id) =>
+          unwrapVersioned(
+            api.GET('/package-templates/{template_id}', { params: { path: { template_id: id } } }),
+          )
+        }
+        lines={5}
+        loadingLabel="Loading the template"
+        onClose={() => setEditing(null)}
+      >
+        {(record) => (
+          <TemplateDialog
+            template={record?.data ?? null}
+            etag={record?.etag ?? null}
+            onClose={() => setEditing(null)}
+          />
+        )}
+      </EditDialogs>
     </div>
   );
 }
@@ -138,6 +112,7 @@ function TemplateDialog({
     validity_days: template?.validity_days ? String(template.validity_days) : '',
     auto_renew: template?.auto_renew ?? false,
   });
+  const { field, check } = bindForm(form, setForm);
   const [settings, setSettings] = useState<OnTrackSettings>(
     template?.on_track ?? { ...DEFAULT_ON_TRACK, enabled: false },
   );
@@ -196,17 +171,11 @@ function TemplateDialog({
       <form onSubmit={submit} noValidate>
         {save.error ? <ErrorNotice error={save.error} /> : null}
         <div className="form-grid">
-          <TextField
-            label="Name"
-            value={form.name}
-            onChange={(e) => setForm({ ...form, name: e.target.value })}
-            error={remote.name}
-          />
+          <TextField label="Name" {...field('name')} error={remote.name} />
           <SelectField
             label="Type"
-            value={form.type}
+            {...field('type')}
             disabled={template !== null}
-            onChange={(e) => setForm({ ...form, type: e.target.value as typeof form.type })}
             error={remote.type}
             hint={template ? 'The type of a template is fixed once made.' : undefined}
           >
@@ -221,15 +190,13 @@ function TemplateDialog({
                 type="number"
                 min={1}
                 disabled={template !== null}
-                value={form.size}
-                onChange={(e) => setForm({ ...form, size: e.target.value })}
+                {...field('size')}
                 error={remote.size}
               />
               <SelectField
                 label="Counted in"
-                value={form.unit}
+                {...field('unit')}
                 disabled={template !== null}
-                onChange={(e) => setForm({ ...form, unit: e.target.value as typeof form.unit })}
                 error={remote.unit}
               >
                 <option value="sessions">Sessions</option>
@@ -240,9 +207,8 @@ function TemplateDialog({
           {form.type === 'subscription' ? (
             <SelectField
               label="Per"
-              value={form.period}
+              {...field('period')}
               disabled={template !== null}
-              onChange={(e) => setForm({ ...form, period: e.target.value as typeof form.period })}
               error={remote.period}
             >
               <option value="week">Week</option>
@@ -253,16 +219,14 @@ function TemplateDialog({
             label="Valid for (days)"
             type="number"
             min={1}
-            value={form.validity_days}
-            onChange={(e) => setForm({ ...form, validity_days: e.target.value })}
+            {...field('validity_days')}
             error={remote.validity_days}
             hint="Empty for no end date."
           />
         </div>
         <CheckboxField
           label="Renew automatically: a new pack from this template when one expires or is used up"
-          checked={form.auto_renew}
-          onChange={(e) => setForm({ ...form, auto_renew: e.target.checked })}
+          {...check('auto_renew')}
           error={remote.auto_renew}
         />
         <OnTrackFields

@@ -29,6 +29,8 @@ const ADA = {
   updated_at: '2026-01-01T00:00:00Z',
 };
 
+const SAM = { id: 'user-sam', name: 'Sam Carter', email: 'sam@example.com', phone: '+44 1' };
+
 function pack(id: string, name: string, status: string | null) {
   return {
     id,
@@ -70,6 +72,7 @@ function portal() {
     },
   });
   answer('GET /appointments', { body: { items: [] } });
+  answer('GET /clients/cl-ada/practitioners', { body: { items: [SAM] } });
   answer('GET /me/preferences', {
     body: { emails: { welcome: true, on_track_reminder: true }, version: 0 },
   });
@@ -85,7 +88,6 @@ function signInAda() {
 describe('the client portal', () => {
   it('shows a package’s On track status only where the practice shares it', async () => {
     portal();
-    answer('GET /users/user-sam', problem(403, 'You may read only your own user profile.'));
     renderWithClientToken();
     expect(await screen.findByRole('heading', { name: 'Hello, Ada' })).toBeVisible();
     const packages = await screen.findAllByTestId('portal-package');
@@ -94,7 +96,6 @@ describe('the client portal', () => {
       within(packages[0] as HTMLElement).queryByText(/On track|At risk|Off track|-/),
     ).toBeNull();
     expect(packages[1]).toHaveTextContent('At risk');
-    expect(await screen.findByText(/has not shared their contact details here/)).toBeVisible();
     // Client emails only: no tracker tasks or administrators' digests.
     expect(await screen.findByLabelText('Session reminders')).toBeChecked();
     expect(screen.queryByLabelText('Tracker tasks')).toBeNull();
@@ -102,7 +103,6 @@ describe('the client portal', () => {
 
   it('lets the client edit their own weekly availability', async () => {
     portal();
-    answer('GET /users/user-sam', problem(403, 'No.'));
     answer('PUT /clients/cl-ada/availability', (r) => ({
       body: { ...ADA, availability: r.body, version: 3 },
       headers: { ETag: '"3"' },
@@ -122,6 +122,70 @@ describe('the client portal', () => {
       wednesday: [{ start: '09:00', end: '17:00' }],
     });
     expect(await within(card).findByText('09:00–17:00')).toBeVisible();
+  });
+
+  it('shows the practitioners’ contact details from one request', async () => {
+    portal();
+    answer('GET /clients/cl-ada', {
+      body: { ...ADA, assigned_practitioner_ids: ['user-sam', 'user-zoe'] },
+      headers: { ETag: '"2"' },
+    });
+    const zoe = { id: 'user-zoe', name: 'Zoe Adams', email: 'zoe@example.com', phone: null };
+    answer('GET /clients/cl-ada/practitioners', { body: { items: [SAM, zoe] } });
+    renderWithClientToken();
+    const card = await screen.findByRole('region', { name: 'My practitioners' });
+    expect(await within(card).findByText('Sam Carter')).toBeVisible();
+    expect(within(card).getByRole('link', { name: 'sam@example.com' })).toHaveAttribute(
+      'href',
+      'mailto:sam@example.com',
+    );
+    expect(within(card).getByRole('link', { name: '+44 1' })).toHaveAttribute('href', 'tel:+44 1');
+    expect(within(card).getByText('Zoe Adams')).toBeVisible();
+    expect(within(card).getAllByRole('link')).toHaveLength(3); // Zoe has no phone
+    const reads = requests.filter((r) => r.path === '/clients/cl-ada/practitioners');
+    expect(reads).toHaveLength(1);
+    expect(requests.some((r) => r.path.startsWith('/users'))).toBe(false);
+  });
+
+  it('says so when none of the practitioners can be reached', async () => {
+    portal();
+    answer('GET /clients/cl-ada/practitioners', { body: { items: [] } });
+    renderWithClientToken();
+    const card = await screen.findByRole('region', { name: 'My practitioners' });
+    expect(
+      await within(card).findByText(/None of your practitioners can be reached here/),
+    ).toBeVisible();
+  });
+
+  it('asks for nothing when no practitioner is assigned', async () => {
+    portal();
+    answer('GET /clients/cl-ada', {
+      body: { ...ADA, assigned_practitioner_ids: [] },
+      headers: { ETag: '"2"' },
+    });
+    renderWithClientToken();
+    const card = await screen.findByRole('region', { name: 'My practitioners' });
+    expect(within(card).getByText(/No practitioner is assigned to you yet/)).toBeVisible();
+    expect(requests.some((r) => r.path.endsWith('/practitioners'))).toBe(false);
+  });
+
+  it('shows a failed load of the practitioners with a way to retry', async () => {
+    portal();
+    let calls = 0;
+    let fail: () => void = () => undefined;
+    const failed = new Promise<void>((resolve) => (fail = resolve));
+    answer('GET /clients/cl-ada/practitioners', async () => {
+      if (++calls > 1) return { body: { items: [SAM] } };
+      await failed;
+      return problem(500, 'Something went wrong.');
+    });
+    renderWithClientToken();
+    const card = await screen.findByRole('region', { name: 'My practitioners' });
+    expect(await within(card).findByText('Loading your practitioners…')).toBeInTheDocument();
+    fail();
+    expect(await within(card).findByRole('alert')).toBeVisible();
+    await userEvent.click(within(card).getByRole('button', { name: 'Try again' }));
+    expect(await within(card).findByText('Sam Carter')).toBeVisible();
   });
 
   it('signs the client out with the API’s reason when their login is removed', async () => {

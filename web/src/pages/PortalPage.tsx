@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { keys, useOrg, useTimeZone } from '../api/queries';
 import { ApiError } from '../api/problem';
-import type { Appointment, Client, Package } from '../api/types';
+import type { Appointment, Client, Package, PractitionerContact } from '../api/types';
 import { refusalNotice } from '../auth/access';
 import { useClaims, useSession } from '../auth/SessionContext';
 import { ErrorState } from '../components/ErrorState';
@@ -12,7 +12,7 @@ import { SkeletonLines, TableSkeleton } from '../components/Skeleton';
 import { AppointmentStatusBadge, StatusBadge } from '../components/StatusBadge';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { AvailabilityCard } from './client/AvailabilityCard';
-import { useClient, usePackages } from './client/clientQueries';
+import { useClient, useClientPractitioners, usePackages } from './client/clientQueries';
 import { CLIENT_EMAIL_KINDS, EmailSettings } from './EmailPreferences';
 
 const PAGE = 10;
@@ -279,32 +279,12 @@ function PackagesCard({ clientId }: { clientId: string }) {
   );
 }
 
-/** Contact details of the client's assigned practitioners, as far as the API shares them
- * with a client. */
+/** Contact details of the client's assigned practitioners (those still active), in one
+ * request. */
 function PractitionersCard({ client }: { client: Client }) {
   const org = useOrg().data?.data;
   const ids = client.assigned_practitioner_ids;
-  const people = useQuery({
-    queryKey: [...keys.client(client.id), 'portal', 'practitioners', ids],
-    enabled: ids.length > 0,
-    queryFn: async () => {
-      const found = [];
-      for (const id of ids) {
-        try {
-          found.push(
-            await unwrap(api.GET('/users/{user_id}', { params: { path: { user_id: id } } })),
-          );
-        } catch (error) {
-          // Not shared with clients: the card says whom to ask instead.
-          if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
-            continue;
-          }
-          throw error;
-        }
-      }
-      return found;
-    },
-  });
+  const people = useClientPractitioners(client.id, ids);
   const practice = org?.name ?? 'your practice';
   return (
     <section className="card" aria-labelledby="practitioners-title">
@@ -319,28 +299,34 @@ function PractitionersCard({ client }: { client: Client }) {
         <SkeletonLines lines={2} label="Loading your practitioners" />
       ) : people.data.length === 0 ? (
         <p className="empty-small">
-          You have {ids.length === 1 ? 'one practitioner' : `${ids.length} practitioners`}.{' '}
-          {practice} has not shared their contact details here; ask the practice to reach them.
+          None of your practitioners can be reached here at the moment; ask {practice} to put you in
+          touch.
         </p>
       ) : (
-        <ul className="list-plain">
-          {people.data.map((p) => (
-            <li key={p.id}>
-              <strong>{p.name}</strong>
-              <div>
-                <a href={`mailto:${p.email}`}>{p.email}</a>
-                {p.phone ? (
-                  <>
-                    {' · '}
-                    <a href={`tel:${p.phone}`}>{p.phone}</a>
-                  </>
-                ) : null}
-              </div>
-            </li>
-          ))}
-        </ul>
+        <ContactList people={people.data} />
       )}
     </section>
+  );
+}
+
+function ContactList({ people }: { people: PractitionerContact[] }) {
+  return (
+    <ul className="list-plain">
+      {people.map((p) => (
+        <li key={p.id}>
+          <strong>{p.name}</strong>
+          <div>
+            <a href={`mailto:${p.email}`}>{p.email}</a>
+            {p.phone ? (
+              <>
+                {' · '}
+                <a href={`tel:${p.phone}`}>{p.phone}</a>
+              </>
+            ) : null}
+          </div>
+        </li>
+      ))}
+    </ul>
   );
 }
 

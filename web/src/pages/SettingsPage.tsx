@@ -1,18 +1,21 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, idempotencyKey, unwrap, unwrapVersioned } from '../api/client';
+import { api, unwrap, unwrapVersioned } from '../api/client';
 import { keys, useOrg } from '../api/queries';
 import { ApiError } from '../api/problem';
 import type { Organization, UserListItem } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin, isManager } from '../auth/session';
+import { DataTable, usePagedQuery } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice, ErrorState } from '../components/ErrorState';
-import { CheckboxField, SelectField, TextField } from '../components/Field';
-import { Pager, useCursorPager } from '../components/Pager';
-import { SkeletonLines, TableSkeleton } from '../components/Skeleton';
+import { bindForm, CheckboxField, SelectField, TextField } from '../components/Field';
+import { FormActions } from '../components/FormActions';
+import { Pager } from '../components/Pager';
+import { SkeletonLines } from '../components/Skeleton';
+import { EditDialogs, EditRowButton, useRecordSave } from '../components/VersionedEdit';
 import { timeZones } from '../lib/dates';
 import { roleName } from '../Layout';
 import { EmailSettings } from './EmailPreferences';
@@ -74,6 +77,7 @@ function OrganizationForm({ org, etag }: { org: Organization; etag: string | nul
     timezone: org.timezone,
     locations: org.locations,
   });
+  const { field } = bindForm(form, setForm);
   const [saved, setSaved] = useState(false);
   const save = useMutation({
     mutationFn: () =>
@@ -109,18 +113,11 @@ function OrganizationForm({ org, etag }: { org: Organization; etag: string | nul
         className="form-grid"
         style={{ gridTemplateColumns: 'minmax(260px, 2fr) minmax(220px, 1fr)' }}
       >
-        <TextField
-          label="Name"
-          value={form.name}
-          disabled={!canEdit}
-          onChange={(e) => setForm({ ...form, name: e.target.value })}
-          error={errors.name}
-        />
+        <TextField label="Name" {...field('name')} disabled={!canEdit} error={errors.name} />
         <SelectField
           label="Timezone"
-          value={form.timezone}
+          {...field('timezone')}
           disabled={!canEdit}
-          onChange={(e) => setForm({ ...form, timezone: e.target.value })}
           error={errors.timezone}
           hint="Every date and time in Momentum is in this timezone."
         >
@@ -206,15 +203,11 @@ const ROLES = ['owner', 'admin', 'location_admin', 'staff'] as const;
 function UsersSettings() {
   const claims = useClaims();
   const canEdit = isAdmin(claims.role);
-  const pager = useCursorPager('users');
   const [editing, setEditing] = useState<string | null>(null);
-  const users = useQuery({
-    queryKey: [...keys.users, pager.cursor],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(
-        api.GET('/users', { params: { query: { limit: 50, cursor: pager.cursor ?? undefined } } }),
-      ),
+  const { query: users, pagerProps } = usePagedQuery({
+    resetKey: 'users',
+    queryKey: (cursor) => [...keys.users, cursor],
+    fetchPage: (cursor) => unwrap(api.GET('/users', { params: { query: { limit: 50, cursor } } })),
   });
   const columns = ['Name', 'Email', 'Role', 'Locations', 'Status', ''];
   return (
@@ -226,85 +219,48 @@ function UsersSettings() {
           </button>
         </div>
       ) : null}
-      {users.isError ? (
-        <ErrorState error={users.error} onRetry={() => void users.refetch()} />
-      ) : !users.data ? (
-        <TableSkeleton columns={columns.slice(0, 5)} rows={4} label="Loading users" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                {columns.map((c, i) => (
-                  <th key={i} scope="col">
-                    {c || <span className="visually-hidden">Actions</span>}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.items.map((u: UserListItem) => (
-                <tr key={u.id}>
-                  <th scope="row">{u.name}</th>
-                  <td>{u.email}</td>
-                  <td>{roleName(u.role)}</td>
-                  <td>{u.location_ids.join(', ') || <span className="muted">All</span>}</td>
-                  <td>
-                    <span className={`pill ${u.status === 'active' ? 'pill-active' : ''}`}>
-                      {u.status === 'active' ? 'Active' : 'Inactive'}
-                    </span>
-                    {u.invited ? <span className="muted"> · invited</span> : null}
-                  </td>
-                  <td>
-                    {canEdit ? (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => setEditing(u.id)}
-                      >
-                        Edit<span className="visually-hidden"> {u.name}</span>
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        label="Users"
-        page={pager.page}
-        nextCursor={users.data?.next_cursor}
-        onNext={pager.next}
-        onPrevious={pager.previous}
+      <DataTable
+        query={users}
+        rows={users.data?.items}
+        columns={columns}
+        skeletonRows={4}
+        loadingLabel="Loading users"
+        empty="No users yet."
+        rowKey={(u: UserListItem) => u.id}
+        renderRow={(u) => (
+          <>
+            <th scope="row">{u.name}</th>
+            <td>{u.email}</td>
+            <td>{roleName(u.role)}</td>
+            <td>{u.location_ids.join(', ') || <span className="muted">All</span>}</td>
+            <td>
+              <span className={`pill ${u.status === 'active' ? 'pill-active' : ''}`}>
+                {u.status === 'active' ? 'Active' : 'Inactive'}
+              </span>
+              {u.invited ? <span className="muted"> · invited</span> : null}
+            </td>
+            <td>
+              {canEdit ? <EditRowButton name={u.name} onClick={() => setEditing(u.id)} /> : null}
+            </td>
+          </>
+        )}
+        footer={<Pager label="Users" {...pagerProps} />}
       />
-      {editing ? (
-        <UserDialog userId={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
-      ) : null}
+      <EditDialogs
+        editing={editing}
+        title="User"
+        queryKey={(id) => ['user', id]}
+        read={(id) =>
+          unwrapVersioned(api.GET('/users/{user_id}', { params: { path: { user_id: id } } }))
+        }
+        lines={4}
+        loadingLabel="Loading the user"
+        onClose={() => setEditing(null)}
+      >
+        {(user) => <UserForm user={user} onClose={() => setEditing(null)} />}
+      </EditDialogs>
     </section>
   );
-}
-
-function UserDialog({ userId, onClose }: { userId: string | null; onClose: () => void }) {
-  const user = useQuery({
-    queryKey: ['user', userId],
-    enabled: userId !== null,
-    queryFn: () =>
-      unwrapVersioned(api.GET('/users/{user_id}', { params: { path: { user_id: userId ?? '' } } })),
-  });
-  if (userId && !user.data) {
-    return (
-      <Dialog title="User" onClose={onClose}>
-        {user.isError ? (
-          <ErrorState error={user.error} />
-        ) : (
-          <SkeletonLines lines={4} label="Loading the user" />
-        )}
-      </Dialog>
-    );
-  }
-  return <UserForm user={user.data ?? null} onClose={onClose} />;
 }
 
 function UserForm({
@@ -325,8 +281,6 @@ function UserForm({
   onClose: () => void;
 }) {
   const org = useOrg().data?.data;
-  const queryClient = useQueryClient();
-  const [key] = useState(idempotencyKey);
   const [form, setForm] = useState({
     name: user?.data.name ?? '',
     email: user?.data.email ?? '',
@@ -334,27 +288,26 @@ function UserForm({
     location_ids: user?.data.location_ids ?? [],
     status: user?.data.status ?? 'active',
   });
-  const save = useMutation({
-    mutationFn: () => {
-      if (user) {
-        return unwrap(
-          api.PATCH('/users/{user_id}', {
-            params: {
-              path: { user_id: user.data.id },
-              header: user.etag ? { 'If-Match': user.etag } : {},
-            },
-            body: {
-              name: form.name,
-              role: form.role,
-              location_ids: form.location_ids,
-              status: form.status,
-            },
-          }),
-        );
-      }
-      return unwrap(
+  const { field } = bindForm(form, setForm);
+  const { save, fieldErrors: errors } = useRecordSave({
+    editing: user !== null,
+    etag: user?.etag ?? null,
+    update: (header) =>
+      unwrap(
+        api.PATCH('/users/{user_id}', {
+          params: { path: { user_id: user?.data.id ?? '' }, header },
+          body: {
+            name: form.name,
+            role: form.role,
+            location_ids: form.location_ids,
+            status: form.status,
+          },
+        }),
+      ),
+    create: (header) =>
+      unwrap(
         api.POST('/users', {
-          params: { header: { 'Idempotency-Key': key } },
+          params: { header },
           body: {
             name: form.name,
             email: form.email,
@@ -363,15 +316,10 @@ function UserForm({
             status: 'active',
           },
         }),
-      );
-    },
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: keys.users });
-      await queryClient.invalidateQueries({ queryKey: keys.people });
-      onClose();
-    },
+      ),
+    invalidate: [keys.users, keys.people],
+    onSaved: onClose,
   });
-  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     save.mutate();
@@ -380,27 +328,16 @@ function UserForm({
     <Dialog title={user ? `Edit ${user.data.name}` : 'Invite a user'} onClose={onClose}>
       <form onSubmit={submit} noValidate>
         {save.error ? <ErrorNotice error={save.error} /> : null}
-        <TextField
-          label="Name"
-          value={form.name}
-          onChange={(e) => setForm({ ...form, name: e.target.value })}
-          error={errors.name}
-        />
+        <TextField label="Name" {...field('name')} error={errors.name} />
         <TextField
           label="Email"
           type="email"
-          value={form.email}
+          {...field('email')}
           disabled={user !== null}
-          onChange={(e) => setForm({ ...form, email: e.target.value })}
           error={errors.email}
           hint={user ? 'A login email cannot be changed here.' : undefined}
         />
-        <SelectField
-          label="Role"
-          value={form.role}
-          onChange={(e) => setForm({ ...form, role: e.target.value as typeof form.role })}
-          error={errors.role}
-        >
+        <SelectField label="Role" {...field('role')} error={errors.role}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
               {roleName(r)}
@@ -437,14 +374,11 @@ function UserForm({
             error={errors.status}
           />
         ) : null}
-        <div className="button-row button-row-end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : user ? 'Save user' : 'Send invitation'}
-          </button>
-        </div>
+        <FormActions
+          onCancel={onClose}
+          pending={save.isPending}
+          label={user ? 'Save user' : 'Send invitation'}
+        />
       </form>
     </Dialog>
   );

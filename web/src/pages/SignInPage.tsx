@@ -4,7 +4,7 @@ import type { ReactNode, SyntheticEvent } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { apiBase } from '../api/client';
 import { ApiError } from '../api/problem';
-import { refusalNotice, verifyAccess } from '../auth/access';
+import { refusalNotice, verifyAccess, type AccessRead } from '../auth/access';
 import { useSession } from '../auth/SessionContext';
 import { readClaims, type Role } from '../auth/session';
 import { appConfig, type CognitoConfig } from '../config';
@@ -146,15 +146,16 @@ function LocalSignIn({ notice }: { notice: string | null }) {
       setError(new Error(unreadable));
       return;
     }
+    let access: AccessRead | null;
     try {
-      await verifyAccess(token, read);
+      access = await verifyAccess(token, read);
     } catch (e) {
       const refused = refusalNotice(e, read.role);
       if (refused) signOut(refused);
       else setError(e);
       return;
     }
-    if (!signIn(token)) setError(new Error(unreadable));
+    if (!signIn(token, access)) setError(new Error(unreadable));
   };
 
   const choose = async (userId: string) => {

@@ -1,13 +1,15 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { keys, usePersonName, useTimeZone } from '../api/queries';
 import { useClaims } from '../auth/SessionContext';
 import { isManager } from '../auth/session';
-import { ErrorNotice, ErrorState } from '../components/ErrorState';
-import { Pager, useCursorPager } from '../components/Pager';
-import { TableSkeleton } from '../components/Skeleton';
+import { DataTable, usePagedQuery } from '../components/DataTable';
+import { ErrorNotice } from '../components/ErrorState';
+import { PageHead } from '../components/PageHead';
+import { Pager } from '../components/Pager';
 import { formatDate, formatDateTime } from '../lib/dates';
+import { useUrlFilter } from '../lib/useUrlFilter';
 
 const COLUMNS = ['Client', 'Tracker note', 'Why', 'Period', 'Assigned to', 'Created', ''];
 const REASONS: Record<string, string> = {
@@ -22,14 +24,13 @@ export default function TasksPage() {
   const timeZone = useTimeZone();
   const personName = usePersonName();
   const queryClient = useQueryClient();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlFilter();
   const everyone = manager && params.get('who') === 'everyone';
   const showDone = params.get('done') === 'yes';
-  const pager = useCursorPager(`${String(everyone)}|${String(showDone)}`);
-  const tasks = useQuery({
-    queryKey: [...keys.tasks, everyone, showDone, pager.cursor],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
+  const { query: tasks, pagerProps } = usePagedQuery({
+    resetKey: `${String(everyone)}|${String(showDone)}`,
+    queryKey: (cursor) => [...keys.tasks, everyone, showDone, cursor],
+    fetchPage: (cursor) =>
       unwrap(
         api.GET('/tasks', {
           params: {
@@ -37,7 +38,7 @@ export default function TasksPage() {
               assignee_id: everyone ? undefined : claims.sub,
               done: showDone ? undefined : false,
               limit: 50,
-              cursor: pager.cursor ?? undefined,
+              cursor,
             },
           },
         }),
@@ -48,23 +49,13 @@ export default function TasksPage() {
       unwrap(api.PATCH('/tasks/{task_id}', { params: { path: { task_id: id } }, body: { done } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.tasks }),
   });
-  const set = (name: string, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  };
 
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Tasks</h1>
-          <p className="page-sub">
-            Made by session trackers when a count is reached or an end date passes.
-          </p>
-        </div>
-      </div>
+      <PageHead
+        title="Tasks"
+        sub="Made by session trackers when a count is reached or an end date passes."
+      />
       <div className="toolbar">
         {manager ? (
           <fieldset className="segmented">
@@ -103,64 +94,44 @@ export default function TasksPage() {
         </label>
       </div>
       <ErrorNotice error={markDone.error} />
-      {tasks.isError ? (
-        <ErrorState error={tasks.error} onRetry={() => void tasks.refetch()} />
-      ) : !tasks.data ? (
-        <TableSkeleton columns={COLUMNS.slice(0, 6)} rows={4} label="Loading tasks" />
-      ) : tasks.data.items.length === 0 ? (
-        <div className="empty">{showDone ? 'No tasks.' : 'Nothing to do: no open tasks.'}</div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                {COLUMNS.map((c, i) => (
-                  <th key={i} scope="col">
-                    {c || <span className="visually-hidden">Actions</span>}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {tasks.data.items.map((t) => (
-                <tr key={t.id}>
-                  <th scope="row">
-                    <Link to={`/app/clients/${t.client_id}`}>{t.client_name}</Link>
-                  </th>
-                  <td>{t.note || <span className="muted">—</span>}</td>
-                  <td>{REASONS[t.reason] ?? t.reason}</td>
-                  <td>
-                    {formatDate(t.period_begin)}
-                    {t.period_end ? ` – ${formatDate(t.period_end)}` : ''}
-                  </td>
-                  <td>{personName(t.assignee_id)}</td>
-                  <td>{formatDateTime(t.created_at, timeZone)}</td>
-                  <td>
-                    {t.done ? (
-                      <span className="pill pill-completed">Done</span>
-                    ) : (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        disabled={markDone.isPending}
-                        onClick={() => markDone.mutate({ id: t.id, done: true })}
-                      >
-                        Mark done<span className="visually-hidden"> for {t.client_name}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        label="Tasks"
-        page={pager.page}
-        nextCursor={tasks.data?.next_cursor}
-        onNext={pager.next}
-        onPrevious={pager.previous}
+      <DataTable
+        query={tasks}
+        rows={tasks.data?.items}
+        columns={COLUMNS}
+        skeletonRows={4}
+        loadingLabel="Loading tasks"
+        empty={showDone ? 'No tasks.' : 'Nothing to do: no open tasks.'}
+        rowKey={(t) => t.id}
+        renderRow={(t) => (
+          <>
+            <th scope="row">
+              <Link to={`/app/clients/${t.client_id}`}>{t.client_name}</Link>
+            </th>
+            <td>{t.note || <span className="muted">—</span>}</td>
+            <td>{REASONS[t.reason] ?? t.reason}</td>
+            <td>
+              {formatDate(t.period_begin)}
+              {t.period_end ? ` – ${formatDate(t.period_end)}` : ''}
+            </td>
+            <td>{personName(t.assignee_id)}</td>
+            <td>{formatDateTime(t.created_at, timeZone)}</td>
+            <td>
+              {t.done ? (
+                <span className="pill pill-completed">Done</span>
+              ) : (
+                <button
+                  type="button"
+                  className="button button-small"
+                  disabled={markDone.isPending}
+                  onClick={() => markDone.mutate({ id: t.id, done: true })}
+                >
+                  Mark done<span className="visually-hidden"> for {t.client_name}</span>
+                </button>
+              )}
+            </td>
+          </>
+        )}
+        footer={<Pager label="Tasks" {...pagerProps} />}
       />
     </div>
   );

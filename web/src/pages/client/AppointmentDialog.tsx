@@ -17,7 +17,8 @@ import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice, ErrorState } from '../../components/ErrorState';
-import { SelectField, TextArea, TextField } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
+import { bindForm, SelectField, TextArea, TextField } from '../../components/Field';
 import { SkeletonLines } from '../../components/Skeleton';
 import { AppointmentStatusBadge, StatusBadge } from '../../components/StatusBadge';
 import { TrackerBanner } from '../../components/TrackerBanner';
@@ -268,6 +269,7 @@ function NewAppointment({
     pack: '',
     notes: '',
   });
+  const { field } = bindForm(form, setForm);
   const pack = form.pack || (preferred ? `pkg:${preferred.id}` : 'none');
   const inactive = client.status === 'inactive';
   const future = form.date > today;
@@ -332,8 +334,7 @@ function NewAppointment({
         <TextField
           label="Date"
           type="date"
-          value={form.date}
-          onChange={(e) => setForm({ ...form, date: e.target.value })}
+          {...field('date')}
           error={
             errors.starts_at ??
             (form.status === 'completed' && future
@@ -341,13 +342,7 @@ function NewAppointment({
               : undefined)
           }
         />
-        <TextField
-          label="Start time"
-          type="time"
-          value={form.time}
-          onChange={(e) => setForm({ ...form, time: e.target.value })}
-          hint={`${timeZone} time`}
-        />
+        <TextField label="Start time" type="time" {...field('time')} hint={`${timeZone} time`} />
         <SelectField
           label="Length"
           value={String(form.duration)}
@@ -365,12 +360,7 @@ function NewAppointment({
           onChange={(id) => setForm({ ...form, practitioner: id })}
           error={errors.practitioner_id}
         />
-        <SelectField
-          label="Kind"
-          value={form.kind}
-          onChange={(e) => setForm({ ...form, kind: e.target.value as typeof form.kind })}
-          error={errors.kind}
-        >
+        <SelectField label="Kind" {...field('kind')} error={errors.kind}>
           <option value="session">Session</option>
           <option value="discovery_call">Discovery call</option>
         </SelectField>
@@ -382,29 +372,13 @@ function NewAppointment({
         error={errors.package_id ?? errors.template_id}
         allowTemplates
       />
-      <TextArea
-        label="Notes"
-        rows={2}
-        value={form.notes}
-        onChange={(e) => setForm({ ...form, notes: e.target.value })}
-        error={errors.notes}
+      <TextArea label="Notes" rows={2} {...field('notes')} error={errors.notes} />
+      <FormActions
+        onCancel={onCancel}
+        pending={create.isPending}
+        label={form.status === 'completed' ? 'Record session' : 'Book session'}
+        disabled={inactive || (form.status === 'completed' && future)}
       />
-      <div className="button-row button-row-end">
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={create.isPending || inactive || (form.status === 'completed' && future)}
-        >
-          {create.isPending
-            ? 'Saving…'
-            : form.status === 'completed'
-              ? 'Record session'
-              : 'Book session'}
-        </button>
-      </div>
     </form>
   );
 }
@@ -651,6 +625,7 @@ function EditAppointment({
     pack: appt.package_id ? `pkg:${appt.package_id}` : 'none',
     notes: appt.notes,
   });
+  const { field } = bindForm(form, setForm);
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     const startsAt = zonedTimestamp(form.date, form.time, timeZone);
@@ -675,19 +650,8 @@ function EditAppointment({
     <form onSubmit={submit} noValidate style={{ marginTop: '1rem' }}>
       {error ? <ErrorNotice error={error} /> : null}
       <div className="form-grid">
-        <TextField
-          label="Date"
-          type="date"
-          value={form.date}
-          onChange={(e) => setForm({ ...form, date: e.target.value })}
-          error={errors.starts_at}
-        />
-        <TextField
-          label="Start time"
-          type="time"
-          value={form.time}
-          onChange={(e) => setForm({ ...form, time: e.target.value })}
-        />
+        <TextField label="Date" type="date" {...field('date')} error={errors.starts_at} />
+        <TextField label="Start time" type="time" {...field('time')} />
         <SelectField
           label="Length"
           value={String(form.duration)}
@@ -709,21 +673,8 @@ function EditAppointment({
         allowTemplates={false}
         current={currentPack}
       />
-      <TextArea
-        label="Notes"
-        rows={2}
-        value={form.notes}
-        onChange={(e) => setForm({ ...form, notes: e.target.value })}
-        error={errors.notes}
-      />
-      <div className="button-row button-row-end">
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={pending}>
-          {pending ? 'Saving…' : 'Save changes'}
-        </button>
-      </div>
+      <TextArea label="Notes" rows={2} {...field('notes')} error={errors.notes} />
+      <FormActions onCancel={onCancel} pending={pending} label="Save changes" />
     </form>
   );
 }

@@ -1,14 +1,14 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { keys, usePersonName, useTimeZone } from '../../api/queries';
+import { keys, useTimeZone } from '../../api/queries';
 import type { Appointment } from '../../api/types';
 import { ErrorState } from '../../components/ErrorState';
 import { Pager, useCursorPager } from '../../components/Pager';
 import { TableSkeleton } from '../../components/Skeleton';
 import { AppointmentStatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/dates';
-import { usePackages } from './clientQueries';
+import { useClientPersonName, usePackages } from './clientQueries';
 
 const PAGE = 10;
 const PAST_PAGES = 10;
@@ -121,7 +121,8 @@ function AppointmentTable({
   empty: string;
 }) {
   const timeZone = useTimeZone();
-  const personName = usePersonName();
+  // A session's practitioner is one of the client's (booking assigns them).
+  const personName = useClientPersonName(clientId);
   const packages = usePackages(clientId).data ?? [];
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   if (!rows) return <TableSkeleton columns={COLUMNS} rows={2} label="Loading appointments" />;

@@ -5,6 +5,7 @@ import { keys } from '../../api/queries';
 import { ApiError } from '../../api/problem';
 import type { Client, TimeRange } from '../../api/types';
 import { ErrorNotice } from '../../components/ErrorState';
+import { FormActions } from '../../components/FormActions';
 import {
   normalizeAvailability,
   toAvailabilityBody,
@@ -173,14 +174,7 @@ function AvailabilityEditor({
           </fieldset>
         );
       })}
-      <div className="button-row button-row-end">
-        <button type="button" className="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save availability'}
-        </button>
-      </div>
+      <FormActions onCancel={onDone} pending={save.isPending} label="Save availability" />
     </form>
   );
 }

@@ -2,18 +2,21 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { api, unwrapVersioned } from '../../api/client';
-import { keys, useOrg, usePeople, usePersonName } from '../../api/queries';
+import { keys, usePeople } from '../../api/queries';
 import { ApiError } from '../../api/problem';
-import type { Client, ClientStatus } from '../../api/types';
+import type { Client } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 import { Dialog } from '../../components/Dialog';
+import { FormActions } from '../../components/FormActions';
 import { ErrorNotice } from '../../components/ErrorState';
-import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { CheckboxField, TextField } from '../../components/Field';
 import { usePatchClient } from './clientMutations';
+import { ClientContactFields, ClientLocationField, ClientStatusField } from './ClientFields';
+import { useClientPersonName } from './clientQueries';
 
 export function DetailsCard({ client, etag }: { client: Client; etag: string | null }) {
-  const personName = usePersonName();
+  const personName = useClientPersonName(client.id);
   return (
     <section className="card" aria-labelledby="details-title">
       <div className="card-head">
@@ -91,12 +94,6 @@ function ColorEditor({ client }: { client: Client }) {
   );
 }
 
-const STATUSES: { value: ClientStatus; label: string }[] = [
-  { value: 'active', label: 'Active' },
-  { value: 'prospect', label: 'Prospect' },
-  { value: 'inactive', label: 'Inactive' },
-];
-
 export function EditDetailsButton({
   client,
   etag,
@@ -136,7 +133,6 @@ function EditDetailsDialog({
   onClose: () => void;
 }) {
   const claims = useClaims();
-  const org = useOrg().data?.data;
   const people = usePeople().data ?? [];
   const patch = usePatchClient(client.id);
   const [form, setForm] = useState({
@@ -176,57 +172,20 @@ function EditDetailsDialog({
         {patch.error && (patch.error instanceof ApiError ? patch.error.status !== 422 : true) ? (
           <ErrorNotice error={patch.error} />
         ) : null}
-        <TextField
-          label="Name"
-          value={form.name}
-          required
-          onChange={(e) => setForm({ ...form, name: e.target.value })}
-          error={errors.name}
-        />
-        <div className="form-grid">
-          <TextField
-            label="Email"
-            type="email"
-            value={form.email}
-            onChange={(e) => setForm({ ...form, email: e.target.value })}
-            error={errors.email}
-          />
-          <TextField
-            label="Phone"
-            type="tel"
-            value={form.phone}
-            onChange={(e) => setForm({ ...form, phone: e.target.value })}
-            error={errors.phone}
-          />
-        </div>
-        <SelectField
-          label="Status"
+        <ClientContactFields form={form} setForm={setForm} errors={errors} />
+        <ClientStatusField
           value={form.status}
-          onChange={(e) => setForm({ ...form, status: e.target.value as ClientStatus })}
+          onChange={(status) => setForm({ ...form, status })}
           error={errors.status}
           hint="Inactive clients cannot be booked or use the portal."
-        >
-          {STATUSES.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </SelectField>
+        />
         {manager ? (
           <>
-            <SelectField
-              label="Location"
+            <ClientLocationField
               value={form.location_id}
-              onChange={(e) => setForm({ ...form, location_id: e.target.value })}
+              onChange={(location_id) => setForm({ ...form, location_id })}
               error={errors.location_id}
-            >
-              <option value="">No location</option>
-              {org?.locations.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
-            </SelectField>
+            />
             <fieldset className="group">
               <legend>Assigned practitioners</legend>
               {practitioners.length === 0 ? <p className="muted">No team members yet.</p> : null}
@@ -251,14 +210,7 @@ function EditDetailsDialog({
             </fieldset>
           </>
         ) : null}
-        <div className="button-row button-row-end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={patch.isPending}>
-            {patch.isPending ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} pending={patch.isPending} label="Save" />
       </form>
     </Dialog>
   );

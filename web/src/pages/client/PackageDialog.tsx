@@ -8,8 +8,9 @@ import type { OnTrackSettings, Package, PackageInput, PackagePatch } from '../..
 import { useClaims } from '../../auth/SessionContext';
 import { isAdmin, isManager } from '../../auth/session';
 import { Dialog } from '../../components/Dialog';
+import { FormActions } from '../../components/FormActions';
 import { ErrorNotice, ErrorState } from '../../components/ErrorState';
-import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { bindForm, CheckboxField, SelectField, TextField } from '../../components/Field';
 import { OnTrackFields } from '../../components/OnTrackFields';
 import { SkeletonLines } from '../../components/Skeleton';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -117,6 +118,7 @@ function PackageForm({
     preferred: pack.preferred,
     cancelled: pack.lifecycle === 'cancelled',
   });
+  const { field, check } = bindForm(form, setForm);
   const [override, setOverride] = useState(pack.on_track_override !== null);
   const [settings, setSettings] = useState<OnTrackSettings>(
     pack.on_track_override ?? pack.on_track ?? DEFAULT_ON_TRACK,
@@ -172,17 +174,11 @@ function PackageForm({
       </p>
       {save.error ? <ErrorNotice error={save.error} /> : null}
       <div className="form-grid">
-        <TextField
-          label="Name"
-          value={form.name}
-          onChange={(e) => setForm({ ...form, name: e.target.value })}
-          error={remote.name}
-        />
+        <TextField label="Name" {...field('name')} error={remote.name} />
         <TextField
           label="Last valid day"
           type="date"
-          value={form.end_date}
-          onChange={(e) => setForm({ ...form, end_date: e.target.value })}
+          {...field('end_date')}
           error={remote.end_date}
           hint="Empty for no end. A pack ending 31 May expires on 1 June."
         />
@@ -194,23 +190,16 @@ function PackageForm({
       </div>
       <CheckboxField
         label="Preferred pack (new appointments go into it)"
-        checked={form.preferred}
-        onChange={(e) => setForm({ ...form, preferred: e.target.checked })}
+        {...check('preferred')}
         error={remote.preferred}
       />
       <CheckboxField
         label="Renew automatically when it expires or is used up"
-        checked={form.auto_renew}
-        onChange={(e) => setForm({ ...form, auto_renew: e.target.checked })}
+        {...check('auto_renew')}
         error={remote.auto_renew}
       />
       {pack.lifecycle !== 'cancelled' ? (
-        <CheckboxField
-          label="Cancel this pack"
-          checked={form.cancelled}
-          onChange={(e) => setForm({ ...form, cancelled: e.target.checked })}
-          error={remote.cancelled}
-        />
+        <CheckboxField label="Cancel this pack" {...check('cancelled')} error={remote.cancelled} />
       ) : null}
       {admin ? (
         <>
@@ -267,6 +256,7 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
     assigned_team_member_id: '',
     preferred: false,
   });
+  const { field, check } = bindForm(form, setForm);
   const [authorised, setAuthorised] = useState(false);
   const [authorization, setAuthorization] = useState({
     source: 'insurer' as 'insurer' | 'referrer',
@@ -336,8 +326,7 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
         {create.error ? <ErrorNotice error={create.error} /> : null}
         <SelectField
           label="Pack"
-          value={form.template_id}
-          onChange={(e) => setForm({ ...form, template_id: e.target.value })}
+          {...field('template_id')}
           error={remote.template_id}
           hint={template ? `On track: ${describeOnTrack(template.on_track)}` : undefined}
         >
@@ -352,18 +341,8 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
         </SelectField>
         {!fromTemplate ? (
           <div className="form-grid">
-            <TextField
-              label="Name"
-              value={form.name}
-              onChange={(e) => setForm({ ...form, name: e.target.value })}
-              error={remote.name}
-            />
-            <SelectField
-              label="Type"
-              value={form.type}
-              onChange={(e) => setForm({ ...form, type: e.target.value as typeof form.type })}
-              error={remote.type}
-            >
+            <TextField label="Name" {...field('name')} error={remote.name} />
+            <SelectField label="Type" {...field('type')} error={remote.type}>
               <option value="fixed">Fixed number</option>
               <option value="subscription">Subscription (per period)</option>
               <option value="usage">Usage (no limit)</option>
@@ -374,28 +353,17 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
                   label="Size"
                   type="number"
                   min={1}
-                  value={form.size}
-                  onChange={(e) => setForm({ ...form, size: e.target.value })}
+                  {...field('size')}
                   error={remote.size}
                 />
-                <SelectField
-                  label="Counted in"
-                  value={form.unit}
-                  onChange={(e) => setForm({ ...form, unit: e.target.value as typeof form.unit })}
-                  error={remote.unit}
-                >
+                <SelectField label="Counted in" {...field('unit')} error={remote.unit}>
                   <option value="sessions">Sessions</option>
                   <option value="hours">Hours</option>
                 </SelectField>
               </>
             ) : null}
             {form.type === 'subscription' ? (
-              <SelectField
-                label="Per"
-                value={form.period}
-                onChange={(e) => setForm({ ...form, period: e.target.value as typeof form.period })}
-                error={remote.period}
-              >
+              <SelectField label="Per" {...field('period')} error={remote.period}>
                 <option value="week">Week</option>
                 <option value="month">Month</option>
               </SelectField>
@@ -406,15 +374,13 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
           <TextField
             label="Start date"
             type="date"
-            value={form.start_date}
-            onChange={(e) => setForm({ ...form, start_date: e.target.value })}
+            {...field('start_date')}
             error={remote.start_date}
           />
           <TextField
             label="Last valid day"
             type="date"
-            value={form.end_date}
-            onChange={(e) => setForm({ ...form, end_date: e.target.value })}
+            {...field('end_date')}
             error={remote.end_date}
             hint={fromTemplate ? "Empty: from the template's validity." : 'Empty for no end.'}
           />
@@ -426,8 +392,7 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
         </div>
         <CheckboxField
           label="Preferred pack (new appointments go into it)"
-          checked={form.preferred}
-          onChange={(e) => setForm({ ...form, preferred: e.target.checked })}
+          {...check('preferred')}
         />
         <CheckboxField
           label="Authorised by a referrer or insurer"
@@ -497,14 +462,12 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
             ) : null}
           </>
         ) : null}
-        <div className="button-row button-row-end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={create.isPending}>
-            {create.isPending ? 'Adding…' : 'Add pack'}
-          </button>
-        </div>
+        <FormActions
+          onCancel={onClose}
+          pending={create.isPending}
+          label="Add pack"
+          pendingLabel="Adding…"
+        />
       </form>
     </Dialog>
   );

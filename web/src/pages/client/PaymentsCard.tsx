@@ -5,8 +5,9 @@ import { api, idempotencyKey, unwrap } from '../../api/client';
 import { keys, useTimeZone } from '../../api/queries';
 import { ApiError } from '../../api/problem';
 import { Dialog } from '../../components/Dialog';
+import { FormActions } from '../../components/FormActions';
 import { ErrorNotice, ErrorState } from '../../components/ErrorState';
-import { TextField } from '../../components/Field';
+import { bindForm, TextField } from '../../components/Field';
 import { Pager, useCursorPager } from '../../components/Pager';
 import { TableSkeleton } from '../../components/Skeleton';
 import { formatDate, todayIn } from '../../lib/dates';
@@ -93,6 +94,7 @@ function PaymentDialog({ clientId, onClose }: { clientId: string; onClose: () =>
     date: todayIn(timeZone),
     reference: '',
   });
+  const { field } = bindForm(form, setForm);
   const create = useMutation({
     mutationFn: () =>
       unwrap(
@@ -124,40 +126,20 @@ function PaymentDialog({ clientId, onClose }: { clientId: string; onClose: () =>
           <TextField
             label="Amount"
             inputMode="decimal"
-            value={form.amount}
-            onChange={(e) => setForm({ ...form, amount: e.target.value })}
+            {...field('amount')}
             error={errors.amount}
           />
           <TextField
             label="Currency"
-            value={form.currency}
+            {...field('currency')}
             maxLength={3}
-            onChange={(e) => setForm({ ...form, currency: e.target.value })}
             error={errors.currency}
             hint="Three letters, e.g. GBP."
           />
-          <TextField
-            label="Date"
-            type="date"
-            value={form.date}
-            onChange={(e) => setForm({ ...form, date: e.target.value })}
-            error={errors.date}
-          />
+          <TextField label="Date" type="date" {...field('date')} error={errors.date} />
         </div>
-        <TextField
-          label="Reference"
-          value={form.reference}
-          onChange={(e) => setForm({ ...form, reference: e.target.value })}
-          error={errors.reference}
-        />
-        <div className="button-row button-row-end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={create.isPending}>
-            {create.isPending ? 'Saving…' : 'Record payment'}
-          </button>
-        </div>
+        <TextField label="Reference" {...field('reference')} error={errors.reference} />
+        <FormActions onCancel={onClose} pending={create.isPending} label="Record payment" />
       </form>
     </Dialog>
   );

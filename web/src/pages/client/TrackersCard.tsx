@@ -7,7 +7,7 @@ import { ApiError } from '../../api/problem';
 import type { Tracker, TrackerInput } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice, ErrorState } from '../../components/ErrorState';
-import { CheckboxField, SelectField, TextArea, TextField } from '../../components/Field';
+import { bindForm, CheckboxField, SelectField, TextArea, TextField } from '../../components/Field';
 import { SkeletonLines } from '../../components/Skeleton';
 import { TrackerBanner } from '../../components/TrackerBanner';
 import { todayIn } from '../../lib/dates';
@@ -19,7 +19,6 @@ const TRIGGERS = {
   end_date: 'When the end date occurs',
   first: 'Whichever comes first',
 } as const;
-type Trigger = keyof typeof TRIGGERS;
 
 export function TrackersCard({ clientId }: { clientId: string }) {
   const trackers = useTrackers(clientId);
@@ -109,6 +108,7 @@ function TrackerDialog({
     trigger: tracker?.task?.trigger ?? 'count_reached',
     auto_reset: tracker?.auto_reset ?? false,
   });
+  const { field, check } = bindForm(form, setForm);
   const [confirmDelete, setConfirmDelete] = useState(false);
 
   const body = (): TrackerInput => ({
@@ -171,53 +171,41 @@ function TrackerDialog({
             label="Sessions"
             type="number"
             min={1}
-            value={form.sessions}
-            onChange={(e) => setForm({ ...form, sessions: e.target.value })}
+            {...field('sessions')}
             error={errors.sessions}
             hint="Completed sessions to count."
           />
           <TextField
             label="Begin date"
             type="date"
-            value={form.begin_date}
-            onChange={(e) => setForm({ ...form, begin_date: e.target.value })}
+            {...field('begin_date')}
             error={errors.begin_date}
           />
           <TextField
             label="End date"
             type="date"
-            value={form.end_date}
-            onChange={(e) => setForm({ ...form, end_date: e.target.value })}
+            {...field('end_date')}
             error={errors.end_date}
             hint="Optional."
           />
-          <TextField
-            label="Colour"
-            type="color"
-            value={form.color}
-            onChange={(e) => setForm({ ...form, color: e.target.value })}
-            error={errors.color}
-          />
+          <TextField label="Colour" type="color" {...field('color')} error={errors.color} />
         </div>
         <TextArea
           label="Tracker note"
           rows={2}
-          value={form.note}
-          onChange={(e) => setForm({ ...form, note: e.target.value })}
+          {...field('note')}
           error={errors.note}
           hint="Shown on the banner, here and on the client's appointments."
         />
         <CheckboxField
           label="Assign a task once the session number is reached"
-          checked={form.withTask}
-          onChange={(e) => setForm({ ...form, withTask: e.target.checked })}
+          {...check('withTask')}
         />
         {form.withTask ? (
           <div className="form-grid">
             <SelectField
               label="Assign to"
-              value={form.assignee}
-              onChange={(e) => setForm({ ...form, assignee: e.target.value })}
+              {...field('assignee')}
               error={errors['task.assignee_id']}
             >
               <option value="">Choose a team member</option>
@@ -229,12 +217,7 @@ function TrackerDialog({
                   </option>
                 ))}
             </SelectField>
-            <SelectField
-              label="When"
-              value={form.trigger}
-              onChange={(e) => setForm({ ...form, trigger: e.target.value as Trigger })}
-              error={errors['task.trigger']}
-            >
+            <SelectField label="When" {...field('trigger')} error={errors['task.trigger']}>
               {Object.entries(TRIGGERS).map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
@@ -246,8 +229,7 @@ function TrackerDialog({
         {errors.task ? <p className="field-error">{errors.task}</p> : null}
         <CheckboxField
           label="Reset automatically on the end date"
-          checked={form.auto_reset}
-          onChange={(e) => setForm({ ...form, auto_reset: e.target.checked })}
+          {...check('auto_reset')}
           error={errors.auto_reset}
           hint="Needs an end date. A new period of the same length starts the next day."
         />

@@ -1,7 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, unwrapVersioned } from '../../api/client';
-import { keys } from '../../api/queries';
-import type { Package, Template } from '../../api/types';
+import { keys, usePersonName } from '../../api/queries';
+import type { Package, PractitionerContact, Template } from '../../api/types';
+import { useClaims } from '../../auth/SessionContext';
+import { isManager } from '../../auth/session';
 
 const MAX_PAGES = 20;
 
@@ -29,6 +31,38 @@ export function useClient(clientId: string) {
         api.GET('/clients/{client_id}', { params: { path: { client_id: clientId } } }),
       ),
   });
+}
+
+/** Contact cards of the client's active assigned practitioners, in one request (the API
+ * answers the client themself and whoever may see the client). The assigned ids are in the
+ * key: a change of assignment reads them again. */
+export function useClientPractitioners(clientId: string, ids: readonly string[]) {
+  return useQuery({
+    queryKey: [...keys.client(clientId), 'practitioners', ids],
+    enabled: clientId !== '' && ids.length > 0,
+    queryFn: () =>
+      allPages<PractitionerContact>((cursor) =>
+        unwrap(
+          api.GET('/clients/{client_id}/practitioners', {
+            params: { path: { client_id: clientId }, query: { limit: 100, cursor } },
+          }),
+        ),
+      ),
+  });
+}
+
+/** Names people on a client's pages: staff may not list the team, but may read the names of
+ * the client's practitioners (who hold its sessions too); anyone else as `usePersonName`. */
+export function useClientPersonName(clientId: string): (id: string | null | undefined) => string {
+  const claims = useClaims();
+  const personName = usePersonName();
+  const ids = useClient(clientId).data?.data.assigned_practitioner_ids ?? [];
+  // Administrators list the whole team already: no request for them.
+  const cards = useClientPractitioners(clientId, isManager(claims.role) ? [] : ids).data;
+  return (id) => {
+    const card = id && id !== claims.sub ? cards?.find((c) => c.id === id) : undefined;
+    return card ? card.name : personName(id);
+  };
 }
 
 export function useClientOnTrack(clientId: string) {

@@ -16,8 +16,9 @@ import type {
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 import { Dialog } from '../../components/Dialog';
+import { FormActions } from '../../components/FormActions';
 import { ErrorNotice, ErrorState } from '../../components/ErrorState';
-import { SelectField, TextField } from '../../components/Field';
+import { bindForm, SelectField, TextField } from '../../components/Field';
 import { ProgressBadge } from '../../components/ProgressBadge';
 import { SkeletonLines, TableSkeleton } from '../../components/Skeleton';
 import { AppointmentStatusBadge } from '../../components/StatusBadge';
@@ -579,18 +580,12 @@ function CoachDialog({
               </option>
             ))}
         </SelectField>
-        <div className="button-row button-row-end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={patch.isPending || !coach}
-          >
-            {patch.isPending ? 'Saving…' : 'Save coach'}
-          </button>
-        </div>
+        <FormActions
+          onCancel={onClose}
+          pending={patch.isPending}
+          label="Save coach"
+          disabled={!coach}
+        />
       </form>
     </Dialog>
   );
@@ -611,6 +606,7 @@ function SessionDialog({ engagement, onClose }: { engagement: Engagement; onClos
     kind: defaultKind as AppointmentInput['kind'],
     practitioner: isManager(claims.role) ? (engagement.coach_id ?? '') : claims.sub,
   });
+  const { field } = bindForm(form, setForm);
   const practitioners = useMemo(
     () => (people.data ?? []).filter((p) => p.status === 'active'),
     [people.data],
@@ -656,26 +652,9 @@ function SessionDialog({ engagement, onClose }: { engagement: Engagement; onClos
       >
         <ErrorNotice error={save.error} />
         <div className="form-grid">
-          <TextField
-            label="Date"
-            type="date"
-            value={form.date}
-            onChange={(e) => setForm({ ...form, date: e.target.value })}
-            error={remote.starts_at}
-          />
-          <TextField
-            label="Time"
-            type="time"
-            value={form.time}
-            onChange={(e) => setForm({ ...form, time: e.target.value })}
-            hint={`In ${timeZone}.`}
-          />
-          <SelectField
-            label="Length"
-            value={form.minutes}
-            onChange={(e) => setForm({ ...form, minutes: e.target.value })}
-            error={remote.ends_at}
-          >
+          <TextField label="Date" type="date" {...field('date')} error={remote.starts_at} />
+          <TextField label="Time" type="time" {...field('time')} hint={`In ${timeZone}.`} />
+          <SelectField label="Length" {...field('minutes')} error={remote.ends_at}>
             <option value="30">30 minutes</option>
             <option value="45">45 minutes</option>
             <option value="60">1 hour</option>
@@ -691,12 +670,7 @@ function SessionDialog({ engagement, onClose }: { engagement: Engagement; onClos
             <option value="discovery_call">Discovery call</option>
           </SelectField>
           {isManager(claims.role) ? (
-            <SelectField
-              label="With"
-              value={form.practitioner}
-              onChange={(e) => setForm({ ...form, practitioner: e.target.value })}
-              error={remote.practitioner_id}
-            >
+            <SelectField label="With" {...field('practitioner')} error={remote.practitioner_id}>
               <option value="">Choose a coach</option>
               {practitioners.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -710,14 +684,12 @@ function SessionDialog({ engagement, onClose }: { engagement: Engagement; onClos
           A booked {form.kind === 'discovery_call' ? 'discovery call' : 'session'} puts the
           engagement On track.
         </p>
-        <div className="button-row button-row-end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={save.isPending}>
-            {save.isPending ? 'Booking…' : 'Book'}
-          </button>
-        </div>
+        <FormActions
+          onCancel={onClose}
+          pending={save.isPending}
+          label="Book"
+          pendingLabel="Booking…"
+        />
       </form>
     </Dialog>
   );

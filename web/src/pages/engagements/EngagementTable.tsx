@@ -61,6 +61,7 @@ export function EngagementTable<T extends EngagementRow>({
   busy,
   noCoach,
   notTracking,
+  footer,
 }: {
   query: { isError: boolean; error: unknown; refetch: () => unknown };
   rows: T[] | undefined;
@@ -74,6 +75,7 @@ export function EngagementTable<T extends EngagementRow>({
   noCoach: (row: T) => string;
   /** Why the On/Off track column shows `-`. */
   notTracking: (row: T) => string;
+  footer: ReactNode;
 }) {
   const personName = usePersonName();
   const locationName = useLocationName();
@@ -123,6 +125,7 @@ export function EngagementTable<T extends EngagementRow>({
       busy={busy}
       rowKey={idOf}
       rowHref={(row) => `/app/engagements/${idOf(row)}`}
+      footer={footer}
       renderRow={(row) => (
         <>
           <th scope="row">

@@ -12,10 +12,11 @@ import { isAdmin } from '../../auth/session';
 import { DataTable, usePagedQuery } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice } from '../../components/ErrorState';
-import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { bindForm, CheckboxField, SelectField, TextField } from '../../components/Field';
 import { FormActions } from '../../components/FormActions';
 import { Pager } from '../../components/Pager';
-import { EditLoader, useRecordSave } from '../../components/VersionedEdit';
+import { AddButton, PageHead } from '../../components/PageHead';
+import { EditDialogs, EditRowButton, useRecordSave } from '../../components/VersionedEdit';
 import { thresholdText, TYPE_LABEL } from '../../lib/engagements';
 import { EngagementTabs, engagementKeys } from './shared';
 
@@ -46,26 +47,15 @@ export default function EngagementTemplatesPage() {
   });
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Engagement templates</h1>
-          <p className="page-sub">
-            Where progress tracking starts: a threshold turns it on. Engagements copy these settings
-            when they launch.
-          </p>
-        </div>
-        {admin ? (
-          <div className="page-actions">
-            <button
-              type="button"
-              className="button button-primary"
-              onClick={() => setEditing('new')}
-            >
-              + Add engagement template
-            </button>
-          </div>
-        ) : null}
-      </div>
+      <PageHead
+        title="Engagement templates"
+        sub="Where progress tracking starts: a threshold turns it on. Engagements copy these settings when they launch."
+        actions={
+          admin ? (
+            <AddButton label="Add engagement template" onClick={() => setEditing('new')} />
+          ) : null
+        }
+      />
       <EngagementTabs />
       {!admin ? (
         <p className="notice notice-info">Only owners and administrators change templates.</p>
@@ -91,47 +81,35 @@ export default function EngagementTemplatesPage() {
             </td>
             <td>{t.notify_off_track ? 'On' : <span className="muted">Off</span>}</td>
             <td>
-              {admin ? (
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => setEditing(t.id)}
-                >
-                  Edit<span className="visually-hidden"> {t.name}</span>
-                </button>
-              ) : null}
+              {admin ? <EditRowButton name={t.name} onClick={() => setEditing(t.id)} /> : null}
             </td>
           </>
         )}
+        footer={<Pager label="Engagement templates" {...pagerProps} />}
       />
-      <Pager label="Engagement templates" {...pagerProps} />
-      {editing === 'new' ? (
-        <TemplateDialog template={null} etag={null} onClose={() => setEditing(null)} />
-      ) : null}
-      {editing && editing !== 'new' ? (
-        <EditLoader
-          title="Engagement template"
-          queryKey={[...engagementKeys.templates, 'one', editing]}
-          read={() =>
-            unwrapVersioned(
-              api.GET('/engagement-templates/{template_id}', {
-                params: { path: { template_id: editing } },
-              }),
-            )
-          }
-          lines={4}
-          loadingLabel="Loading the template"
-          onClose={() => setEditing(null)}
-        >
-          {(record) => (
-            <TemplateDialog
-              template={record.data}
-              etag={record.etag}
-              onClose={() => setEditing(null)}
-            />
-          )}
-        </EditLoader>
-      ) : null}
+      <EditDialogs
+        editing={editing}
+        title="Engagement template"
+        queryKey={(id) => [...engagementKeys.templates, 'one', id]}
+        read={(id) =>
+          unwrapVersioned(
+            api.GET('/engagement-templates/{template_id}', {
+              params: { path: { template_id: id } },
+            }),
+          )
+        }
+        lines={4}
+        loadingLabel="Loading the template"
+        onClose={() => setEditing(null)}
+      >
+        {(record) => (
+          <TemplateDialog
+            template={record?.data ?? null}
+            etag={record?.etag ?? null}
+            onClose={() => setEditing(null)}
+          />
+        )}
+      </EditDialogs>
     </div>
   );
 }
@@ -158,6 +136,7 @@ export function TemplateDialog({
     threshold: String(template?.threshold_days ?? 21),
     notify: template?.notify_off_track ?? true,
   });
+  const { field, check } = bindForm(form, setForm);
   const [checked, setChecked] = useState(false);
   const threshold = form.tracking ? Number(form.threshold) : null;
   const { save, fieldErrors: remote } = useRecordSave({
@@ -204,18 +183,8 @@ export function TemplateDialog({
     >
       <form onSubmit={submit} noValidate>
         {save.error && Object.keys(remote).length === 0 ? <ErrorNotice error={save.error} /> : null}
-        <TextField
-          label="Name"
-          value={form.name}
-          onChange={(e) => setForm({ ...form, name: e.target.value })}
-          error={remote.name}
-        />
-        <SelectField
-          label="Type"
-          value={form.type}
-          onChange={(e) => setForm({ ...form, type: e.target.value as EngagementType })}
-          error={remote.type}
-        >
+        <TextField label="Name" {...field('name')} error={remote.name} />
+        <SelectField label="Type" {...field('type')} error={remote.type}>
           <option value="one_to_one">One-to-one</option>
           <option value="on_demand">On demand</option>
           <option value="coach_matching">Coach matching</option>
@@ -224,8 +193,7 @@ export function TemplateDialog({
           <legend>Progress tracking</legend>
           <CheckboxField
             label="Track progress"
-            checked={form.tracking}
-            onChange={(e) => setForm({ ...form, tracking: e.target.checked })}
+            {...check('tracking')}
             hint={`Off track when no ${activity} is booked within the threshold since the start or the last ${activity}.`}
           />
           {form.tracking ? (
@@ -236,8 +204,7 @@ export function TemplateDialog({
                 min={1}
                 max={3650}
                 inputMode="numeric"
-                value={form.threshold}
-                onChange={(e) => setForm({ ...form, threshold: e.target.value })}
+                {...field('threshold')}
                 error={local ?? remote.threshold_days}
                 hint={
                   !thresholdError(form.threshold) && form.threshold
@@ -247,8 +214,7 @@ export function TemplateDialog({
               />
               <CheckboxField
                 label="Enable off-track notifications"
-                checked={form.notify}
-                onChange={(e) => setForm({ ...form, notify: e.target.checked })}
+                {...check('notify')}
                 error={remote.notify_off_track}
                 hint="On the day an engagement goes Off track, its coachee, coach and owner are emailed."
               />

@@ -1,13 +1,15 @@
 import { useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { Progress } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 import { ColumnChooser, useColumns } from '../../components/ColumnChooser';
 import { usePagedQuery } from '../../components/DataTable';
+import { PageHead } from '../../components/PageHead';
 import { Pager } from '../../components/Pager';
 import { notTrackingReason, PROGRESS_LABEL } from '../../lib/engagements';
+import { useUrlFilter } from '../../lib/useUrlFilter';
 import { ENGAGEMENT_COLUMNS, EngagementTable } from './EngagementTable';
 import { NewEngagementButton } from './NewEngagement';
 import {
@@ -27,7 +29,7 @@ const PAGE_SIZE = 50;
 export default function EngagementsPage() {
   const claims = useClaims();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useUrlFilter();
   const progress = parseProgress(params.get('progress'));
   const [draft, setDraft] = useState<Progress | null>(progress);
   const columns = useColumns('momentum.columns.engagements', ENGAGEMENT_COLUMNS);
@@ -44,29 +46,19 @@ export default function EngagementsPage() {
       ),
   });
 
-  const apply = (value: Progress | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set('progress', value);
-    else next.delete('progress');
-    setParams(next, { replace: true });
-  };
+  const apply = (value: Progress | null) => setFilter('progress', value);
 
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Engagements</h1>
-          <p className="page-sub">
-            Coaching engagements and whether each is on track. Open one for its sessions and
-            history.
-          </p>
-        </div>
-        {isManager(claims.role) ? (
-          <div className="page-actions">
+      <PageHead
+        title="Engagements"
+        sub="Coaching engagements and whether each is on track. Open one for its sessions and history."
+        actions={
+          isManager(claims.role) ? (
             <NewEngagementButton onCreated={(id) => void navigate(`/app/engagements/${id}`)} />
-          </div>
-        ) : null}
-      </div>
+          ) : null
+        }
+      />
       <EngagementTabs />
       <div className="toolbar">
         <div className="toolbar-fields">
@@ -114,8 +106,8 @@ export default function EngagementsPage() {
         notTracking={(e) =>
           notTrackingReason(claims, { ...e, threshold_days: e.tracking.threshold_days })
         }
+        footer={<Pager label="Engagements" {...pagerProps} busy={page.isFetching} />}
       />
-      <Pager label="Engagements" {...pagerProps} busy={page.isFetching} />
       {shown.has('progress') ? <ProgressLegend /> : null}
     </div>
   );

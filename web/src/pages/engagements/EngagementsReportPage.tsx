@@ -1,14 +1,16 @@
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, downloadCsv, notCsv, unwrap } from '../../api/client';
+import { api, notCsv, unwrap } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import type { Progress } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { ColumnChooser, useColumns } from '../../components/ColumnChooser';
 import { usePagedQuery } from '../../components/DataTable';
 import { ErrorNotice } from '../../components/ErrorState';
+import { ExportButton, useCsvExport } from '../../components/ExportCsv';
 import { TextField } from '../../components/Field';
+import { PageHead } from '../../components/PageHead';
 import { Pager } from '../../components/Pager';
 import { formatDate, parseIsoDate } from '../../lib/dates';
 import { notTrackingReason, PROGRESS_LABEL } from '../../lib/engagements';
@@ -53,8 +55,7 @@ export default function EngagementsReportPage() {
   };
   const [draft, setDraft] = useState<Filters>(applied);
   const [checked, setChecked] = useState(false);
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<unknown>(null);
+  const csv = useCsvExport();
   const columns = useColumns('momentum.columns.engagement-report', ENGAGEMENT_COLUMNS);
   const filterKey = `${applied.progress ?? ''}|${applied.from}|${applied.to}`;
 
@@ -92,42 +93,20 @@ export default function EngagementsReportPage() {
     setParams(new URLSearchParams(), { replace: true });
   };
 
-  const onExport = async () => {
-    setExporting(true);
-    setExportError(null);
-    const csv = new URLSearchParams({ format: 'csv' });
-    for (const [name, value] of Object.entries(query)) if (value) csv.set(name, value);
-    try {
-      await downloadCsv(`/reports/engagements?${csv.toString()}`, 'engagements.csv');
-    } catch (error) {
-      setExportError(error);
-    } finally {
-      setExporting(false);
-    }
-  };
-
   const filtered = Boolean(applied.progress || applied.from || applied.to);
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Engagements report</h1>
-          <p className="page-sub">
-            Filter by progress and by when engagements went off track; the export holds exactly the
-            rows the filters select.
-          </p>
-        </div>
-        <div className="page-actions">
-          <button
-            type="button"
-            className="button"
-            onClick={() => void onExport()}
-            disabled={exporting || page.isError}
-          >
-            {exporting ? 'Exporting…' : 'Export CSV'}
-          </button>
-        </div>
-      </div>
+      <PageHead
+        title="Engagements report"
+        sub="Filter by progress and by when engagements went off track; the export holds exactly the rows the filters select."
+        actions={
+          <ExportButton
+            exporting={csv.exporting}
+            disabled={page.isError}
+            onClick={() => void csv.run('/reports/engagements', query, 'engagements.csv')}
+          />
+        }
+      />
       <EngagementTabs />
       <form className="filter-bar card" onSubmit={submit} noValidate aria-label="Report filters">
         <ProgressChoices
@@ -165,7 +144,7 @@ export default function EngagementsReportPage() {
           ) : null}
         </div>
       </form>
-      <ErrorNotice error={exportError} />
+      <ErrorNotice error={csv.error} />
       <div className="toolbar">
         <p className="muted" role="status">
           {filtered
@@ -199,8 +178,8 @@ export default function EngagementsReportPage() {
         busy={page.isFetching}
         noCoach={() => 'None'}
         notTracking={(row) => notTrackingReason(claims, row)}
+        footer={<Pager label="Engagements report" {...pagerProps} busy={page.isFetching} />}
       />
-      <Pager label="Engagements report" {...pagerProps} busy={page.isFetching} />
       {columns.isShown('progress') ? <ProgressLegend /> : null}
     </div>
   );

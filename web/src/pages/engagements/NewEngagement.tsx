@@ -7,8 +7,9 @@ import { ApiError } from '../../api/problem';
 import type { ClientListItem, EngagementInput } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { Dialog } from '../../components/Dialog';
+import { FormActions } from '../../components/FormActions';
 import { ErrorNotice } from '../../components/ErrorState';
-import { SelectField, TextField } from '../../components/Field';
+import { bindForm, SelectField, TextField } from '../../components/Field';
 import { SkeletonLines } from '../../components/Skeleton';
 import { thresholdText, TYPE_LABEL } from '../../lib/engagements';
 import { engagementKeys, useEngagementTemplates } from './shared';
@@ -76,6 +77,7 @@ function NewEngagementDialog({
     name: '',
     launch: true,
   });
+  const { field } = bindForm(form, setForm);
   const template = templates.data?.find((t) => t.id === form.template_id);
   const save = useMutation({
     mutationFn: () => {
@@ -115,8 +117,7 @@ function NewEngagementDialog({
           <ErrorNotice error={templates.error ?? coachees.error ?? save.error} />
           <SelectField
             label="Template"
-            value={form.template_id}
-            onChange={(e) => setForm({ ...form, template_id: e.target.value })}
+            {...field('template_id')}
             error={remote.template_id}
             hint={
               template
@@ -131,12 +132,7 @@ function NewEngagementDialog({
               </option>
             ))}
           </SelectField>
-          <SelectField
-            label="Coachee"
-            value={form.coachee_id}
-            onChange={(e) => setForm({ ...form, coachee_id: e.target.value })}
-            error={remote.coachee_id}
-          >
+          <SelectField label="Coachee" {...field('coachee_id')} error={remote.coachee_id}>
             <option value="">Choose a client</option>
             {coachees.data?.map((c) => (
               <option key={c.id} value={c.id}>
@@ -146,8 +142,7 @@ function NewEngagementDialog({
           </SelectField>
           <SelectField
             label="Coach"
-            value={form.coach_id}
-            onChange={(e) => setForm({ ...form, coach_id: e.target.value })}
+            {...field('coach_id')}
             error={remote.coach_id}
             hint={template?.type === 'coach_matching' ? 'Leave empty while matching.' : undefined}
           >
@@ -160,12 +155,7 @@ function NewEngagementDialog({
                 </option>
               ))}
           </SelectField>
-          <SelectField
-            label="Owner"
-            value={form.owner_id}
-            onChange={(e) => setForm({ ...form, owner_id: e.target.value })}
-            error={remote.owner_id}
-          >
+          <SelectField label="Owner" {...field('owner_id')} error={remote.owner_id}>
             {people
               .filter((p) => p.status === 'active' && p.role !== 'staff')
               .map((p) => (
@@ -179,9 +169,8 @@ function NewEngagementDialog({
           </SelectField>
           <TextField
             label="Name"
-            value={form.name}
+            {...field('name')}
             placeholder={template?.name ?? 'The template’s name'}
-            onChange={(e) => setForm({ ...form, name: e.target.value })}
             error={remote.name}
             hint="Optional."
           />
@@ -198,14 +187,7 @@ function NewEngagementDialog({
             </option>
             <option value="draft">Save as a draft</option>
           </SelectField>
-          <div className="button-row button-row-end">
-            <button type="button" className="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="button button-primary" disabled={save.isPending}>
-              {save.isPending ? 'Saving…' : 'Create engagement'}
-            </button>
-          </div>
+          <FormActions onCancel={onClose} pending={save.isPending} label="Create engagement" />
         </form>
       )}
     </Dialog>

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
 import type { ReactNode, SyntheticEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { EngagementTemplate, Progress } from '../../api/types';
+import { usePopover } from '../../components/ColumnChooser';
 import { ProgressIcon } from '../../components/ProgressBadge';
 import { PROGRESS_LABEL } from '../../lib/engagements';
 
@@ -108,28 +108,7 @@ export function FilterButton({
   /** Called when the panel opens: reset the draft to what is applied. */
   onOpen: () => void;
 }) {
-  const [open, setOpen] = useState(false);
-  const panelId = useId();
-  const button = useRef<HTMLButtonElement>(null);
-  const root = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    const onClick = (event: MouseEvent) => {
-      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('mousedown', onClick);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('mousedown', onClick);
-    };
-  }, [open]);
+  const { open, setOpen, panelId, button, root } = usePopover();
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     onApply();

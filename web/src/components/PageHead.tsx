@@ -1,0 +1,31 @@
+import type { ReactNode } from 'react';
+
+/** A page's heading: its title, a line on what it is for, and its actions on the right. */
+export function PageHead({
+  title,
+  sub,
+  actions,
+}: {
+  title: ReactNode;
+  sub: ReactNode;
+  actions?: ReactNode;
+}) {
+  return (
+    <div className="page-head">
+      <div>
+        <h1>{title}</h1>
+        <p className="page-sub">{sub}</p>
+      </div>
+      {actions ? <div className="page-actions">{actions}</div> : null}
+    </div>
+  );
+}
+
+/** A page's main action: adding a record. */
+export function AddButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <button type="button" className="button button-primary" onClick={onClick}>
+      + {label}
+    </button>
+  );
+}

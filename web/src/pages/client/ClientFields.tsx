@@ -1,0 +1,98 @@
+import type { ReactNode } from 'react';
+import { useOrg } from '../../api/queries';
+import type { ClientStatus } from '../../api/types';
+import { bindForm, SelectField, TextField } from '../../components/Field';
+
+export const CLIENT_STATUSES: { value: ClientStatus; label: string }[] = [
+  { value: 'active', label: 'Active' },
+  { value: 'prospect', label: 'Prospect' },
+  { value: 'inactive', label: 'Inactive' },
+];
+
+interface Contact {
+  name: string;
+  email: string;
+  phone: string;
+}
+
+/** A client's name, then email and phone side by side (with `children` after them in the
+ * same grid): the same fields for adding a client and for editing one. */
+export function ClientContactFields<F extends Contact>({
+  form,
+  setForm,
+  errors,
+  children,
+}: {
+  form: F;
+  setForm: (form: F) => void;
+  errors: Record<string, string>;
+  children?: ReactNode;
+}) {
+  const { field } = bindForm<Contact>(form, (contact) => setForm({ ...form, ...contact }));
+  return (
+    <>
+      <TextField label="Name" {...field('name')} required error={errors.name} />
+      <div className="form-grid">
+        <TextField label="Email" type="email" {...field('email')} error={errors.email} />
+        <TextField label="Phone" type="tel" {...field('phone')} error={errors.phone} />
+        {children}
+      </div>
+    </>
+  );
+}
+
+export function ClientStatusField({
+  value,
+  onChange,
+  error,
+  hint,
+}: {
+  value: ClientStatus;
+  onChange: (status: ClientStatus) => void;
+  error: string | undefined;
+  hint?: string;
+}) {
+  return (
+    <SelectField
+      label="Status"
+      value={value}
+      onChange={(e) => onChange(e.target.value as ClientStatus)}
+      error={error}
+      hint={hint}
+    >
+      {CLIENT_STATUSES.map((s) => (
+        <option key={s.value} value={s.value}>
+          {s.label}
+        </option>
+      ))}
+    </SelectField>
+  );
+}
+
+/** The client's location, one of the organization's (or none). */
+export function ClientLocationField({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (locationId: string) => void;
+  error: string | undefined;
+}) {
+  const org = useOrg().data?.data;
+  return (
+    <SelectField
+      label="Location"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      error={error}
+    >
+      <option value="">No location</option>
+      {org?.locations.map((l) => (
+        <option key={l.id} value={l.id}>
+          {l.name}
+        </option>
+      ))}
+    </SelectField>
+  );
+}
