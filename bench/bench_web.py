@@ -200,7 +200,14 @@ def lighthouse_command(preset: str) -> str:
 
 def summarize(result: dict[str, Any]) -> dict[str, Any]:
     audits = result["audits"]
+    # What the load sent, which the machine's load does not change: requests and bytes.
+    sent = {item["resourceType"]: item for item in audits["resource-summary"]["details"]["items"]}
     return {
+        "requests": sent["total"]["requestCount"],
+        "js_requests": sent["script"]["requestCount"],
+        "js_kb": round(sent["script"]["transferSize"] / 1024, 1),
+        "total_kb": round(sent["total"]["transferSize"] / 1024, 1),
+        "dom_elements": round(audits["dom-size"]["numericValue"]),
         "performance": round(result["categories"]["performance"]["score"] * 100),
         "accessibility": round(result["categories"]["accessibility"]["score"] * 100),
         "final_url": result.get("finalDisplayedUrl") or result.get("finalUrl"),
@@ -214,19 +221,87 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", help="append the section to this markdown file")
     parser.add_argument("--packages", type=int, default=2000)
     parser.add_argument("--presets", default="mobile,desktop")
     parser.add_argument("--runs", type=int, default=3, help="per preset; the median is kept")
     parser.add_argument("--keep", type=Path, help="keep every Lighthouse JSON report here")
-    args = parser.parse_args(argv)
-    presets = [p for p in args.presets.split(",") if p]
+    return parser.parse_args(argv)
+
+
+def check_tools() -> None:
     if not LIGHTHOUSE.exists():
         raise SystemExit("Lighthouse is missing: make bench-web installs it (.tools/lighthouse)")
     if not shutil.which(CHROME) and not Path(CHROME).exists():
         raise SystemExit(f"No Chromium at {CHROME}: apt-get install -y chromium")
+
+
+def median_run(url: str, preset: str, count: int, keep_dir: Path | None) -> dict[str, Any]:
+    """Run Lighthouse `count` times; keep the median run by performance score."""
+    tries = []
+    for i in range(count):
+        print(f"lighthouse ({preset}, run {i + 1}/{count})…", flush=True)
+        keep = keep_dir / f"{preset}-{i + 1}.json" if keep_dir else None
+        tries.append(summarize(lighthouse(url, preset, keep)))
+        print(json.dumps(tries[-1]), flush=True)
+    # Lighthouse's advice: the median of several runs (by performance score).
+    tries.sort(key=lambda run: run["performance"])
+    return {**tries[len(tries) // 2], "scores": [t["performance"] for t in tries]}
+
+
+def size_table(sizes: dict[str, Any]) -> str:
+    js_ok = sizes["on_track_initial_js_gzip_kb"] <= JS_BUDGET_KB
+    return c.table(
+        ["what", "gzipped KB", "budget", "met"],
+        [
+            ["initial JS of the On track page (entry + page chunk + their imports)",
+             sizes["on_track_initial_js_gzip_kb"], f"<= {JS_BUDGET_KB}",
+             "yes" if js_ok else "**no**"],
+            ["the shell alone (entry chunk and its imports)", sizes["shell_js_gzip_kb"], "", ""],
+            [f"every JS chunk ({sizes['chunks']} chunks; pages load on demand)",
+             sizes["all_js_gzip_kb"], "", ""],
+        ],
+        "lrrl",
+    )  # fmt: skip
+
+
+def lighthouse_table(runs: dict[str, dict[str, Any]]) -> str:
+    rows_lh = []
+    for preset, run in runs.items():
+        met = (
+            run["performance"] >= PERFORMANCE_BUDGET
+            and run["accessibility"] >= ACCESSIBILITY_BUDGET
+        )
+        scores = ", ".join(map(str, run["scores"]))
+        rows_lh.append(
+            [preset, f"{run['performance']} ({scores})", run["accessibility"]]
+            + [run[label] for _, label in METRICS]
+            + ["yes" if met else "**no**"]
+        )
+    return c.table(
+        ["preset", "performance", "accessibility", *[label for _, label in METRICS], "budget met"],
+        rows_lh,
+        "l" + "r" * (2 + len(METRICS)) + "l",
+    )
+
+
+def sent_table(runs: dict[str, dict[str, Any]]) -> str:
+    """Requests and bytes of each preset's median run (the same whatever the machine's load)."""
+    return c.table(
+        ["preset", "requests", "of them JS", "JS transferred (KB)", "all transferred (KB)",
+         "DOM elements"],
+        [[preset, run["requests"], run["js_requests"], run["js_kb"], run["total_kb"],
+          run["dom_elements"]] for preset, run in runs.items()],
+        "lrrrrr",
+    )  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    presets = [p for p in args.presets.split(",") if p]
+    check_tools()
     sizes = bundle_size()
     print(f"bundle: {json.dumps(sizes)}", flush=True)
     started = time.perf_counter()
@@ -242,15 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = {}
         load = os.getloadavg()[0]
         for preset in presets:
-            tries = []
-            for i in range(args.runs):
-                print(f"lighthouse ({preset}, run {i + 1}/{args.runs})…", flush=True)
-                keep = args.keep / f"{preset}-{i + 1}.json" if args.keep else None
-                tries.append(summarize(lighthouse(url, preset, keep)))
-                print(json.dumps(tries[-1]), flush=True)
-            # Lighthouse's advice: the median of several runs (by performance score).
-            tries.sort(key=lambda run: run["performance"])
-            runs[preset] = {**tries[len(tries) // 2], "scores": [t["performance"] for t in tries]}
+            runs[preset] = median_run(url, preset, args.runs, args.keep)
         load = max(load, os.getloadavg()[0])
     finally:
         runner.stop()
@@ -258,42 +325,12 @@ def main(argv: list[str] | None = None) -> int:
     for preset, run in runs.items():
         if not str(run["final_url"]).endswith("/app/on-track"):
             raise SystemExit(f"{preset}: Lighthouse ended at {run['final_url']}, not the page")
-    js_ok = sizes["on_track_initial_js_gzip_kb"] <= JS_BUDGET_KB
-    size_table = c.table(
-        ["what", "gzipped KB", "budget", "met"],
-        [
-            ["initial JS of the On track page (entry + page chunk + their imports)",
-             sizes["on_track_initial_js_gzip_kb"], f"<= {JS_BUDGET_KB}",
-             "yes" if js_ok else "**no**"],
-            ["the shell alone (entry chunk and its imports)", sizes["shell_js_gzip_kb"], "", ""],
-            [f"every JS chunk ({sizes['chunks']} chunks; pages load on demand)",
-             sizes["all_js_gzip_kb"], "", ""],
-        ],
-        "lrrl",
-    )  # fmt: skip
-    rows_lh = []
-    for preset, run in runs.items():
-        met = (
-            run["performance"] >= PERFORMANCE_BUDGET
-            and run["accessibility"] >= ACCESSIBILITY_BUDGET
-        )
-        scores = ", ".join(map(str, run["scores"]))
-        rows_lh.append(
-            [preset, f"{run['performance']} ({scores})", run["accessibility"]]
-            + [run[label] for _, label in METRICS]
-            + ["yes" if met else "**no**"]
-        )
-    lh_table = c.table(
-        ["preset", "performance", "accessibility", *[label for _, label in METRICS], "budget met"],
-        rows_lh,
-        "l" + "r" * (2 + len(METRICS)) + "l",
-    )
     version = next(iter(runs.values()))["version"] if runs else "?"
     reports = [
         c.Report(
             "Web app: initial JavaScript of the On track page",
             "cd web && npm run size  (web/scripts/bundle-size.mjs after make web-build)",
-            size_table,
+            size_table(sizes),
             [
                 "Read from Vite's manifest: the entry chunk, the On track page's lazy chunk and "
                 "every chunk they import statically, each gzipped at level 9. The Cognito "
@@ -304,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         c.Report(
             f"Web app: Lighthouse on the On track page with {rows:,} report rows",
             lighthouse_command("mobile") + "  (and with --preset=desktop)",
-            lh_table,
+            lighthouse_table(runs) + "\n\nWhat the page load sent:\n\n" + sent_table(runs),
             [
                 f"Lighthouse {version}, Chromium from Debian ({CHROME}), headless; "
                 "`mobile` is Lighthouse's default (simulated slow 4G and a 4x slower CPU), "

@@ -31,9 +31,7 @@ from schemathesis.checks import (
 )
 from schemathesis.core.failures import FailureGroup
 
-from local import events
 from local.infra import http_routes, load_template
-from local.lambdas import LocalContext
 from tests.e2e.access_matrix import NOW, TODAY, World, drain_output, new_org, settle
 from tests.e2e.conftest import Runner
 
@@ -247,26 +245,14 @@ def _swap_ids(world: World, data: Any, path: str) -> Any:
 
 
 def _document() -> dict[str, Any]:
-    """/openapi.json as the API function answers it, invoked in-process the way the runner
-    invokes it (test_the_runner_serves_this_document checks they are equal): schemathesis
-    needs the document at collection time, before the session's runner starts."""
-    from api.app import lambda_handler
+    """/openapi.json as the API function answers it, asked in-process as `python -m local
+    openapi` does (test_the_runner_serves_this_document checks it equals the runner's):
+    schemathesis needs the document at collection time, before the session's runner starts,
+    and without a deployment's settings."""
+    from local.openapi import document
 
-    event = events.http_api_event(
-        method="GET",
-        path="/openapi.json",
-        route_key="GET /openapi.json",
-        query={},
-        headers={},
-        body=b"",
-        claims=None,
-        path_parameters=None,
-        now=NOW,
-    )
-    response = lambda_handler(event, LocalContext(function_name="ApiFunction"))
-    assert response["statusCode"] == 200, response
-    document: dict[str, Any] = json.loads(response["body"])
-    return document
+    parsed: dict[str, Any] = json.loads(document())
+    return parsed
 
 
 DOCUMENT = _document()

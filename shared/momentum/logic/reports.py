@@ -2,7 +2,9 @@
 function, whose role may only GetItem, BatchGetItem and Query.
 
 Each report reads only its organization's own partitions: the On track report Queries
-`gsi1 ORG#<org>#PKGS` (packages by client) and BatchGets the clients of each page; the
+`gsi1 ORG#<org>#PKGS` (packages by client) and BatchGets the clients of each page; for a
+staff member it reads only their assigned clients (`gsi2 ORG#<org>#STAFF#<user>#CLIENTS`)
+and each one's packages, so what it reads follows their rows, not the organization; the
 engagements report Queries `gsi1 ORG#<org>#ENGS`. Status and progress are computed from the
 stored summaries and today, so a report read right after a change shows it.
 
@@ -23,7 +25,7 @@ import binascii
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,6 +39,7 @@ from momentum.domain.packages import is_open
 from momentum.logic import engagements as engagement_logic
 from momentum.logic.access import ensure_admin_of
 from momentum.logic.organizations import organization_settings
+from momentum.store import clients as client_store
 from momentum.store import dynamo
 from momentum.store import packages as package_store
 from momentum.store.clients import ClientRecord
@@ -150,6 +153,19 @@ def on_track_report(
     now = clock.current().now()
     timezone = organization_settings(org_id).timezone
     today = today_in(timezone, now)
+    if principal.role is Role.STAFF:
+        staff_rows, next_position = _staff_on_track(
+            principal,
+            position,
+            keep=lambda r: _candidate(r, today, status, assigned_team_member_id),
+            location_id=location_id,
+            limit=limit,
+            budget=budget,
+            now=now,
+            timezone=timezone,
+            today=today,
+        )
+        return staff_rows, encode_position(scope, next_position), today
     rows: list[dict[str, Any]] = []
     read = 0
     while True:
@@ -184,6 +200,111 @@ def on_track_report(
                 return rows, next_cursor, today
         if not last:
             return rows, None, today
+
+
+Clients = Iterator[tuple[client_store.Assignment, list[PackageRecord], bool]]
+
+
+def _assigned_clients(
+    principal: Principal, position: Mapping[str, Any] | None, wanted: Callable[[], int]
+) -> Clients:
+    """The caller's assigned clients by name, each with its packages (one Query each), from
+    the cursor's position on; the flag says whether it is the last client."""
+    org_id, staff_id = principal.org_id, principal.user_id
+    after: tuple[str, str] | None = None
+    if position is not None:
+        client_id, name_key, package_id = (
+            position.get("client_id"),
+            position.get("client"),
+            position.get("package_id"),
+        )
+        if not (isinstance(client_id, str) and isinstance(name_key, str) and client_id):
+            raise BadRequest("The cursor is invalid; start again from the first page.")
+        if isinstance(package_id, str) and package_id:
+            # The page ended inside this client: go on with its packages, if it is still
+            # assigned to the caller (a forged cursor names no one else's client).
+            resumed = client_store.assignment(org_id, client_id, staff_id)
+            if resumed is not None:
+                packages = package_store.report_list(org_id, client_id, after=package_id)
+                yield resumed, packages, False
+        after = (client_id, name_key)
+    while True:
+        page, more = client_store.assigned_page(
+            org_id, staff_id, limit=min(max(wanted(), 5), 100), after=after
+        )
+        for index, assigned in enumerate(page):
+            packages = package_store.report_list(org_id, assigned.client_id)
+            yield assigned, packages, not more and index == len(page) - 1
+            after = (assigned.client_id, assigned.name_key)
+        if not more:
+            return
+
+
+def _staff_on_track(
+    principal: Principal,
+    position: Mapping[str, Any] | None,
+    *,
+    keep: Callable[[PackageRecord], bool],
+    location_id: str | None,
+    limit: int,
+    budget: int,
+    now: datetime,
+    timezone: str,
+    today: date,
+) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+    """A staff member's rows: only their assigned clients' packages are read (their
+    assignment items, then each client's packages), not the organization's. The client
+    record itself is read only for a package with no next session of its own (the row
+    then shows the client's next session): name and location come with the assignment,
+    which exists exactly while the client is assigned to them (SPEC §1, §2)."""
+    found: list[tuple[PackageRecord, client_store.Assignment]] = []
+    read = 0
+    next_position: dict[str, str] | None = None
+    for assigned, packages, last in _assigned_clients(
+        principal, position, lambda: limit - len(found)
+    ):
+        read += 1 + len(packages)
+        place_ok = location_id is None or assigned.location_id == location_id
+        for index, record in enumerate(packages):
+            if place_ok and keep(record):
+                found.append((record, assigned))
+            if len(found) >= limit:
+                if last and index == len(packages) - 1:
+                    break
+                more_here = index < len(packages) - 1
+                next_position = {
+                    "client_id": assigned.client_id,
+                    "client": assigned.name_key,
+                    "package_id": record.id if more_here else "",
+                }
+                break
+        if len(found) >= limit:
+            break
+        if read >= budget and not last:
+            next_position = {
+                "client_id": assigned.client_id,
+                "client": assigned.name_key,
+                "package_id": "",
+            }
+            break
+    needed = {a.client_id for r, a in found if r.package_summary().next_scheduled(now) is None}
+    clients = engagement_logic.clients_by_id(principal.org_id, sorted(needed))
+    rows = []
+    for record, assigned in found:
+        client = clients.get(assigned.client_id)
+        if client is None:
+            if assigned.client_id in needed:
+                continue  # deleted since its assignment was read
+            client = ClientRecord(
+                principal.org_id,
+                assigned.client_id,
+                assigned.name,
+                location_id=assigned.location_id,
+            )
+        elif not _sees(principal, client):
+            continue
+        rows.append(on_track_row(record, client, today=today, now=now, timezone=timezone))
+    return rows, next_position
 
 
 def _candidate(

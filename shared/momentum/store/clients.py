@@ -275,3 +275,51 @@ def list_page(
         pk, index = clients_list_pk(org_id), "gsi1"
     items, last = dynamo.query(pk, index=index, limit=limit, start_key=start_key)
     return [{name: item.get(name) for name in LIST_FIELDS} for item in items], last
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A client as its assignment item to one staff member shows it (the list fields)."""
+
+    org_id: str
+    staff_id: str
+    client_id: str
+    name: str
+    location_id: str | None = None
+
+    @property
+    def name_key(self) -> str:
+        return name_sort_key(self.name, self.client_id)
+
+
+def _assignment(org_id: str, staff_id: str, item: dict[str, Any]) -> Assignment:
+    return Assignment(
+        org_id, staff_id, str(item["id"]), str(item.get("name", "")), item.get("location_id")
+    )
+
+
+def assignment(org_id: str, client_id: str, staff_id: str) -> Assignment | None:
+    """The client's assignment to `staff_id`, if the client is assigned to them."""
+    item = dynamo.get_item(client_pk(org_id, client_id), ASSIGN_PREFIX + staff_id)
+    return None if item is None else _assignment(org_id, staff_id, item)
+
+
+def assigned_page(
+    org_id: str, staff_id: str, *, limit: int, after: tuple[str, str] | None
+) -> tuple[list[Assignment], bool]:
+    """One page of the clients assigned to a staff member, by name, after the client
+    `after` = (client id, name key); and whether more may follow. The start key is built
+    here from the staff member's own partition, so `after` can only skip ahead in it."""
+    start = None
+    if after is not None:
+        client_id, name_key = after
+        start = {
+            "pk": {"S": client_pk(org_id, client_id)},
+            "sk": {"S": ASSIGN_PREFIX + staff_id},
+            "gsi2pk": {"S": staff_clients_pk(org_id, staff_id)},
+            "gsi2sk": {"S": name_key},
+        }
+    items, last = dynamo.query(
+        staff_clients_pk(org_id, staff_id), index="gsi2", limit=limit, start_key=start
+    )
+    return [_assignment(org_id, staff_id, item) for item in items], last is not None

@@ -174,3 +174,16 @@ def write_op(
         expected_version=expected_version,
         expected_state_version=expected_state_version,
     )
+
+
+def report_list(org_id: str, client_id: str, *, after: str | None = None) -> list[PackageRecord]:
+    """A client's packages by id, after package `after` (a report page resuming inside the
+    client): eventually consistent, like the rest of the report's reads."""
+    pk = client_pk(org_id, client_id)
+    start = None if after is None else {"pk": {"S": pk}, "sk": {"S": PREFIX + after}}
+    records: list[PackageRecord] = []
+    while True:
+        items, start = dynamo.query(pk, sk_prefix=PREFIX, start_key=start)
+        records += [from_item(i) for i in items]
+        if not start:
+            return records

@@ -158,8 +158,7 @@ export function bindForm<F extends object>(form: F, setForm: (form: F) => void) 
     }),
     check: (key: KeysOf<F, boolean>) => ({
       checked: form[key] as boolean,
-      onChange: (e: ChangeEvent<HTMLInputElement>) =>
-        setForm({ ...form, [key]: e.target.checked }),
+      onChange: (e: ChangeEvent<HTMLInputElement>) => setForm({ ...form, [key]: e.target.checked }),
     }),
   };
 }

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, idempotencyKey, unwrap } from '../api/client';
-import { keys, useLocationName, useOrg } from '../api/queries';
+import { keys, useLocationName } from '../api/queries';
 import { ApiError } from '../api/problem';
 import type { ClientStatus } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
@@ -13,6 +13,7 @@ import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorState';
 import { bindForm, CheckboxField } from '../components/Field';
 import { FormActions } from '../components/FormActions';
+import { LocationFilter } from '../components/LocationFilter';
 import { AddButton, PageHead } from '../components/PageHead';
 import { Pager } from '../components/Pager';
 import { ClientStatusBadge } from '../components/StatusBadge';
@@ -28,7 +29,6 @@ const COLUMNS = ['Name', 'Status', 'Email', 'Location', 'Portal'];
 
 export default function ClientsPage() {
   const claims = useClaims();
-  const org = useOrg().data?.data;
   const locationName = useLocationName();
   const [params, setFilter] = useUrlFilter();
   const status = CLIENT_STATUSES.find((s) => s.value === params.get('status'))?.value ?? null;
@@ -80,19 +80,7 @@ export default function ClientsPage() {
               ))}
             </select>
           </label>
-          {org && org.locations.length ? (
-            <label className="inline-field">
-              <span>Location</span>
-              <select value={location} onChange={(e) => setFilter('location', e.target.value)}>
-                <option value="">All locations</option>
-                {org.locations.map((l) => (
-                  <option key={l.id} value={l.id}>
-                    {l.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ) : null}
+          <LocationFilter value={location} onChange={(id) => setFilter('location', id)} />
         </div>
       </div>
       <DataTable

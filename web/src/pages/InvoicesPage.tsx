@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { Link } from 'react-router';
 import { api, idempotencyKey, unwrap } from '../api/client';
+import { allPages } from '../api/allPages';
 import { keys, useTimeZone } from '../api/queries';
 import { ApiError } from '../api/problem';
 import type { ClientListItem, Invoice, InvoiceLine } from '../api/types';
@@ -38,19 +39,11 @@ function useClientChoices() {
   return useQuery({
     queryKey: [...keys.clients, 'choices'],
     staleTime: 60_000,
-    queryFn: async () => {
-      const all: ClientListItem[] = [];
-      let cursor: string | undefined;
-      for (let i = 0; i < MAX_CLIENT_PAGES; i++) {
-        const page = await unwrap(
-          api.GET('/clients', { params: { query: { limit: 100, cursor } } }),
-        );
-        all.push(...page.items);
-        if (!page.next_cursor) break;
-        cursor = page.next_cursor;
-      }
-      return all;
-    },
+    queryFn: () =>
+      allPages(
+        (cursor) => unwrap(api.GET('/clients', { params: { query: { limit: 100, cursor } } })),
+        MAX_CLIENT_PAGES,
+      ),
   });
 }
 

@@ -2,17 +2,17 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, notCsv, unwrap } from '../api/client';
-import { keys, useOrg, useTimeZone } from '../api/queries';
+import { keys, useTimeZone } from '../api/queries';
 import type { OnTrackReportRow, TrackStatus } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isManager } from '../auth/session';
 import { DataTable, usePagedQuery } from '../components/DataTable';
 import { ErrorNotice } from '../components/ErrorState';
 import { ExportButton, useCsvExport } from '../components/ExportCsv';
+import { LocationFilter } from '../components/LocationFilter';
+import { OnTrackCells } from '../components/OnTrackCells';
 import { PageHead } from '../components/PageHead';
 import { Pager } from '../components/Pager';
-import { StatusBadge } from '../components/StatusBadge';
-import { formatDate, formatDateTime } from '../lib/dates';
 import { useDebounced } from '../lib/useDebounced';
 import { useUrlFilter } from '../lib/useUrlFilter';
 
@@ -47,7 +47,6 @@ function isStatus(value: string | null): value is TrackStatus {
 
 export default function OnTrackPage() {
   const claims = useClaims();
-  const org = useOrg().data?.data;
   const timeZone = useTimeZone();
   const [params, setUrlFilter] = useUrlFilter();
   const rawStatus = params.get('status');
@@ -160,18 +159,8 @@ export default function OnTrackPage() {
           ))}
         </fieldset>
         <div className="toolbar-fields">
-          {isManager(claims.role) && org && org.locations.length > 0 ? (
-            <label className="inline-field">
-              <span>Location</span>
-              <select value={location} onChange={(e) => setFilter('location', e.target.value)}>
-                <option value="">All locations</option>
-                {org.locations.map((l) => (
-                  <option key={l.id} value={l.id}>
-                    {l.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+          {isManager(claims.role) ? (
+            <LocationFilter value={location} onChange={(id) => setFilter('location', id)} />
           ) : null}
           <label className="inline-field">
             <span>Search clients</span>
@@ -215,17 +204,7 @@ export default function OnTrackPage() {
               <Link to={`/app/clients/${row.client_id}`}>{row.client_name}</Link>
             </th>
             <td>{row.package_name}</td>
-            <td>{formatDate(row.last_session)}</td>
-            <td className="num">{row.days_since ?? '—'}</td>
-            <td>
-              {row.next_session_at
-                ? formatDateTime(row.next_session_at, timeZone)
-                : formatDate(row.next_session)}
-            </td>
-            <td>
-              <StatusBadge status={row.status} />
-            </td>
-            <td className="num">{row.outstanding}</td>
+            <OnTrackCells row={row} timeZone={timeZone} />
           </>
         )}
         footer={pagerNode}

@@ -1,8 +1,7 @@
 import { useTimeZone } from '../../api/queries';
 import { ErrorState } from '../../components/ErrorState';
 import { TableSkeleton } from '../../components/Skeleton';
-import { StatusBadge } from '../../components/StatusBadge';
-import { formatDate, formatDateTime } from '../../lib/dates';
+import { OnTrackCells } from '../../components/OnTrackCells';
 import { useClientOnTrack } from './clientQueries';
 
 const COLUMNS = ['Package', 'Last session', 'Days since', 'Next session', 'Status', 'Outstanding'];
@@ -42,17 +41,7 @@ export function OnTrackCard({ clientId }: { clientId: string }) {
               {rows.data.items.map((row) => (
                 <tr key={row.package_id} data-package={row.package_id}>
                   <th scope="row">{row.package_name}</th>
-                  <td>{formatDate(row.last_session)}</td>
-                  <td className="num">{row.days_since ?? '—'}</td>
-                  <td>
-                    {row.next_session_at
-                      ? formatDateTime(row.next_session_at, timeZone)
-                      : formatDate(row.next_session)}
-                  </td>
-                  <td>
-                    <StatusBadge status={row.status} />
-                  </td>
-                  <td className="num">{row.outstanding}</td>
+                  <OnTrackCells row={row} timeZone={timeZone} />
                 </tr>
               ))}
             </tbody>

@@ -1,26 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { allPages } from '../../api/allPages';
 import { api, unwrap, unwrapVersioned } from '../../api/client';
 import { keys, usePersonName } from '../../api/queries';
 import type { Package, PractitionerContact, Template } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 
+// Small per-client lists (packages, practitioners) and the templates stay short.
 const MAX_PAGES = 20;
-
-/** Every page of a small per-client list (packages, trackers): these stay short. */
-async function allPages<T>(
-  load: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>,
-) {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const page = await load(cursor);
-    items.push(...page.items);
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
-  }
-  return items;
-}
 
 export function useClient(clientId: string) {
   return useQuery({
@@ -41,12 +28,14 @@ export function useClientPractitioners(clientId: string, ids: readonly string[])
     queryKey: [...keys.client(clientId), 'practitioners', ids],
     enabled: clientId !== '' && ids.length > 0,
     queryFn: () =>
-      allPages<PractitionerContact>((cursor) =>
-        unwrap(
-          api.GET('/clients/{client_id}/practitioners', {
-            params: { path: { client_id: clientId }, query: { limit: 100, cursor } },
-          }),
-        ),
+      allPages<PractitionerContact>(
+        (cursor) =>
+          unwrap(
+            api.GET('/clients/{client_id}/practitioners', {
+              params: { path: { client_id: clientId }, query: { limit: 100, cursor } },
+            }),
+          ),
+        MAX_PAGES,
       ),
   });
 }
@@ -79,15 +68,17 @@ export function usePackages(clientId: string, open = false) {
   return useQuery({
     queryKey: [...keys.client(clientId), 'packages', { open }],
     queryFn: () =>
-      allPages<Package>((cursor) =>
-        unwrap(
-          api.GET('/clients/{client_id}/packages', {
-            params: {
-              path: { client_id: clientId },
-              query: { ...(open ? { open: true } : {}), limit: 100, cursor },
-            },
-          }),
-        ),
+      allPages<Package>(
+        (cursor) =>
+          unwrap(
+            api.GET('/clients/{client_id}/packages', {
+              params: {
+                path: { client_id: clientId },
+                query: { ...(open ? { open: true } : {}), limit: 100, cursor },
+              },
+            }),
+          ),
+        MAX_PAGES,
       ),
   });
 }
@@ -107,8 +98,10 @@ export function useTemplates() {
     queryKey: [...keys.templates, 'all'],
     staleTime: 60_000,
     queryFn: () =>
-      allPages<Template>((cursor) =>
-        unwrap(api.GET('/package-templates', { params: { query: { limit: 100, cursor } } })),
+      allPages<Template>(
+        (cursor) =>
+          unwrap(api.GET('/package-templates', { params: { query: { limit: 100, cursor } } })),
+        MAX_PAGES,
       ),
   });
 }

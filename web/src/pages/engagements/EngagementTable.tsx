@@ -1,9 +1,10 @@
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useLocationName, usePersonName } from '../../api/queries';
 import type { EngagementReportRow } from '../../api/types';
 import type { ColumnDef } from '../../components/ColumnChooser';
 import { DataTable } from '../../components/DataTable';
+import { Pager } from '../../components/Pager';
 import { ProgressBadge } from '../../components/ProgressBadge';
 import { formatDate } from '../../lib/dates';
 import { STATUS_LABEL, TYPE_LABEL } from '../../lib/engagements';
@@ -52,30 +53,33 @@ type EngagementRow = Pick<
 /** The engagements as a table of the chosen columns; a row opens the engagement. */
 export function EngagementTable<T extends EngagementRow>({
   query,
-  rows,
   columns,
   idOf,
   loadingLabel,
   empty,
   caption,
-  busy,
   noCoach,
   notTracking,
-  footer,
+  pager,
 }: {
-  query: { isError: boolean; error: unknown; refetch: () => unknown };
-  rows: T[] | undefined;
+  /** The current page's query (its rows, and whether a page is loading). */
+  query: {
+    isError: boolean;
+    error: unknown;
+    refetch: () => unknown;
+    isFetching: boolean;
+    data?: { items: T[] } | undefined;
+  };
   columns: ColumnDef<EngagementColumnId>[];
   idOf: (row: T) => string;
   loadingLabel: string;
   empty: ReactNode;
   caption: ReactNode;
-  busy: boolean;
   /** What the Coach column says when there is none. */
   noCoach: (row: T) => string;
   /** Why the On/Off track column shows `-`. */
   notTracking: (row: T) => string;
-  footer: ReactNode;
+  pager: ComponentProps<typeof Pager>;
 }) {
   const personName = usePersonName();
   const locationName = useLocationName();
@@ -117,15 +121,15 @@ export function EngagementTable<T extends EngagementRow>({
   return (
     <DataTable
       query={query}
-      rows={rows}
+      rows={query.data?.items}
       columns={columns.map((c) => ({ label: c.label, className: centred(c.id) }))}
       loadingLabel={loadingLabel}
       empty={empty}
       caption={caption}
-      busy={busy}
+      busy={query.isFetching}
       rowKey={idOf}
       rowHref={(row) => `/app/engagements/${idOf(row)}`}
-      footer={footer}
+      footer={<Pager {...pager} busy={query.isFetching} />}
       renderRow={(row) => (
         <>
           <th scope="row">

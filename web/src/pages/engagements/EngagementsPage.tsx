@@ -7,7 +7,6 @@ import { isManager } from '../../auth/session';
 import { ColumnChooser, useColumns } from '../../components/ColumnChooser';
 import { usePagedQuery } from '../../components/DataTable';
 import { PageHead } from '../../components/PageHead';
-import { Pager } from '../../components/Pager';
 import { notTrackingReason, PROGRESS_LABEL } from '../../lib/engagements';
 import { useUrlFilter } from '../../lib/useUrlFilter';
 import { ENGAGEMENT_COLUMNS, EngagementTable } from './EngagementTable';
@@ -91,7 +90,6 @@ export default function EngagementsPage() {
       </div>
       <EngagementTable
         query={page}
-        rows={page.data?.items}
         columns={columns.visible}
         idOf={(e) => e.id}
         loadingLabel="Loading the engagements"
@@ -101,12 +99,11 @@ export default function EngagementsPage() {
             : 'No engagements yet.'
         }
         caption={`Engagements${progress ? `, ${PROGRESS_LABEL[progress]}` : ''}`}
-        busy={page.isFetching}
         noCoach={(e) => (e.type === 'coach_matching' ? 'Being matched' : 'None')}
         notTracking={(e) =>
           notTrackingReason(claims, { ...e, threshold_days: e.tracking.threshold_days })
         }
-        footer={<Pager label="Engagements" {...pagerProps} busy={page.isFetching} />}
+        pager={{ label: 'Engagements', ...pagerProps }}
       />
       {shown.has('progress') ? <ProgressLegend /> : null}
     </div>

@@ -11,7 +11,6 @@ import { ErrorNotice } from '../../components/ErrorState';
 import { ExportButton, useCsvExport } from '../../components/ExportCsv';
 import { TextField } from '../../components/Field';
 import { PageHead } from '../../components/PageHead';
-import { Pager } from '../../components/Pager';
 import { formatDate, parseIsoDate } from '../../lib/dates';
 import { notTrackingReason, PROGRESS_LABEL } from '../../lib/engagements';
 import { ENGAGEMENT_COLUMNS, EngagementTable } from './EngagementTable';
@@ -169,16 +168,14 @@ export default function EngagementsReportPage() {
       </div>
       <EngagementTable
         query={page}
-        rows={page.data?.items}
         columns={columns.visible}
         idOf={(row) => row.engagement_id}
         loadingLabel="Loading the engagements report"
         empty={filtered ? 'No engagement matches these filters.' : 'No engagements yet.'}
         caption="Engagements report"
-        busy={page.isFetching}
         noCoach={() => 'None'}
         notTracking={(row) => notTrackingReason(claims, row)}
-        footer={<Pager label="Engagements report" {...pagerProps} busy={page.isFetching} />}
+        pager={{ label: 'Engagements report', ...pagerProps }}
       />
       {columns.isShown('progress') ? <ProgressLegend /> : null}
     </div>

@@ -2,9 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { api, idempotencyKey, unwrap } from '../../api/client';
+import { allPages } from '../../api/allPages';
 import { keys, usePeople } from '../../api/queries';
 import { ApiError } from '../../api/problem';
-import type { ClientListItem, EngagementInput } from '../../api/types';
+import type { EngagementInput } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { Dialog } from '../../components/Dialog';
 import { FormActions } from '../../components/FormActions';
@@ -21,17 +22,11 @@ function useCoachees() {
     queryKey: [...keys.clients, 'picker'],
     staleTime: 60_000,
     queryFn: async () => {
-      const items: ClientListItem[] = [];
-      let cursor: string | undefined;
-      for (let i = 0; i < MAX_CLIENT_PAGES; i++) {
-        const page = await unwrap(
-          api.GET('/clients', { params: { query: { limit: 100, cursor } } }),
-        );
-        items.push(...page.items.filter((c) => c.status !== 'inactive'));
-        if (!page.next_cursor) break;
-        cursor = page.next_cursor;
-      }
-      return items;
+      const clients = await allPages(
+        (cursor) => unwrap(api.GET('/clients', { params: { query: { limit: 100, cursor } } })),
+        MAX_CLIENT_PAGES,
+      );
+      return clients.filter((c) => c.status !== 'inactive');
     },
   });
 }

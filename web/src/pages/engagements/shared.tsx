@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode, SyntheticEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import type { EngagementTemplate, Progress } from '../../api/types';
+import { allPages } from '../../api/allPages';
+import type { Progress } from '../../api/types';
 import { usePopover } from '../../components/ColumnChooser';
 import { ProgressIcon } from '../../components/ProgressBadge';
 import { PROGRESS_LABEL } from '../../lib/engagements';
@@ -28,19 +29,12 @@ export function useEngagementTemplates() {
   return useQuery({
     queryKey: [...engagementKeys.templates, 'all'],
     staleTime: 60_000,
-    queryFn: async () => {
-      const items: EngagementTemplate[] = [];
-      let cursor: string | undefined;
-      for (let i = 0; i < 20; i++) {
-        const page = await unwrap(
-          api.GET('/engagement-templates', { params: { query: { limit: 100, cursor } } }),
-        );
-        items.push(...page.items);
-        if (!page.next_cursor) break;
-        cursor = page.next_cursor;
-      }
-      return items;
-    },
+    queryFn: () =>
+      allPages(
+        (cursor) =>
+          unwrap(api.GET('/engagement-templates', { params: { query: { limit: 100, cursor } } })),
+        20,
+      ),
   });
 }
 
