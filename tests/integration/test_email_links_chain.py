@@ -14,6 +14,7 @@ import pytest
 from local import infra
 from momentum import adapters, clock
 from tests.integration.conftest import HttpCall, claims, sent_emails
+from tests.integration.packs import physio_plan_with_two_sessions
 
 APP = "https://app.example"
 OWNER = claims(role="owner", sub="user-olivia")
@@ -65,44 +66,7 @@ def test_package_reminders_link_to_the_clients_record_and_the_portal_with_local_
     staff_id = _user(api, "Sam Rivers", "sam@harbour.example", "staff")
     client_id = _client(api, "Ada Lovelace", "ada@example.com")
     at("2026-05-06T09:00:00+12:00")
-    pack = api(
-        "POST",
-        f"/clients/{client_id}/packages",
-        caller=ADMIN,
-        body={
-            "type": "usage",
-            "name": "Physio plan",
-            "start_date": "2026-03-01",
-            "assigned_team_member_id": staff_id,
-            "on_track": {
-                "enabled": True,
-                "window_days": 30,
-                "at_risk_below": 2,
-                "off_track_below": 1,
-                "reminder_after_days": 2,
-                "remind_team_member": True,
-                "remind_client": True,
-            },
-        },
-        route="POST /clients/{client_id}/packages",
-        path_parameters={"client_id": client_id},
-    )
-    assert pack["status"] == 201, pack
-    for start in ("2026-04-10T10:00:00+12:00", "2026-05-05T10:00:00+12:00"):
-        made = api(
-            "POST",
-            "/appointments",
-            caller=ADMIN,
-            body={
-                "client_id": client_id,
-                "practitioner_id": staff_id,
-                "starts_at": start,
-                "ends_at": start.replace("10:00", "11:00"),
-                "status": "completed",
-                "package_id": pack["json"]["id"],
-            },
-        )
-        assert made["status"] == 201, made
+    physio_plan_with_two_sessions(api, ADMIN, client_id, staff_id, "+12:00")
     at("2026-05-11T12:30:00+00:00")  # 00:30 on Tuesday 12 May in Auckland
     nightly()
     emails = sent_emails()

@@ -10,6 +10,7 @@ import pytest
 
 from momentum import clock
 from tests.integration.conftest import HttpCall, claims, sent_emails
+from tests.integration.packs import physio_plan_with_two_sessions
 
 ADMIN = claims(role="admin", sub="user-adam")
 OWNER = claims(role="owner", sub="user-olivia")
@@ -75,42 +76,7 @@ def test_the_seed_reminder_goes_out_two_days_into_the_at_risk_episode(
     # Created the day its past sessions are recorded: created on 1 April with no sessions
     # it would have been off track from that day, an episode of its own.
     at("2026-05-06T09:00:00+01:00")
-    pack = api(
-        "POST",
-        f"/clients/{client_id}/packages",
-        caller=ADMIN,
-        body={
-            "type": "usage",
-            "name": "Physio plan",
-            "start_date": "2026-03-01",
-            "assigned_team_member_id": staff_id,
-            "on_track": {
-                "enabled": True,
-                "window_days": 30,
-                "at_risk_below": 2,
-                "off_track_below": 1,
-                "reminder_after_days": 2,
-                "remind_team_member": True,
-                "remind_client": True,
-            },
-        },
-        **path("POST", "/clients/{client_id}/packages", client_id=client_id),
-    )["json"]
-    for start in ("2026-04-10T10:00:00+01:00", "2026-05-05T10:00:00+01:00"):
-        made = api(
-            "POST",
-            "/appointments",
-            caller=ADMIN,
-            body={
-                "client_id": client_id,
-                "practitioner_id": staff_id,
-                "starts_at": start,
-                "ends_at": start.replace("10:00", "11:00"),
-                "status": "completed",
-                "package_id": pack["id"],
-            },
-        )
-        assert made["status"] == 201, made
+    package_id = physio_plan_with_two_sessions(api, ADMIN, client_id, staff_id, "+01:00")
     emails = each_night("2026-05-07", "2026-05-15", nightly)
     assert {day: len(sent) for day, sent in emails.items()} == {
         "2026-05-07": 0,
@@ -131,9 +97,9 @@ def test_the_seed_reminder_goes_out_two_days_into_the_at_risk_episode(
     assert staff_email["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     got = api(
         "GET",
-        f"/packages/{pack['id']}",
+        f"/packages/{package_id}",
         caller=ADMIN,
-        **path("GET", "/packages/{package_id}", package_id=pack["id"]),
+        **path("GET", "/packages/{package_id}", package_id=package_id),
     )["json"]
     assert got["status"] == "at_risk"
 

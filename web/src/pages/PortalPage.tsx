@@ -12,11 +12,15 @@ import { SkeletonLines, TableSkeleton } from '../components/Skeleton';
 import { AppointmentStatusBadge, StatusBadge } from '../components/StatusBadge';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { AvailabilityCard } from './client/AvailabilityCard';
-import { useClient, useClientPractitioners, usePackages } from './client/clientQueries';
+import {
+  useClient,
+  useClientPractitioners,
+  usePackages,
+  usePastAppointments,
+} from './client/clientQueries';
 import { CLIENT_EMAIL_KINDS, EmailSettings } from './EmailPreferences';
 
 const PAGE = 10;
-const HISTORY_PAGES = 10;
 
 /** The client portal (seed clients-help: "see their upcoming sessions, review their service
  * history, get contact information on their assigned practitioners, update their
@@ -193,25 +197,7 @@ function UpcomingCard({ clientId }: { clientId: string }) {
 function HistoryCard({ clientId }: { clientId: string }) {
   const now = useMemo(() => new Date().toISOString(), []);
   const [page, setPage] = useState(1);
-  // The API lists oldest first; history reads newest first (at most 1,000 sessions).
-  const past = useQuery({
-    queryKey: [...keys.client(clientId), 'portal', 'history', now],
-    queryFn: async () => {
-      const items: Appointment[] = [];
-      let cursor: string | undefined;
-      for (let i = 0; i < HISTORY_PAGES; i++) {
-        const chunk = await unwrap(
-          api.GET('/appointments', {
-            params: { query: { client_id: clientId, to: now, limit: 100, cursor } },
-          }),
-        );
-        items.push(...chunk.items);
-        if (!chunk.next_cursor) break;
-        cursor = chunk.next_cursor;
-      }
-      return items.reverse();
-    },
-  });
+  const past = usePastAppointments(clientId, now, 'portal');
   const rows = past.data?.slice((page - 1) * PAGE, page * PAGE);
   return (
     <section className="card" aria-labelledby="history-title">

@@ -8,10 +8,9 @@ import { Pager, useCursorPager } from '../../components/Pager';
 import { TableSkeleton } from '../../components/Skeleton';
 import { AppointmentStatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/dates';
-import { useClientPersonName, usePackages } from './clientQueries';
+import { useClientPersonName, usePackages, usePastAppointments } from './clientQueries';
 
 const PAGE = 10;
-const PAST_PAGES = 10;
 const COLUMNS = ['When', 'Practitioner', 'Kind', 'Pack', 'Status'];
 
 export function AppointmentsCard({
@@ -42,26 +41,7 @@ export function AppointmentsCard({
         }),
       ),
   });
-  // The API lists oldest first; a practice reads history newest first, so the past is
-  // gathered (at most 1,000 sessions) and turned round here.
-  const past = useQuery({
-    queryKey: [...keys.client(clientId), 'appointments', 'past', now],
-    queryFn: async () => {
-      const items: Appointment[] = [];
-      let cursor: string | undefined;
-      for (let i = 0; i < PAST_PAGES; i++) {
-        const page = await unwrap(
-          api.GET('/appointments', {
-            params: { query: { client_id: clientId, to: now, limit: 100, cursor } },
-          }),
-        );
-        items.push(...page.items);
-        if (!page.next_cursor) break;
-        cursor = page.next_cursor;
-      }
-      return items.reverse();
-    },
-  });
+  const past = usePastAppointments(clientId, now, 'appointments');
   const pastRows = past.data?.slice((pastPage - 1) * PAGE, pastPage * PAGE);
 
   return (

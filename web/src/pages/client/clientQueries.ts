@@ -2,12 +2,36 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { allPages } from '../../api/allPages';
 import { api, unwrap, unwrapVersioned } from '../../api/client';
 import { keys, usePersonName } from '../../api/queries';
-import type { Package, PractitionerContact, Template } from '../../api/types';
+import type { Appointment, Package, PractitionerContact, Template } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 
 // Small per-client lists (packages, practitioners) and the templates stay short.
 const MAX_PAGES = 20;
+
+// Past sessions: at most 1,000 are gathered for the newest-first history.
+const PAST_PAGES = 10;
+
+/** The client's sessions before `now`, newest first: the API lists oldest first, so the
+ * past is gathered and turned round here. `scope` keeps the portal's and the practice's
+ * caches apart. */
+export function usePastAppointments(clientId: string, now: string, scope: string) {
+  return useQuery({
+    queryKey: [...keys.client(clientId), scope, 'past-appointments', now],
+    queryFn: async () => {
+      const items = await allPages<Appointment>(
+        (cursor) =>
+          unwrap(
+            api.GET('/appointments', {
+              params: { query: { client_id: clientId, to: now, limit: 100, cursor } },
+            }),
+          ),
+        PAST_PAGES,
+      );
+      return items.reverse();
+    },
+  });
+}
 
 export function useClient(clientId: string) {
   return useQuery({
