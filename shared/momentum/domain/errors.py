@@ -64,6 +64,12 @@ class ServiceUnavailable(DomainError):
 
 
 @dataclass(eq=False)
+class WriteConflict(ServiceUnavailable):
+    """Another writer's transaction overlapped ours and nothing was written: safe to load
+    again and retry (unlike a write whose outcome is unknown)."""
+
+
+@dataclass(eq=False)
 class PayloadTooLarge(DomainError):
     """The request body is larger than the API reads (413)."""
 

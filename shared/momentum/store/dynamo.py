@@ -20,7 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from momentum.config import get_settings
-from momentum.domain.errors import ChangedMeanwhile, ServiceUnavailable
+from momentum.domain.errors import ChangedMeanwhile, ServiceUnavailable, WriteConflict
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -166,10 +166,14 @@ def translate_errors() -> Iterator[None]:
             ]
             if any(r in ("ConditionalCheckFailed",) for r in reasons):
                 raise ConditionFailed(reasons) from error
-            raise ServiceUnavailable(
+            raise WriteConflict(
                 "The record is busy with another change; please retry.", retry_after_seconds=1
             ) from error
-        if code in _BUSY_CODES or code == "TransactionConflictException":
+        if code == "TransactionConflictException":
+            raise WriteConflict(
+                "The record is busy with another change; please retry.", retry_after_seconds=1
+            ) from error
+        if code in _BUSY_CODES:
             raise ServiceUnavailable(
                 "The service is busy; nothing was changed. Please retry.", retry_after_seconds=2
             ) from error
