@@ -212,62 +212,17 @@ def moto_table(name: str = "MomentumTable") -> Any:
 def light_moto_transactions() -> Iterator[None]:
     """moto 5 deep-copies every table a TransactWriteItems touches, once per operation,
     to roll back on failure: with N items stored a transaction costs O(N) — seconds at
-    50,000 items — which DynamoDB does not. This snapshots only the items the transaction
+    50,000 items — which DynamoDB does not. The patch the integration tests and the local
+    runner use (local/moto_atomic.py: roll_back_only_touched_items, pinned by
+    tests/integration/test_moto_rollback.py) snapshots only the items the transaction
     targets and restores those on failure (the same all-or-nothing outcome), so timings
     and run time reflect our code rather than the emulator's backup. Counts (calls, items
-    read) are unaffected."""
-    from moto.dynamodb import models
-    from moto.dynamodb.models.dynamo_type import DynamoType
-    from moto.dynamodb.models.table import Table
+    read) are unaffected. Installed for the rest of the process (idempotent), as the
+    tests install it."""
+    from local.moto_atomic import roll_back_only_touched_items
 
-    original = models.DynamoDBBackend.transact_write_items
-
-    class _Copy:
-        @staticmethod
-        def deepcopy(value: Any, memo: Any = None) -> Any:
-            return value if isinstance(value, Table) else copy.deepcopy(value, memo)
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        saved: list[tuple[Any, Any, Any, Any]] = []
-        for entry in transact_items:
-            _, op = next(iter(entry.items()))
-            if op.get("TableName") not in self.tables:
-                continue
-            table = self.tables[op["TableName"]]
-            attrs = op.get("Key") or op.get("Item") or {}
-            if table.hash_key_attr not in attrs:
-                continue
-            hash_key = DynamoType(attrs[table.hash_key_attr])
-            range_key = (
-                DynamoType(attrs[table.range_key_attr])
-                if table.range_key_attr and table.range_key_attr in attrs
-                else None
-            )
-            current = (
-                table.get_item(hash_key, range_key)
-                if range_key or not table.range_key_attr
-                else None
-            )
-            saved.append((table, hash_key, range_key, copy.deepcopy(current)))
-        try:
-            original(self, transact_items)
-        except Exception:
-            for table, hash_key, range_key, item in reversed(saved):
-                if item is None:
-                    table.delete_item(hash_key, range_key)
-                elif range_key is not None:
-                    table.items[hash_key][range_key] = item
-                else:
-                    table.items[hash_key] = item
-            raise
-
-    models.copy = _Copy  # type: ignore[assignment]
-    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        models.copy = copy  # type: ignore[assignment]
-        models.DynamoDBBackend.transact_write_items = original  # type: ignore[method-assign]
+    roll_back_only_touched_items()
+    yield
 
 
 class MotoClock:

@@ -301,10 +301,12 @@ def report(argv: list[str]) -> c.Report:
         "counts are unaffected. Wall time under moto (informational, not a figure): chain "
         f"{r['chain_seconds']:.0f} s, full scan {r['scan_seconds']:.0f} s.",
     ]
-    at = c.where("shared/momentum/logic/evaluators.py", "client = client_store.get(record.org_id")
+    at = c.where(
+        "shared/momentum/logic/evaluators/trackers.py", "client = client_store.get(record.org_id"
+    )
     if r["due_trackers"] and tracker_reads / r["due_trackers"] > TARGET and at:
         notes.append(
-            f"Cause of the miss: the tracker evaluator ({at}, `_tracker_work`) reads each "
+            f"Cause of the miss: the tracker evaluator ({at}, `_summary`) reads each "
             "due tracker's client record (GetItem) to evaluate against "
             "`client.client_summary()`, so a due tracker costs 2 items; packages cost 1. "
             "Fix (DESIGN.md: the summary an item needs is stored with it and updated in the "

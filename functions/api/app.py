@@ -20,8 +20,8 @@ from api.routes import (
     users,
 )
 from momentum import config
-from momentum.api import problems
-from momentum.api.resolver import caller_refusal, create_resolver
+from momentum.api import request
+from momentum.api.resolver import create_resolver
 from momentum.observability import logger, metrics
 
 
@@ -57,22 +57,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     # Checked on the first request, not at import: `app` also writes the OpenAPI document
     # without a deployment (python -m local openapi). A missing setting fails every request.
     config.require(config.ApiSettings)
-    refused = caller_refusal(event)  # the caller's record first, before the request is read
-    if refused is not None:
-        return refused
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    multipart = str(headers.get("content-type", "")).lower().startswith("multipart/")
-    if multipart and event.get("routeKey") not in MULTIPART_ROUTES:
-        # Powertools fails on multipart bodies before any route runs: answer for it.
-        return unsupported_media_type_response()
-    return app.resolve(event, context)
-
-
-def unsupported_media_type_response() -> dict[str, Any]:
-    response = problems.unsupported_media_type(Exception())
-    return {
-        "statusCode": response.status_code,
-        "headers": {"Content-Type": problems.PROBLEM_JSON},
-        "body": response.body,
-        "isBase64Encoded": False,
-    }
+    # The caller's record first, before the request is read; then a multipart body is
+    # refused (415) unless its route reads it; then the route.
+    return request.handle(app, event, context, multipart_routes=MULTIPART_ROUTES)

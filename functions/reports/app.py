@@ -8,7 +8,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from momentum import config
-from momentum.api.resolver import create_resolver, resolve
+from momentum.api import request
+from momentum.api.resolver import create_resolver
 from momentum.observability import logger, metrics
 from reports.routes import engagements, on_track
 
@@ -21,4 +22,4 @@ app.include_router(engagements.router)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     config.require(config.ReportsSettings)  # on the first request, as the API function does
-    return resolve(app, event, context)  # the caller's record is checked first
+    return request.handle(app, event, context)  # the caller's record is checked first

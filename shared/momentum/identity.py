@@ -1,5 +1,5 @@
 """The identity port: portal and staff logins in the Cognito user pool (custom attributes
-carry the claims the JWT authorizer passes on). An in-memory fake serves unit tests.
+carry the claims the JWT authorizer passes on).
 
 A login is named by its **subject** — the immutable `sub`, which is also the pool's
 username (the pool signs in by email, so Cognito makes the `sub` the username). Every call
@@ -12,8 +12,7 @@ A login that is not there is an error (`LoginNotFound`), never a silent success.
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -193,57 +192,6 @@ class CognitoIdentities:
             _client().admin_delete_user(UserPoolId=self.pool, Username=subject)
         except _client().exceptions.UserNotFoundException as error:
             raise LoginNotFound(subject) from error
-
-
-class InMemoryIdentities:
-    """The pool in a dict, keyed by subject; `calls` records what was asked, in order."""
-
-    def __init__(self) -> None:
-        self.logins: dict[str, Login] = {}
-        self.signed_out: list[str] = []
-        self.calls: list[tuple[str, str]] = []
-        self._ids = itertools.count(1)
-
-    def _get(self, subject: str) -> Login:
-        if subject not in self.logins:
-            raise LoginNotFound(subject)
-        return self.logins[subject]
-
-    def create_login(self, *, email: str, claims: LoginClaims) -> str:
-        self.calls.append(("create_login", email))
-        if "@" not in email:
-            raise AddressRefused(email)
-        if self.find_login(email=email) is not None:
-            raise UsernameTaken(email)
-        subject = f"sub-{next(self._ids):06d}"
-        self.logins[subject] = Login(subject=subject, email=email, claims=claims)
-        return subject
-
-    def find_login(self, *, email: str) -> Login | None:
-        # Like the pool's alias: one login per address, whatever its case.
-        return next((x for x in self.logins.values() if x.email.lower() == email.lower()), None)
-
-    def get_login(self, *, subject: str) -> Login:
-        self.calls.append(("get_login", subject))
-        return self._get(subject)
-
-    def update_claims(self, *, subject: str, claims: LoginClaims) -> None:
-        self.calls.append(("update_claims", subject))
-        self.logins[subject] = replace(self._get(subject), claims=claims)
-
-    def set_enabled(self, *, subject: str, enabled: bool) -> None:
-        self.calls.append(("set_enabled", subject))
-        self.logins[subject] = replace(self._get(subject), enabled=enabled)
-
-    def sign_out_everywhere(self, *, subject: str) -> None:
-        self.calls.append(("sign_out_everywhere", subject))
-        self._get(subject)
-        self.signed_out.append(subject)
-
-    def delete_login(self, *, subject: str) -> None:
-        self.calls.append(("delete_login", subject))
-        self._get(subject)
-        del self.logins[subject]
 
 
 _installed: Identities | None = None

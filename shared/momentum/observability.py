@@ -15,3 +15,16 @@ warnings.filterwarnings("ignore", message="No application metrics to publish", c
 
 logger = Logger(service="momentum")
 metrics = Metrics(namespace="Momentum", service="momentum")
+
+USE_CASE_OUTCOME = "UseCaseOutcome"
+
+
+def count_outcome(operation: str, outcome: str) -> None:
+    """One request of `operation` (its OpenAPI operation id) ended in `outcome` (created,
+    ok, conflict, refused, invalid, not_found, failed: momentum.api.request.Outcome).
+
+    Flushed by the handler's `log_metrics` with whatever else it recorded: the HTTP
+    functions record nothing else, and one request is one invocation."""
+    metrics.add_dimension(name="operation", value=operation)
+    metrics.add_dimension(name="outcome", value=outcome)
+    metrics.add_metric(name=USE_CASE_OUTCOME, unit="Count", value=1)

@@ -1,4 +1,4 @@
-"""The small ports side effects sit behind; each has an AWS adapter and an in-memory fake."""
+"""The small ports side effects sit behind, each with its AWS adapter (momentum.adapters)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,3 @@ class MessageQueue(Protocol):
     def send(self, bodies: Sequence[Mapping[str, Any]]) -> None:
         """Enqueue every body (JSON-serialisable); raises if any could not be enqueued."""
         ...
-
-
-class InMemoryQueue:
-    """The fake: keeps what was sent, in order."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    def send(self, bodies: Sequence[Mapping[str, Any]]) -> None:
-        self.sent.extend(dict(b) for b in bodies)

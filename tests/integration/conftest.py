@@ -18,6 +18,7 @@ from moto import mock_aws
 from local import infra
 from local.lambdas import LocalContext, load_handler
 from local.moto_atomic import make_dynamodb_atomic
+from local.moto_speed import serialize_attribute_values_directly
 from momentum import adapters, clock
 from momentum.api.auth import principal_from_claims
 from momentum.domain.errors import DomainError
@@ -50,6 +51,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[infra.LocalAws]:
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     make_dynamodb_atomic()
+    serialize_attribute_values_directly()  # same bytes, without moto's slow shape walk
     with mock_aws():
         local = infra.create(infra.load_template(), endpoint_url="")  # in-process mock
         for key, value in local.environment.items():
@@ -201,10 +203,14 @@ def api(aws: infra.LocalAws) -> HttpCall:
         route: str | None = None,
         path_parameters: dict[str, str] | None = None,
         caller_record: bool = True,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """`caller_record=False`: the caller's user record is neither made nor read ahead
-        (a token for no one, or the cold path of the caller cache)."""
+        (a token for no one, or the cold path of the caller cache). `request_id`: API
+        Gateway's id of the request (the sample's by default)."""
         event = copy.deepcopy(load_event("api/get_org.json"))
+        if request_id is not None:
+            event["requestContext"]["requestId"] = request_id
         event["routeKey"] = route or f"{method} {path}"
         event["requestContext"]["routeKey"] = event["routeKey"]
         event["rawPath"] = path

@@ -157,7 +157,7 @@ def test_a_digest_step_that_dies_half_way_is_finished_by_its_retry_exactly_once(
     and the digest, marks the first chunk of notices done, then dies. SQS retries the
     message: the retry finds everything written and sends nothing twice."""
     owner_of(12)
-    monkeypatch.setattr(evaluators, "WRITES_PER_TRANSACTION", 5)
+    monkeypatch.setattr(evaluators.notices, "WRITES_PER_TRANSACTION", 5)
     real = dynamo.transact_write
     marks = {"n": 0}
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from momentum import adapters, clock
-from momentum.logic import evaluators
+from momentum.logic.evaluators import common as evaluator_common
 from momentum.notify.ses import SesSender
 from tests.integration.conftest import HttpCall, claims, sent_emails
 
@@ -65,7 +65,7 @@ def _recipients() -> list[str]:
 def test_a_crash_after_some_items_and_a_retry_send_each_email_once(
     reminders_due: None, nightly: Nightly, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = evaluators._hand_over
+    real = evaluator_common.hand_over
     calls = {"n": 0}
 
     def crash_on_the_third(intents: list[Any]) -> None:
@@ -75,9 +75,9 @@ def test_a_crash_after_some_items_and_a_retry_send_each_email_once(
             raise RuntimeError("injected crash")
         real(intents)
 
-    monkeypatch.setattr(evaluators, "_hand_over", crash_on_the_third)
+    monkeypatch.setattr(evaluator_common, "hand_over", crash_on_the_third)
     nightly()  # the failed message is redelivered by the chain, as SQS would
-    monkeypatch.setattr(evaluators, "_hand_over", real)
+    monkeypatch.setattr(evaluator_common, "hand_over", real)
     at("2026-04-02T01:30:00+01:00")
     nightly()  # the next hourly run sweeps up the intent whose hand-over died
     assert _recipients() == sorted(f"c{n}@example.com" for n in range(CLIENTS))

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
-from tests.integration.people import seed_staff
+from tests.integration.people import seed_staff, seed_user
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
@@ -199,3 +199,37 @@ def test_reading_a_package_is_one_dynamodb_call(
     dynamodb_calls.clear()
     api("GET", f"/packages/{package_id}", caller=ADMIN, **route)
     assert dynamodb_calls == ["BatchGetItem"]
+
+
+def test_a_location_admin_changes_thresholds_of_their_locations_packages_only(
+    api: HttpCall,
+) -> None:
+    """SPEC §1 with §5 (domain.access.may_change_on_track_settings): a location admin may do
+    what an admin may for the clients of their locations, On track thresholds included;
+    template thresholds are organization-wide (owners and admins only)."""
+    locations = [{"id": "north", "name": "North"}, {"id": "south", "name": "South"}]
+    api("PUT", "/org", body={"name": "Harbour", "locations": locations})
+    seed_user("user-nora", "location_admin", locations=["north"])
+    nora = claims(role="location_admin", sub="user-nora", locations="north")
+    override = {
+        "on_track": {"enabled": True, "window_days": 14, "at_risk_below": 1, "off_track_below": 0}
+    }
+    north = api("POST", "/clients", body={"name": "Ned", "location_id": "north"}, caller=ADMIN)
+    made = _package(api, north["json"]["id"], {"type": "fixed", "size": 5, **override}, nora)
+    assert made["status"] == 201, made
+    assert made["json"]["on_track_override"]["window_days"] == 14
+    package_id = made["json"]["id"]
+    route = _route("PATCH", "/packages/{package_id}", "", package_id=package_id)
+    changed = api(
+        "PATCH",
+        f"/packages/{package_id}",
+        body={"on_track": {**override["on_track"], "window_days": 21}},
+        caller=nora,
+        **route,
+    )
+    assert changed["status"] == 200, changed
+    assert changed["json"]["on_track_override"]["window_days"] == 21
+    south = api("POST", "/clients", body={"name": "Sue", "location_id": "south"}, caller=ADMIN)
+    elsewhere = _package(api, south["json"]["id"], {"type": "fixed", "size": 5, **override}, nora)
+    assert elsewhere["status"] == 403
+    assert api("POST", "/package-templates", body=TEN_PACK, caller=nora)["status"] == 403

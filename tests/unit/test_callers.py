@@ -14,7 +14,6 @@ from momentum import clock
 from momentum.domain.access import Principal, Role
 from momentum.domain.clients import ClientStatus
 from momentum.domain.errors import Forbidden, NotFound, Unauthenticated
-from momentum.identity import InMemoryIdentities, LoginClaims, LoginNotFound, UsernameTaken
 from momentum.logic import callers
 from momentum.store import clients as client_store
 from momentum.store import users as user_store
@@ -177,35 +176,3 @@ def test_a_read_is_fresh_exactly_for_the_sixty_seconds_after_it(offset: float) -
     entry = callers._Entry(read_at=T0, client_id=None, principal=token())
     now = T0 + timedelta(seconds=offset)
     assert entry.fresh(now) is (timedelta(0) <= now - T0 < timedelta(seconds=60))
-
-
-# -- the identity fake: named by subject, a missing login is an error -------------------------
-
-
-def test_the_fake_pool_names_logins_by_subject_and_never_succeeds_silently() -> None:
-    pool = InMemoryIdentities()
-    claims = LoginClaims(org_id=ORG, role="client", client_id="cl-1")
-    subject = pool.create_login(email="ada@example.com", claims=claims)
-    with pytest.raises(UsernameTaken):
-        pool.create_login(email="ADA@example.com", claims=claims)
-    found = pool.find_login(email="ada@example.com")
-    assert found is not None
-    assert found.subject == subject
-    assert found.is_portal_login_of(ORG, "cl-1")
-    assert not found.is_portal_login_of(ORG, "cl-2")
-    assert not found.is_portal_login_of("org-2", "cl-1")
-    assert not found.is_staff_login_of(ORG)
-    pool.sign_out_everywhere(subject=subject)
-    assert pool.signed_out == [subject]
-    pool.delete_login(subject=subject)
-    for call in (
-        lambda: pool.get_login(subject=subject),
-        lambda: pool.delete_login(subject=subject),
-        lambda: pool.set_enabled(subject=subject, enabled=False),
-        lambda: pool.update_claims(subject=subject, claims=claims),
-        lambda: pool.sign_out_everywhere(subject=subject),
-    ):
-        with pytest.raises(LoginNotFound):
-            call()
-    with pytest.raises(LoginNotFound):
-        pool.get_login(subject="ada@example.com")  # an address is not a subject

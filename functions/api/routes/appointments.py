@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract, lazy
-from momentum.api.etags import etag, expected_version
-from momentum.api.idempotency import idempotent_create
-from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from momentum.api.resolver import principal
+from momentum.api import contract, lazy, respond
+from momentum.api.etags import expected_version
+from momentum.api.idempotency import create_once
+from momentum.api.pagination import Page, page_of
+from momentum.api.params import DEFAULT_LIMIT, Cursor, IdempotencyKey, IdFilter, IfMatch, Limit
+from momentum.api.request import principal
 from momentum.schemas.appointments import AppointmentCreate, AppointmentPatch, AppointmentView
 from momentum.schemas.common import ApiTimestamp, RecordId
 
@@ -28,23 +29,12 @@ TAGS = ["Appointments"]
 AppointmentId = Annotated[RecordId, Path(description="The appointment's id")]
 
 
-def _response(
-    record: appointments.AppointmentRecord,
-    banners: list[dict[str, Any]] | None = None,
-    status: int = 200,
-) -> Response[AppointmentView]:
+def _view(
+    record: appointments.AppointmentRecord, banners: list[dict[str, Any]] | None = None
+) -> AppointmentView:
     tz = appointments.timezone_of(record.org_id)
-    caller = principal(router.current_event)
-    view = {**appointments.appointment_view(record, tz, caller), "trackers": banners or []}
-    headers = {"ETag": etag(record.version)}
-    if status == 201:
-        headers["Location"] = f"/appointments/{record.id}"
-    return Response(
-        status_code=status,
-        content_type="application/json",
-        body=AppointmentView.model_validate(view),
-        headers=headers,
-    )
+    view = appointments.appointment_view(record, tz, principal(router))
+    return AppointmentView.model_validate({**view, "trackers": banners or []})
 
 
 @router.get(
@@ -55,14 +45,14 @@ def _response(
     tags=TAGS,
 )
 def list_appointments(
-    client_id: Annotated[RecordId | None, Query()] = None,
-    practitioner_id: Annotated[RecordId | None, Query()] = None,
+    client_id: IdFilter = None,
+    practitioner_id: IdFilter = None,
     start_from: Annotated[ApiTimestamp | None, Query(alias="from")] = None,
     start_to: Annotated[ApiTimestamp | None, Query(alias="to")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[AppointmentView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
     records, next_cursor = appointments.list_appointments(
         caller,
         client_id=client_id,
@@ -73,13 +63,8 @@ def list_appointments(
         cursor=cursor,
     )
     tz = appointments.timezone_of(caller.org_id)
-    return Page[AppointmentView](
-        items=[
-            AppointmentView.model_validate(appointments.appointment_view(r, tz, caller))
-            for r in records
-        ],
-        next_cursor=next_cursor,
-    )
+    views = (appointments.appointment_view(r, tz, caller) for r in records)
+    return page_of(AppointmentView, views, next_cursor)
 
 
 @router.post(
@@ -91,10 +76,9 @@ def list_appointments(
     status_code=201,
 )
 def create_appointment(
-    body: Annotated[AppointmentCreate, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    body: Annotated[AppointmentCreate, Body()], idempotency_key: IdempotencyKey = None
 ) -> Response[AppointmentView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
 
     made: list[tuple[appointments.AppointmentRecord, list[dict[str, Any]]]] = []
 
@@ -102,17 +86,12 @@ def create_appointment(
         made.append(appointments.create_appointment(caller, body.model_dump()))
         return {"id": made[0][0].id}
 
-    created = idempotent_create(
-        caller,
-        "POST /appointments",
-        idempotency_key,
-        body,
-        create,
-        lambda_context=router.lambda_context,
-    )
+    created = create_once(router, "POST /appointments", idempotency_key, body, create)
     # A replayed request (same Idempotency-Key) reads the appointment it made the first time.
     record, banners = made[0] if made else appointments.get_appointment(caller, created["id"])
-    return _response(record, banners, status=201)
+    return respond.created(
+        _view(record, banners), location=f"/appointments/{record.id}", version=record.version
+    )
 
 
 @router.get(
@@ -123,8 +102,8 @@ def create_appointment(
     tags=TAGS,
 )
 def get_appointment(appointment_id: AppointmentId) -> Response[AppointmentView]:
-    record, banners = appointments.get_appointment(principal(router.current_event), appointment_id)
-    return _response(record, banners)
+    record, banners = appointments.get_appointment(principal(router), appointment_id)
+    return respond.ok(_view(record, banners), version=record.version)
 
 
 @router.patch(
@@ -137,15 +116,15 @@ def get_appointment(appointment_id: AppointmentId) -> Response[AppointmentView]:
 def patch_appointment(
     appointment_id: AppointmentId,
     body: Annotated[AppointmentPatch, Body()],
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatch = None,
 ) -> Response[AppointmentView]:
     record = appointments.update_appointment(
-        principal(router.current_event),
+        principal(router),
         appointment_id,
         body.model_dump(exclude_unset=True),
         expected_version(if_match),
     )
-    return _response(record)
+    return respond.ok(_view(record), version=record.version)
 
 
 @router.delete(
@@ -157,5 +136,5 @@ def patch_appointment(
     status_code=204,
 )
 def delete_appointment(appointment_id: AppointmentId) -> Response[None]:
-    appointments.delete_appointment(principal(router.current_event), appointment_id)
-    return Response(status_code=204)
+    appointments.delete_appointment(principal(router), appointment_id)
+    return respond.no_content()

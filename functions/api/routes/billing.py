@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract, lazy
-from momentum.api.idempotency import idempotent_create
-from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from momentum.api.resolver import principal
+from momentum.api import contract, lazy, respond
+from momentum.api.idempotency import create_once
+from momentum.api.pagination import Page, page_of
+from momentum.api.params import DEFAULT_LIMIT, Cursor, IdempotencyKey, IdFilter, Limit, PathId
+from momentum.api.request import principal
 from momentum.schemas.billing import InvoiceCreate, InvoiceView, PaymentCreate, PaymentView
-from momentum.schemas.common import RecordId
 
 # Registering the routes needs only schemas and parameter types: the use case (and the
 # store, mail and rules behind it) loads on the first request that needs it (cold start).
@@ -33,16 +33,12 @@ router = APIGatewayHttpRouter()
     tags=["Payments"],
 )
 def list_payments(
-    client_id: Annotated[RecordId, Path()],
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    client_id: PathId, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[PaymentView]:
     rows, next_cursor = billing.list_payments(
-        principal(router.current_event), client_id, limit=limit, cursor=cursor
+        principal(router), client_id, limit=limit, cursor=cursor
     )
-    return Page[PaymentView](
-        items=[PaymentView.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    return page_of(PaymentView, rows, next_cursor)
 
 
 @router.post(
@@ -54,22 +50,19 @@ def list_payments(
     status_code=201,
 )
 def create_payment(
-    client_id: Annotated[RecordId, Path()],
+    client_id: PathId,
     body: Annotated[PaymentCreate, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[PaymentView]:
-    caller = principal(router.current_event)
-    payment = idempotent_create(
-        caller,
+    caller = principal(router)
+    payment = create_once(
+        router,
         f"POST /clients/{client_id}/payments",
         idempotency_key,
         body,
         lambda: billing.record_payment(caller, client_id, body.model_dump()),
-        lambda_context=router.lambda_context,
     )
-    return Response(
-        status_code=201, content_type="application/json", body=PaymentView.model_validate(payment)
-    )
+    return respond.ok(PaymentView.model_validate(payment), status=201)
 
 
 @router.get(
@@ -80,16 +73,12 @@ def create_payment(
     tags=["Invoices"],
 )
 def list_invoices(
-    client_id: Annotated[RecordId | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    client_id: IdFilter = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[InvoiceView]:
     rows, next_cursor = billing.list_invoices(
-        principal(router.current_event), client_id=client_id, limit=limit, cursor=cursor
+        principal(router), client_id=client_id, limit=limit, cursor=cursor
     )
-    return Page[InvoiceView](
-        items=[InvoiceView.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    return page_of(InvoiceView, rows, next_cursor)
 
 
 @router.post(
@@ -101,23 +90,16 @@ def list_invoices(
     status_code=201,
 )
 def create_invoice(
-    body: Annotated[InvoiceCreate, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    body: Annotated[InvoiceCreate, Body()], idempotency_key: IdempotencyKey = None
 ) -> Response[InvoiceView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
 
     def create() -> dict[str, Any]:
         return billing.create_invoice(caller, body.model_dump())
 
-    invoice = idempotent_create(
-        caller, "POST /invoices", idempotency_key, body, create,
-        lambda_context=router.lambda_context,
-    )  # fmt: skip
-    return Response(
-        status_code=201,
-        content_type="application/json",
-        body=InvoiceView.model_validate(invoice),
-        headers={"Location": f"/invoices/{invoice['id']}"},
+    invoice = create_once(router, "POST /invoices", idempotency_key, body, create)
+    return respond.created(
+        InvoiceView.model_validate(invoice), location=f"/invoices/{invoice['id']}"
     )
 
 
@@ -128,7 +110,5 @@ def create_invoice(
     summary="Read an invoice",
     tags=["Invoices"],
 )
-def get_invoice(invoice_id: Annotated[RecordId, Path()]) -> InvoiceView:
-    return InvoiceView.model_validate(
-        billing.get_invoice(principal(router.current_event), invoice_id)
-    )
+def get_invoice(invoice_id: PathId) -> InvoiceView:
+    return InvoiceView.model_validate(billing.get_invoice(principal(router), invoice_id))

@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from momentum import ids
-from momentum.api import contract, lazy
-from momentum.api.etags import etag, expected_version
-from momentum.api.idempotency import idempotent_create
-from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from momentum.api.resolver import principal
+from momentum.api import contract, lazy, respond
+from momentum.api.etags import expected_version
+from momentum.api.idempotency import create_once
+from momentum.api.pagination import Page, page_of
+from momentum.api.params import DEFAULT_LIMIT, Cursor, IdempotencyKey, IdFilter, IfMatch, Limit
+from momentum.api.request import principal
 from momentum.schemas.clients import (
     Availability,
     ClientCreate,
@@ -42,14 +43,9 @@ TAGS = ["Clients"]
 ClientId = Annotated[RecordId, Path(description="The client's id")]
 
 
-def _view(record: clients.ClientRecord, status: int = 200) -> Response[ClientView]:
-    caller = principal(router.current_event)
-    return Response(
-        status_code=status,
-        content_type="application/json",
-        body=ClientView.model_validate(clients.client_view(caller, record)),
-        headers={"ETag": etag(record.version)},
-    )
+def _view(record: clients.ClientRecord) -> Response[ClientView]:
+    view = ClientView.model_validate(clients.client_view(principal(router), record))
+    return respond.ok(view, version=record.version)
 
 
 @router.get(
@@ -61,20 +57,14 @@ def _view(record: clients.ClientRecord, status: int = 200) -> Response[ClientVie
 )
 def list_clients(
     status: Annotated[ClientStatusName | None, Query()] = None,
-    location_id: Annotated[RecordId | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    location_id: IdFilter = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[ClientListItem]:
     rows, next_cursor = clients.list_clients(
-        principal(router.current_event),
-        status=status,
-        location_id=location_id,
-        limit=limit,
-        cursor=cursor,
+        principal(router), status=status, location_id=location_id, limit=limit, cursor=cursor
     )
-    return Page[ClientListItem](
-        items=[ClientListItem.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    return page_of(ClientListItem, rows, next_cursor)
 
 
 @router.post(
@@ -86,10 +76,9 @@ def list_clients(
     status_code=201,
 )
 def create_client(
-    body: Annotated[ClientCreate, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    body: Annotated[ClientCreate, Body()], idempotency_key: IdempotencyKey = None
 ) -> Response[ClientView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
 
     def create() -> dict[str, Any]:
         record = clients.create_client(caller, body.model_dump())
@@ -99,15 +88,9 @@ def create_client(
             clients.send_welcome(caller, record.id, request_id)
         return {"view": clients.client_view(caller, record), "version": record.version}
 
-    result = idempotent_create(
-        caller, "POST /clients", idempotency_key, body, create, lambda_context=router.lambda_context
-    )
-    return Response(
-        status_code=201,
-        content_type="application/json",
-        body=ClientView.model_validate(result["view"]),
-        headers={"ETag": etag(result["version"]), "Location": f"/clients/{result['view']['id']}"},
-    )
+    result = create_once(router, "POST /clients", idempotency_key, body, create)
+    view = ClientView.model_validate(result["view"])
+    return respond.created(view, location=f"/clients/{view.id}", version=result["version"])
 
 
 @router.get(
@@ -118,7 +101,7 @@ def create_client(
     tags=TAGS,
 )
 def get_client(client_id: ClientId) -> Response[ClientView]:
-    return _view(clients.get_client(principal(router.current_event), client_id))
+    return _view(clients.get_client(principal(router), client_id))
 
 
 @router.patch(
@@ -131,10 +114,10 @@ def get_client(client_id: ClientId) -> Response[ClientView]:
 def patch_client(
     client_id: ClientId,
     body: Annotated[ClientPatch, Body()],
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatch = None,
 ) -> Response[ClientView]:
     record = clients.update_client(
-        principal(router.current_event),
+        principal(router),
         client_id,
         clients.ClientChanges(body.model_dump(exclude_unset=True)),
         expected_version(if_match),
@@ -151,8 +134,8 @@ def patch_client(
     status_code=204,
 )
 def delete_client(client_id: ClientId) -> Response[None]:
-    clients.delete_client(principal(router.current_event), client_id)
-    return Response(status_code=204)
+    clients.delete_client(principal(router), client_id)
+    return respond.no_content()
 
 
 @router.get(
@@ -166,16 +149,12 @@ def delete_client(client_id: ClientId) -> Response[None]:
     tags=TAGS,
 )
 def list_practitioners(
-    client_id: ClientId,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    client_id: ClientId, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[PractitionerContact]:
     rows, next_cursor = practitioners.list_practitioners(
-        principal(router.current_event), client_id, limit=limit, cursor=cursor
+        principal(router), client_id, limit=limit, cursor=cursor
     )
-    return Page[PractitionerContact](
-        items=[PractitionerContact.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    return page_of(PractitionerContact, rows, next_cursor)
 
 
 @router.put(
@@ -189,7 +168,7 @@ def put_availability(
     client_id: ClientId, body: Annotated[Availability, Body()]
 ) -> Response[ClientView]:
     raw = {day: [r.model_dump() for r in ranges] for day, ranges in body.items()}
-    return _view(clients.set_availability(principal(router.current_event), client_id, raw))
+    return _view(clients.set_availability(principal(router), client_id, raw))
 
 
 @router.put(
@@ -200,7 +179,7 @@ def put_availability(
     tags=TAGS,
 )
 def put_color(client_id: ClientId, body: Annotated[ColorBody, Body()]) -> Response[ClientView]:
-    return _view(clients.set_color(principal(router.current_event), client_id, body.color))
+    return _view(clients.set_color(principal(router), client_id, body.color))
 
 
 @router.put(
@@ -211,7 +190,7 @@ def put_color(client_id: ClientId, body: Annotated[ColorBody, Body()]) -> Respon
     tags=TAGS,
 )
 def put_login(client_id: ClientId, body: Annotated[LoginBody, Body()]) -> Response[ClientView]:
-    return _view(clients.create_login(principal(router.current_event), client_id, body.email))
+    return _view(clients.create_login(principal(router), client_id, body.email))
 
 
 @router.delete(
@@ -222,7 +201,7 @@ def put_login(client_id: ClientId, body: Annotated[LoginBody, Body()]) -> Respon
     tags=TAGS,
 )
 def delete_login(client_id: ClientId) -> Response[ClientView]:
-    return _view(clients.remove_login(principal(router.current_event), client_id))
+    return _view(clients.remove_login(principal(router), client_id))
 
 
 @router.post(
@@ -234,27 +213,17 @@ def delete_login(client_id: ClientId) -> Response[ClientView]:
     status_code=202,
 )
 def post_welcome_email(
-    client_id: ClientId,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    client_id: ClientId, idempotency_key: IdempotencyKey = None
 ) -> Response[WelcomeEmailSent]:
     event = router.current_event
-    caller = principal(event)
+    caller = principal(router)
 
     def send() -> dict[str, Any]:
         # The same key is the same email, however often it is posted.
         request_id = ids.request_token(event.request_context.request_id)
         return {"intent_id": clients.send_welcome(caller, client_id, request_id)}
 
-    sent = idempotent_create(
-        caller,
-        f"POST /clients/{client_id}/welcome-email",
-        idempotency_key,
-        None,
-        send,
-        lambda_context=router.lambda_context,
+    sent = create_once(
+        router, f"POST /clients/{client_id}/welcome-email", idempotency_key, None, send
     )
-    return Response(
-        status_code=202,
-        content_type="application/json",
-        body=WelcomeEmailSent(intent_id=sent["intent_id"]),
-    )
+    return respond.ok(WelcomeEmailSent(intent_id=sent["intent_id"]), status=202)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract, lazy
-from momentum.api.etags import etag, expected_version
-from momentum.api.idempotency import idempotent_create
-from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from momentum.api.resolver import principal
-from momentum.schemas.common import RecordId
+from momentum.api import contract, lazy, respond
+from momentum.api.etags import expected_version
+from momentum.api.idempotency import create_once
+from momentum.api.pagination import Page, page_of
+from momentum.api.params import DEFAULT_LIMIT, Cursor, IdempotencyKey, IfMatch, Limit, PathId
+from momentum.api.request import principal
 from momentum.schemas.engagements import (
     EngagementCreate,
     EngagementPatch,
@@ -34,22 +34,14 @@ else:
 router = APIGatewayHttpRouter()
 TEMPLATE_TAGS = ["Engagement templates"]
 ENGAGEMENT_TAGS = ["Engagements"]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
-def _template_response(
-    template: dict[str, Any], status: int = 200
-) -> Response[EngagementTemplateView]:
-    headers = {"ETag": etag(int(template["version"]))}
-    if status == 201:
-        headers["Location"] = f"/engagement-templates/{template['id']}"
-    return Response(
-        status_code=status,
-        content_type="application/json",
-        body=EngagementTemplateView.model_validate(engagements.template_view(template)),
-        headers=headers,
-    )
+def _template_view(template: dict[str, Any]) -> EngagementTemplateView:
+    return EngagementTemplateView.model_validate(engagements.template_view(template))
+
+
+def _template_response(template: dict[str, Any]) -> Response[EngagementTemplateView]:
+    return respond.ok(_template_view(template), version=respond.version_of(template))
 
 
 @router.get(
@@ -60,16 +52,10 @@ def _template_response(
     tags=TEMPLATE_TAGS,
 )
 def list_templates(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[EngagementTemplateView]:
-    items, next_cursor = engagements.list_templates(
-        principal(router.current_event), limit=limit, cursor=cursor
-    )
-    return Page[EngagementTemplateView](
-        items=[EngagementTemplateView.model_validate(engagements.template_view(t)) for t in items],
-        next_cursor=next_cursor,
-    )
+    items, next_cursor = engagements.list_templates(principal(router), limit=limit, cursor=cursor)
+    return page_of(EngagementTemplateView, map(engagements.template_view, items), next_cursor)
 
 
 @router.post(
@@ -84,16 +70,19 @@ def create_template(
     body: Annotated[EngagementTemplateBody, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[EngagementTemplateView]:
-    caller = principal(router.current_event)
-    template = idempotent_create(
-        caller,
+    caller = principal(router)
+    template = create_once(
+        router,
         "POST /engagement-templates",
         idempotency_key,
         body,
         lambda: engagements.create_template(caller, body.model_dump(mode="python")),
-        lambda_context=router.lambda_context,
     )
-    return _template_response(template, 201)
+    return respond.created(
+        _template_view(template),
+        location=f"/engagement-templates/{template['id']}",
+        version=respond.version_of(template),
+    )
 
 
 @router.get(
@@ -103,10 +92,8 @@ def create_template(
     summary="Read an engagement template",
     tags=TEMPLATE_TAGS,
 )
-def get_template(template_id: Annotated[RecordId, Path()]) -> Response[EngagementTemplateView]:
-    return _template_response(
-        engagements.get_template(principal(router.current_event), template_id)
-    )
+def get_template(template_id: PathId) -> Response[EngagementTemplateView]:
+    return _template_response(engagements.get_template(principal(router), template_id))
 
 
 @router.patch(
@@ -117,12 +104,12 @@ def get_template(template_id: Annotated[RecordId, Path()]) -> Response[Engagemen
     tags=TEMPLATE_TAGS,
 )
 def patch_template(
-    template_id: Annotated[RecordId, Path()],
+    template_id: PathId,
     body: Annotated[EngagementTemplatePatch, Body()],
     if_match: IfMatch = None,
 ) -> Response[EngagementTemplateView]:
     template = engagements.update_template(
-        principal(router.current_event),
+        principal(router),
         template_id,
         body.model_dump(exclude_unset=True),
         expected_version(if_match),
@@ -130,24 +117,13 @@ def patch_template(
     return _template_response(template)
 
 
-def _engagement_response(
-    record: engagements.EngagementRecord,
-    status: int = 200,
-    history: list[dict[str, Any]] | None = None,
-) -> Response[EngagementView]:
-    caller = principal(router.current_event)
-    view = engagements.view_for(caller, record)
+def _engagement_view(
+    record: engagements.EngagementRecord, history: list[dict[str, Any]] | None = None
+) -> EngagementView:
+    view = engagements.view_for(principal(router), record)
     if history is not None:
         view["history"] = history
-    headers = {"ETag": etag(record.version)}
-    if status == 201:
-        headers["Location"] = f"/engagements/{record.id}"
-    return Response(
-        status_code=status,
-        content_type="application/json",
-        body=EngagementView.model_validate(view),
-        headers=headers,
-    )
+    return EngagementView.model_validate(view)
 
 
 @router.get(
@@ -159,16 +135,13 @@ def _engagement_response(
 )
 def list_engagements(
     progress: Annotated[EngagementProgressName | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[EngagementView]:
     rows, next_cursor, _ = engagements.list_engagements(
-        principal(router.current_event), progress=progress, limit=limit, cursor=cursor
+        principal(router), progress=progress, limit=limit, cursor=cursor
     )
-    return Page[EngagementView](
-        items=[EngagementView.model_validate(engagements.engagement_view(s)) for s in rows],
-        next_cursor=next_cursor,
-    )
+    return page_of(EngagementView, map(engagements.engagement_view, rows), next_cursor)
 
 
 @router.post(
@@ -183,21 +156,17 @@ def create_engagement(
     body: Annotated[EngagementCreate, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[EngagementView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
 
     def create() -> dict[str, Any]:
         record = engagements.create_engagement(caller, body.model_dump(mode="python"))
         return {"id": record.id}
 
-    created = idempotent_create(
-        caller,
-        "POST /engagements",
-        idempotency_key,
-        body,
-        create,
-        lambda_context=router.lambda_context,
+    created = create_once(router, "POST /engagements", idempotency_key, body, create)
+    record = engagements.get_engagement(caller, created["id"])
+    return respond.created(
+        _engagement_view(record), location=f"/engagements/{record.id}", version=record.version
     )
-    return _engagement_response(engagements.get_engagement(caller, created["id"]), 201)
 
 
 @router.get(
@@ -208,13 +177,12 @@ def create_engagement(
     tags=ENGAGEMENT_TAGS,
 )
 def get_engagement(
-    engagement_id: Annotated[RecordId, Path()],
-    include: Annotated[Literal["history"] | None, Query()] = None,
+    engagement_id: PathId, include: Annotated[Literal["history"] | None, Query()] = None
 ) -> Response[EngagementView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
     record = engagements.get_engagement(caller, engagement_id)
     history = engagements.visible_history(caller, record) if include == "history" else None
-    return _engagement_response(record, history=history)
+    return respond.ok(_engagement_view(record, history), version=record.version)
 
 
 @router.patch(
@@ -225,14 +193,12 @@ def get_engagement(
     tags=ENGAGEMENT_TAGS,
 )
 def patch_engagement(
-    engagement_id: Annotated[RecordId, Path()],
-    body: Annotated[EngagementPatch, Body()],
-    if_match: IfMatch = None,
+    engagement_id: PathId, body: Annotated[EngagementPatch, Body()], if_match: IfMatch = None
 ) -> Response[EngagementView]:
     record = engagements.update_engagement(
-        principal(router.current_event),
+        principal(router),
         engagement_id,
         body.model_dump(exclude_unset=True),
         expected_version(if_match),
     )
-    return _engagement_response(record)
+    return respond.ok(_engagement_view(record), version=record.version)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract, lazy
-from momentum.api.etags import etag, expected_version
-from momentum.api.resolver import principal
+from momentum.api import contract, lazy, respond
+from momentum.api.etags import expected_version
+from momentum.api.params import IfMatch
+from momentum.api.request import principal
 from momentum.schemas.organizations import OrganizationBody, OrganizationView
 
 # Registering the routes needs only schemas and parameter types: the use case (and the
@@ -24,12 +25,7 @@ router = APIGatewayHttpRouter()
 
 
 def _view(org: organizations.Organization) -> Response[OrganizationView]:
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=OrganizationView.of(org),
-        headers={"ETag": etag(org.version)},
-    )
+    return respond.ok(OrganizationView.of(org), version=org.version)
 
 
 @router.get(
@@ -40,7 +36,7 @@ def _view(org: organizations.Organization) -> Response[OrganizationView]:
     tags=["Organization"],
 )
 def get_org() -> Response[OrganizationView]:
-    return _view(organizations.get_organization(principal(router.current_event)))
+    return _view(organizations.get_organization(principal(router)))
 
 
 @router.put(
@@ -51,11 +47,10 @@ def get_org() -> Response[OrganizationView]:
     tags=["Organization"],
 )
 def put_org(
-    body: Annotated[OrganizationBody, Body()],
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    body: Annotated[OrganizationBody, Body()], if_match: IfMatch = None
 ) -> Response[OrganizationView]:
     org = organizations.replace_organization(
-        principal(router.current_event),
+        principal(router),
         name=body.name,
         timezone=body.timezone,
         locations=[(loc.id, loc.name) for loc in body.locations],

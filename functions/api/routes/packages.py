@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract, lazy
-from momentum.api.etags import etag, expected_version
-from momentum.api.idempotency import idempotent_create
-from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from momentum.api.resolver import principal
-from momentum.schemas.common import RecordId
+from momentum.api import contract, lazy, respond
+from momentum.api.etags import expected_version
+from momentum.api.idempotency import create_once
+from momentum.api.pagination import Page, page_of
+from momentum.api.params import DEFAULT_LIMIT, Cursor, IdempotencyKey, IfMatch, Limit, PathId
+from momentum.api.request import principal
 from momentum.schemas.packages import (
     OnTrackRow,
     PackageCreate,
@@ -40,16 +40,8 @@ def _template_view(template: dict[str, Any]) -> TemplateView:
     return TemplateView.model_validate({**template, "type": template["kind"]})
 
 
-def _template_response(template: dict[str, Any], status: int = 200) -> Response[TemplateView]:
-    headers = {"ETag": etag(int(template["version"]))}
-    if status == 201:
-        headers["Location"] = f"/package-templates/{template['id']}"
-    return Response(
-        status_code=status,
-        content_type="application/json",
-        body=_template_view(template),
-        headers=headers,
-    )
+def _template_response(template: dict[str, Any]) -> Response[TemplateView]:
+    return respond.ok(_template_view(template), version=respond.version_of(template))
 
 
 @router.get(
@@ -59,14 +51,9 @@ def _template_response(template: dict[str, Any], status: int = 200) -> Response[
     summary="List package templates",
     tags=TEMPLATE_TAGS,
 )
-def list_templates(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
-) -> Page[TemplateView]:
-    items, next_cursor = packages.list_templates(
-        principal(router.current_event), limit=limit, cursor=cursor
-    )
-    return Page[TemplateView](items=[_template_view(t) for t in items], next_cursor=next_cursor)
+def list_templates(limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[TemplateView]:
+    items, next_cursor = packages.list_templates(principal(router), limit=limit, cursor=cursor)
+    return page_of(TemplateView, map(_template_view, items), next_cursor)
 
 
 @router.post(
@@ -78,19 +65,21 @@ def list_templates(
     status_code=201,
 )
 def create_template(
-    body: Annotated[TemplateBody, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    body: Annotated[TemplateBody, Body()], idempotency_key: IdempotencyKey = None
 ) -> Response[TemplateView]:
-    caller = principal(router.current_event)
-    template = idempotent_create(
-        caller,
+    caller = principal(router)
+    template = create_once(
+        router,
         "POST /package-templates",
         idempotency_key,
         body,
         lambda: packages.create_template(caller, body.model_dump(mode="python")),
-        lambda_context=router.lambda_context,
     )
-    return _template_response(template, 201)
+    return respond.created(
+        _template_view(template),
+        location=f"/package-templates/{template['id']}",
+        version=respond.version_of(template),
+    )
 
 
 @router.get(
@@ -100,8 +89,8 @@ def create_template(
     summary="Read a package template",
     tags=TEMPLATE_TAGS,
 )
-def get_template(template_id: Annotated[RecordId, Path()]) -> Response[TemplateView]:
-    return _template_response(packages.get_template(principal(router.current_event), template_id))
+def get_template(template_id: PathId) -> Response[TemplateView]:
+    return _template_response(packages.get_template(principal(router), template_id))
 
 
 @router.patch(
@@ -112,12 +101,10 @@ def get_template(template_id: Annotated[RecordId, Path()]) -> Response[TemplateV
     tags=TEMPLATE_TAGS,
 )
 def patch_template(
-    template_id: Annotated[RecordId, Path()],
-    body: Annotated[TemplatePatch, Body()],
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    template_id: PathId, body: Annotated[TemplatePatch, Body()], if_match: IfMatch = None
 ) -> Response[TemplateView]:
     template = packages.update_template(
-        principal(router.current_event),
+        principal(router),
         template_id,
         body.model_dump(exclude_unset=True),
         expected_version(if_match),
@@ -125,23 +112,11 @@ def patch_template(
     return _template_response(template)
 
 
-def _package_response(
-    record: packages.PackageRecord,
-    status: int = 200,
-    history: list[dict[str, Any]] | None = None,
-) -> Response[PackageView]:
-    caller = principal(router.current_event)
-    headers = {"ETag": etag(record.version)}
-    if status == 201:
-        headers["Location"] = f"/packages/{record.id}"
-    return Response(
-        status_code=status,
-        content_type="application/json",
-        body=PackageView.model_validate(
-            {**packages.package_view(caller, record), "history": history}
-        ),
-        headers=headers,
-    )
+def _package_view(
+    record: packages.PackageRecord, history: list[dict[str, Any]] | None = None
+) -> PackageView:
+    view = packages.package_view(principal(router), record)
+    return PackageView.model_validate({**view, "history": history})
 
 
 @router.get(
@@ -152,19 +127,17 @@ def _package_response(
     tags=PACKAGE_TAGS,
 )
 def list_client_packages(
-    client_id: Annotated[RecordId, Path()],
+    client_id: PathId,
     open: Annotated[bool, Query()] = False,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[PackageView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
     records, next_cursor = packages.list_packages(
         caller, client_id, open_only=open, limit=limit, cursor=cursor
     )
-    return Page[PackageView](
-        items=[PackageView.model_validate(packages.package_view(caller, r)) for r in records],
-        next_cursor=next_cursor,
-    )
+    views = (packages.package_view(caller, r) for r in records)
+    return page_of(PackageView, views, next_cursor)
 
 
 @router.post(
@@ -176,25 +149,23 @@ def list_client_packages(
     status_code=201,
 )
 def create_client_package(
-    client_id: Annotated[RecordId, Path()],
+    client_id: PathId,
     body: Annotated[PackageCreate, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[PackageView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
 
     def create() -> dict[str, Any]:
         record = packages.create_package(caller, client_id, body.model_dump(mode="python"))
         return {"id": record.id}
 
-    created = idempotent_create(
-        caller,
-        f"POST /clients/{client_id}/packages",
-        idempotency_key,
-        body,
-        create,
-        lambda_context=router.lambda_context,
+    created = create_once(
+        router, f"POST /clients/{client_id}/packages", idempotency_key, body, create
     )
-    return _package_response(packages.get_package(caller, created["id"]), 201)
+    record = packages.get_package(caller, created["id"])
+    return respond.created(
+        _package_view(record), location=f"/packages/{record.id}", version=record.version
+    )
 
 
 @router.get(
@@ -205,13 +176,12 @@ def create_client_package(
     tags=PACKAGE_TAGS,
 )
 def get_package(
-    package_id: Annotated[RecordId, Path()],
-    include: Annotated[Literal["history"] | None, Query()] = None,
+    package_id: PathId, include: Annotated[Literal["history"] | None, Query()] = None
 ) -> Response[PackageView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
     record = packages.get_package(caller, package_id)
     entries = packages.package_history(caller, record) if include == "history" else None
-    return _package_response(record, history=entries)
+    return respond.ok(_package_view(record, entries), version=record.version)
 
 
 @router.patch(
@@ -222,17 +192,15 @@ def get_package(
     tags=PACKAGE_TAGS,
 )
 def patch_package(
-    package_id: Annotated[RecordId, Path()],
-    body: Annotated[PackagePatch, Body()],
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    package_id: PathId, body: Annotated[PackagePatch, Body()], if_match: IfMatch = None
 ) -> Response[PackageView]:
     record = packages.update_package(
-        principal(router.current_event),
+        principal(router),
         package_id,
         body.model_dump(exclude_unset=True),
         expected_version(if_match),
     )
-    return _package_response(record)
+    return respond.ok(_package_view(record), version=record.version)
 
 
 @router.get(
@@ -243,13 +211,9 @@ def patch_package(
     tags=PACKAGE_TAGS,
 )
 def client_on_track(
-    client_id: Annotated[RecordId, Path()],
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    client_id: PathId, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[OnTrackRow]:
     rows, next_cursor = packages.client_on_track(
-        principal(router.current_event), client_id, limit=limit, cursor=cursor
+        principal(router), client_id, limit=limit, cursor=cursor
     )
-    return Page[OnTrackRow](
-        items=[OnTrackRow.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    return page_of(OnTrackRow, rows, next_cursor)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract, lazy
-from momentum.api.etags import etag, expected_version
-from momentum.api.resolver import principal
+from momentum.api import contract, lazy, respond
+from momentum.api.etags import expected_version
+from momentum.api.params import IfMatch
+from momentum.api.request import principal
 from momentum.schemas.preferences import EmailChoices, PreferencesBody, PreferencesView
 
 # Registering the routes needs only schemas and parameter types: the use case (and the
@@ -25,14 +26,8 @@ TAGS = ["Preferences"]
 
 
 def _view(prefs: preferences.Preferences) -> Response[PreferencesView]:
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=PreferencesView(
-            emails=EmailChoices.model_validate(prefs.emails), version=prefs.version
-        ),
-        headers={"ETag": etag(prefs.version)},
-    )
+    emails = EmailChoices.model_validate(prefs.emails)
+    return respond.ok(PreferencesView(emails=emails, version=prefs.version), version=prefs.version)
 
 
 @router.get(
@@ -43,7 +38,7 @@ def _view(prefs: preferences.Preferences) -> Response[PreferencesView]:
     tags=TAGS,
 )
 def get_preferences() -> Response[PreferencesView]:
-    return _view(preferences.get_preferences(principal(router.current_event)))
+    return _view(preferences.get_preferences(principal(router)))
 
 
 @router.put(
@@ -54,10 +49,9 @@ def get_preferences() -> Response[PreferencesView]:
     tags=TAGS,
 )
 def put_preferences(
-    body: Annotated[PreferencesBody, Body()],
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    body: Annotated[PreferencesBody, Body()], if_match: IfMatch = None
 ) -> Response[PreferencesView]:
     prefs = preferences.replace_preferences(
-        principal(router.current_event), body.emails.model_dump(), expected_version(if_match)
+        principal(router), body.emails.model_dump(), expected_version(if_match)
     )
     return _view(prefs)

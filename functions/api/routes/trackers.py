@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract, lazy
-from momentum.api.etags import etag, expected_version
-from momentum.api.idempotency import idempotent_create
-from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from momentum.api.resolver import principal
+from momentum.api import contract, lazy, respond
+from momentum.api.etags import expected_version
+from momentum.api.idempotency import create_once
+from momentum.api.pagination import Page, page_of
+from momentum.api.params import DEFAULT_LIMIT, Cursor, IdempotencyKey, IfMatch, Limit, PathId
+from momentum.api.request import principal
 from momentum.schemas.common import RecordId
 from momentum.schemas.trackers import TaskPatch, TaskView, TrackerCreate, TrackerPatch, TrackerView
 
@@ -28,19 +29,14 @@ TAGS = ["Session trackers"]
 TASK_TAGS = ["Tasks"]
 
 
+def _view(client: trackers.ClientRecord, record: trackers.TrackerRecord) -> TrackerView:
+    return TrackerView.model_validate(trackers.tracker_view_of(principal(router), client, record))
+
+
 def _response(
-    client: trackers.ClientRecord, record: trackers.TrackerRecord, status: int = 200
+    client: trackers.ClientRecord, record: trackers.TrackerRecord
 ) -> Response[TrackerView]:
-    caller = principal(router.current_event)
-    headers = {"ETag": etag(record.version)}
-    if status == 201:
-        headers["Location"] = f"/trackers/{record.id}"
-    return Response(
-        status_code=status,
-        content_type="application/json",
-        body=TrackerView.model_validate(trackers.tracker_view_of(caller, client, record)),
-        headers=headers,
-    )
+    return respond.ok(_view(client, record), version=record.version)
 
 
 @router.get(
@@ -51,20 +47,14 @@ def _response(
     tags=TAGS,
 )
 def list_trackers(
-    client_id: Annotated[RecordId, Path()],
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    client_id: PathId, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[TrackerView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
     client, records, next_cursor = trackers.list_trackers(
         caller, client_id, limit=limit, cursor=cursor
     )
-    return Page[TrackerView](
-        items=[
-            TrackerView.model_validate(trackers.tracker_view_of(caller, client, r)) for r in records
-        ],
-        next_cursor=next_cursor,
-    )
+    views = (trackers.tracker_view_of(caller, client, r) for r in records)
+    return page_of(TrackerView, views, next_cursor)
 
 
 @router.post(
@@ -76,25 +66,22 @@ def list_trackers(
     status_code=201,
 )
 def create_tracker(
-    client_id: Annotated[RecordId, Path()],
+    client_id: PathId,
     body: Annotated[TrackerCreate, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[TrackerView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
 
     def create() -> dict[str, Any]:
         return {"id": trackers.create_tracker(caller, client_id, body.model_dump()).id}
 
-    created = idempotent_create(
-        caller,
-        f"POST /clients/{client_id}/trackers",
-        idempotency_key,
-        body,
-        create,
-        lambda_context=router.lambda_context,
+    created = create_once(
+        router, f"POST /clients/{client_id}/trackers", idempotency_key, body, create
     )
     client, record = trackers.get_tracker(caller, created["id"])
-    return _response(client, record, 201)
+    return respond.created(
+        _view(client, record), location=f"/trackers/{record.id}", version=record.version
+    )
 
 
 @router.get(
@@ -104,8 +91,8 @@ def create_tracker(
     summary="Read a tracker",
     tags=TAGS,
 )
-def get_tracker(tracker_id: Annotated[RecordId, Path()]) -> Response[TrackerView]:
-    return _response(*trackers.get_tracker(principal(router.current_event), tracker_id))
+def get_tracker(tracker_id: PathId) -> Response[TrackerView]:
+    return _response(*trackers.get_tracker(principal(router), tracker_id))
 
 
 @router.patch(
@@ -116,12 +103,10 @@ def get_tracker(tracker_id: Annotated[RecordId, Path()]) -> Response[TrackerView
     tags=TAGS,
 )
 def patch_tracker(
-    tracker_id: Annotated[RecordId, Path()],
-    body: Annotated[TrackerPatch, Body()],
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    tracker_id: PathId, body: Annotated[TrackerPatch, Body()], if_match: IfMatch = None
 ) -> Response[TrackerView]:
     client, record = trackers.update_tracker(
-        principal(router.current_event),
+        principal(router),
         tracker_id,
         body.model_dump(exclude_unset=True),
         expected_version(if_match),
@@ -137,9 +122,9 @@ def patch_tracker(
     tags=TAGS,
     status_code=204,
 )
-def delete_tracker(tracker_id: Annotated[RecordId, Path()]) -> Response[None]:
-    trackers.delete_tracker(principal(router.current_event), tracker_id)
-    return Response(status_code=204)
+def delete_tracker(tracker_id: PathId) -> Response[None]:
+    trackers.delete_tracker(principal(router), tracker_id)
+    return respond.no_content()
 
 
 @router.get(
@@ -157,17 +142,13 @@ def list_tasks(
         RecordId | None, Query(description="One user's tasks (owners and admins: anyone's)")
     ] = None,
     done: Annotated[bool | None, Query(description="Done (true) or open (false) tasks")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[TaskView]:
     rows, next_cursor = trackers.list_tasks(
-        principal(router.current_event),
-        assignee_id=assignee_id,
-        done=done,
-        limit=limit,
-        cursor=cursor,
+        principal(router), assignee_id=assignee_id, done=done, limit=limit, cursor=cursor
     )
-    return Page[TaskView](items=[TaskView.model_validate(r) for r in rows], next_cursor=next_cursor)
+    return page_of(TaskView, rows, next_cursor)
 
 
 @router.patch(
@@ -177,13 +158,6 @@ def list_tasks(
     summary="Mark a task done (or not)",
     tags=TASK_TAGS,
 )
-def patch_task(
-    task_id: Annotated[RecordId, Path()], body: Annotated[TaskPatch, Body()]
-) -> Response[TaskView]:
-    task = trackers.mark_task(principal(router.current_event), task_id, done=body.done)
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=TaskView.model_validate(task),
-        headers={"ETag": etag(int(task["version"]))},
-    )
+def patch_task(task_id: PathId, body: Annotated[TaskPatch, Body()]) -> Response[TaskView]:
+    task = trackers.mark_task(principal(router), task_id, done=body.done)
+    return respond.ok(TaskView.model_validate(task), version=respond.version_of(task))

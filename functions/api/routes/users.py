@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from momentum.api import contract, lazy
-from momentum.api.etags import etag, expected_version
-from momentum.api.idempotency import idempotent_create
-from momentum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from momentum.api.resolver import principal
+from momentum.api import contract, lazy, respond
+from momentum.api.etags import expected_version
+from momentum.api.idempotency import create_once
+from momentum.api.pagination import Page, page_of
+from momentum.api.params import DEFAULT_LIMIT, Cursor, IdempotencyKey, IfMatch, Limit
+from momentum.api.request import principal
 from momentum.schemas.common import RecordId
 from momentum.schemas.users import (
     UserCreate,
@@ -36,12 +37,7 @@ UserId = Annotated[RecordId, Path(description="The user's id (the `sub` of their
 
 
 def _view(record: users.UserRecord) -> Response[UserView]:
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=UserView.model_validate(users.user_view(record)),
-        headers={"ETag": etag(record.version)},
-    )
+    return respond.ok(UserView.model_validate(users.user_view(record)), version=record.version)
 
 
 @router.get(
@@ -54,15 +50,13 @@ def _view(record: users.UserRecord) -> Response[UserView]:
 def list_users(
     role: Annotated[UserRole | None, Query()] = None,
     status: Annotated[UserStatusName | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[UserListItem]:
     rows, next_cursor = users.list_users(
-        principal(router.current_event), role=role, status=status, limit=limit, cursor=cursor
+        principal(router), role=role, status=status, limit=limit, cursor=cursor
     )
-    return Page[UserListItem](
-        items=[UserListItem.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    return page_of(UserListItem, rows, next_cursor)
 
 
 @router.post(
@@ -74,23 +68,16 @@ def list_users(
     status_code=201,
 )
 def create_user(
-    body: Annotated[UserCreate, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    body: Annotated[UserCreate, Body()], idempotency_key: IdempotencyKey = None
 ) -> Response[UserView]:
-    caller = principal(router.current_event)
+    caller = principal(router)
 
     def create() -> dict[str, Any]:
         return users.user_view(users.create_user(caller, body.model_dump()))
 
-    view = idempotent_create(
-        caller, "POST /users", idempotency_key, body, create, lambda_context=router.lambda_context
-    )
-    return Response(
-        status_code=201,
-        content_type="application/json",
-        body=UserView.model_validate(view),
-        headers={"ETag": etag(view["version"]), "Location": f"/users/{view['id']}"},
-    )
+    view = create_once(router, "POST /users", idempotency_key, body, create)
+    made = UserView.model_validate(view)
+    return respond.created(made, location=f"/users/{made.id}", version=made.version)
 
 
 @router.get(
@@ -101,7 +88,7 @@ def create_user(
     tags=TAGS,
 )
 def get_user(user_id: UserId) -> Response[UserView]:
-    return _view(users.get_user(principal(router.current_event), user_id))
+    return _view(users.get_user(principal(router), user_id))
 
 
 @router.patch(
@@ -114,10 +101,10 @@ def get_user(user_id: UserId) -> Response[UserView]:
 def patch_user(
     user_id: UserId,
     body: Annotated[UserPatch, Body()],
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatch = None,
 ) -> Response[UserView]:
     record = users.update_user(
-        principal(router.current_event),
+        principal(router),
         user_id,
         body.model_dump(exclude_unset=True),
         expected_version(if_match),

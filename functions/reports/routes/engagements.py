@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from momentum.api import contract, lazy
-from momentum.api.resolver import principal
+from momentum.api.params import Cursor
+from momentum.api.request import principal
 from momentum.schemas.common import ApiDate
 from momentum.schemas.engagements import EngagementProgressName
 from momentum.schemas.reports import (
     EngagementReport,
     EngagementRow,
-    ReportFormat,
 )
-from reports.routes._export import csv_response, page_size
+from reports.routes._export import ExportFormat, page_size, report_response
 
 # Registering the routes needs only schemas and parameter types: the use case (and the
 # store, mail and rules behind it) loads on the first request that needs it (cold start).
@@ -43,11 +43,11 @@ def engagements_report(
     progress: Annotated[EngagementProgressName | None, Query()] = None,
     off_track_since_from: Annotated[ApiDate | None, Query()] = None,
     off_track_since_to: Annotated[ApiDate | None, Query()] = None,
-    format: Annotated[ReportFormat, Query()] = "json",
+    format: ExportFormat = "json",
     limit: Annotated[int | None, Query(ge=1, le=reports.EXPORT_LIMIT)] = None,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    cursor: Cursor = None,
 ) -> Response[EngagementReport | str]:
-    caller = principal(router.current_event)
+    caller = principal(router)
     rows, next_cursor, today = reports.engagements_report(
         caller,
         progress=progress,
@@ -57,12 +57,10 @@ def engagements_report(
         cursor=cursor,
     )
     items = [EngagementRow.model_validate(r) for r in rows]
-    if format == "csv":
-        body = reports.engagements_csv(caller, [r.model_dump(mode="json") for r in items])
-        response: Response[Any] = csv_response("engagements", body, today, next_cursor)
-        return response
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=EngagementReport(items=items, next_cursor=next_cursor),
+    return report_response(
+        EngagementReport(items=items, next_cursor=next_cursor),
+        format=format,
+        report="engagements",
+        today=today,
+        to_csv=lambda json_rows: reports.engagements_csv(caller, json_rows),
     )

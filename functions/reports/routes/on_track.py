@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from momentum.api import contract, lazy
-from momentum.api.resolver import principal
-from momentum.schemas.common import RecordId
+from momentum.api.params import Cursor, IdFilter
+from momentum.api.request import principal
 from momentum.schemas.reports import (
     OnTrackReport,
     OnTrackRow,
     OnTrackStatusName,
-    ReportFormat,
 )
-from reports.routes._export import csv_response, page_size
+from reports.routes._export import ExportFormat, page_size, report_response
 
 # Registering the routes needs only schemas and parameter types: the use case (and the
 # store, mail and rules behind it) loads on the first request that needs it (cold start).
@@ -39,13 +38,13 @@ TAGS = ["Reports"]
 )
 def on_track_report(
     status: Annotated[OnTrackStatusName | None, Query()] = None,
-    assigned_team_member_id: Annotated[RecordId | None, Query()] = None,
-    location_id: Annotated[RecordId | None, Query()] = None,
-    format: Annotated[ReportFormat, Query()] = "json",
+    assigned_team_member_id: IdFilter = None,
+    location_id: IdFilter = None,
+    format: ExportFormat = "json",
     limit: Annotated[int | None, Query(ge=1, le=reports.EXPORT_LIMIT)] = None,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    cursor: Cursor = None,
 ) -> Response[OnTrackReport | str]:
-    caller = principal(router.current_event)
+    caller = principal(router)
     rows, next_cursor, today = reports.on_track_report(
         caller,
         status=status,
@@ -55,12 +54,10 @@ def on_track_report(
         cursor=cursor,
     )
     items = [OnTrackRow.model_validate(r) for r in rows]
-    if format == "csv":
-        body = reports.on_track_csv(caller, [r.model_dump(mode="json") for r in items])
-        response: Response[Any] = csv_response("on-track", body, today, next_cursor)
-        return response
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=OnTrackReport(items=items, next_cursor=next_cursor),
+    return report_response(
+        OnTrackReport(items=items, next_cursor=next_cursor),
+        format=format,
+        report="on-track",
+        today=today,
+        to_csv=lambda json_rows: reports.on_track_csv(caller, json_rows),
     )

@@ -21,24 +21,33 @@ def principal_from_claims(claims: dict[str, Any] | None) -> Principal:
         raise Unauthenticated("A bearer token is required.")
     sub = str(claims.get("sub") or "")
     org_id = str(claims.get(ORG_CLAIM) or "")
-    try:
-        role = Role(str(claims.get(ROLE_CLAIM) or ""))
-    except ValueError:
-        raise Unauthenticated("The token carries no known role.") from None
+    role = _role(claims)
     if not sub or not org_id:
         raise Unauthenticated("The token carries no user or organization.")
-    client_id = str(claims.get(CLIENT_CLAIM) or "") or None
-    if role is Role.CLIENT and client_id is None:
-        raise Unauthenticated("A client token must carry its client id.")
-    raw_locations = claims.get(LOCATIONS_CLAIM) or ""
-    locations = _split_locations(raw_locations)
     return Principal(
         org_id=org_id,
         user_id=sub,
         role=role,
-        client_id=client_id if role is Role.CLIENT else None,
-        location_ids=frozenset(locations),
+        client_id=_client_id(claims, role),
+        location_ids=frozenset(_split_locations(claims.get(LOCATIONS_CLAIM) or "")),
     )
+
+
+def _role(claims: dict[str, Any]) -> Role:
+    try:
+        return Role(str(claims.get(ROLE_CLAIM) or ""))
+    except ValueError:
+        raise Unauthenticated("The token carries no known role.") from None
+
+
+def _client_id(claims: dict[str, Any], role: Role) -> str | None:
+    """A client token's client id (it must carry one); staff tokens name no client."""
+    if role is not Role.CLIENT:
+        return None
+    client_id = str(claims.get(CLIENT_CLAIM) or "")
+    if not client_id:
+        raise Unauthenticated("A client token must carry its client id.")
+    return client_id
 
 
 def _split_locations(raw: object) -> list[str]:

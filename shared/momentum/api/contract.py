@@ -247,24 +247,34 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
     schemas["GatewayError"] = GATEWAY_ERROR_SCHEMA
     for item in document.get("paths", {}).values():
         for method, operation in item.items():
-            if not isinstance(operation, dict) or "responses" not in operation:
-                continue
-            operation["parameters"] = [_parameter(p) for p in operation.get("parameters", [])]
-            if not operation["parameters"]:
-                del operation["parameters"]
-            responses = operation["responses"]
-            declared: dict[str, Any] = {}
-            for code in [c for c in responses if not str(c).startswith("2")]:
-                answer = responses.pop(code)
-                if answer.get("description") != _POWERTOOLS_422:  # Powertools' own 422
-                    declared[str(code)] = answer
-            for answer in responses.values():
-                if not answer.get("content"):
-                    answer.pop("content", None)
-                _json_of(answer)
-            for code in sorted(set(_errors_of(operation, method)) | set(declared)):
-                responses[code] = _error_response(code)
-                if code in declared:
-                    responses[code]["description"] = declared[code]["description"]
-            operation["responses"] = dict(sorted(responses.items()))
+            if isinstance(operation, dict) and "responses" in operation:
+                _finish_operation(operation, method)
     return document
+
+
+def _finish_operation(operation: dict[str, Any], method: str) -> None:
+    operation["parameters"] = [_parameter(p) for p in operation.get("parameters", [])]
+    if not operation["parameters"]:
+        del operation["parameters"]
+    responses = operation["responses"]
+    declared = _declared_errors(responses)
+    for answer in responses.values():
+        if not answer.get("content"):
+            answer.pop("content", None)
+        _json_of(answer)
+    for code in sorted(set(_errors_of(operation, method)) | set(declared)):
+        responses[code] = _error_response(code)
+        if code in declared:
+            responses[code]["description"] = declared[code]["description"]
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _declared_errors(responses: dict[Any, Any]) -> dict[str, Any]:
+    """Takes the error answers a route declared out of `responses` (they are rewritten as
+    problems, keeping their description), dropping Powertools' own 422."""
+    declared: dict[str, Any] = {}
+    for code in [c for c in responses if not str(c).startswith("2")]:
+        answer = responses.pop(code)
+        if answer.get("description") != _POWERTOOLS_422:
+            declared[str(code)] = answer
+    return declared

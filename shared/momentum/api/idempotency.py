@@ -14,14 +14,18 @@ import hashlib
 import json
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from momentum import config
+from momentum.api.request import principal
 from momentum.config import get_settings
 from momentum.domain.access import Principal
 from momentum.domain.errors import Conflict, ServiceUnavailable
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 
 EXPIRES_AFTER_SECONDS = 24 * 3600
 
@@ -99,6 +103,20 @@ def idempotent_create(
     except IdempotencyPersistenceLayerError:
         raise ServiceUnavailable("Could not record the Idempotency-Key; please retry.") from None
     return result
+
+
+def create_once(
+    router: BaseRouter,
+    route: str,
+    key: str | None,
+    body: BaseModel | None,
+    create: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """`idempotent_create` for the request `router` is answering: its caller, and its
+    Lambda context (an in-progress key expires with the invocation)."""
+    return idempotent_create(
+        principal(router), route, key, body, create, lambda_context=router.lambda_context
+    )
 
 
 @config.on_reset

@@ -5,6 +5,8 @@ below the use cases, in `momentum.store.cursors`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import BaseModel, Field
 
 DEFAULT_LIMIT = 50
@@ -16,3 +18,12 @@ class Page[T](BaseModel):
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to read the next page; absent on the last."
     )
+
+
+def page_of[T: BaseModel](
+    model: type[T], rows: Iterable[object], next_cursor: str | None
+) -> Page[T]:
+    """A list route's answer: each row as `model`, and the cursor of the next page."""
+    items = [model.model_validate(row) for row in rows]
+    # Page[model] is made at run time (the route's response model); mypy sees Page[T].
+    return Page[model](items=items, next_cursor=next_cursor)  # type: ignore[valid-type]

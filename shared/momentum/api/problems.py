@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -141,45 +141,65 @@ def _plural(count: Any, one: str) -> str:
     return f"{count} {one}" if count == 1 else f"{count} {one}s"
 
 
+def _json_invalid(ctx: Mapping[str, Any], msg: str) -> str:
+    if msg == "JSON decode error":  # Powertools' own
+        return f"is not valid JSON ({ctx.get('error', 'cannot be read')})"
+    return msg
+
+
+def _one_of(ctx: Mapping[str, Any], _: str) -> str:
+    return f"must be one of {ctx.get('expected', '')}".rstrip()
+
+
+def _pattern(ctx: Mapping[str, Any], _: str) -> str:
+    pattern = str(ctx.get("pattern", ""))
+    return _PATTERNS.get(pattern, f"does not have the form this field takes ({pattern})")
+
+
+def _string_too_short(ctx: Mapping[str, Any], _: str) -> str:
+    least = ctx.get("min_length", 1)
+    return "may not be empty" if least == 1 else f"must be at least {least} characters"
+
+
+def _bound(words: str, key: str) -> Callable[[Mapping[str, Any], str], str]:
+    return lambda ctx, _: f"must be {words} {ctx.get(key)}"
+
+
+def _validator_words(_: Mapping[str, Any], msg: str) -> str:
+    # A validator's own words, without pydantic's "Value error, " in front.
+    if msg.startswith(("Value error, ", "Assertion failed, ")):
+        return msg.split(", ", 1)[1]
+    return msg
+
+
+_SAYS_FROM_CONTEXT: dict[str, Callable[[Mapping[str, Any], str], str]] = {
+    "json_invalid": _json_invalid,
+    "literal_error": _one_of,
+    "enum": _one_of,
+    "string_pattern_mismatch": _pattern,
+    "string_too_short": _string_too_short,
+    "string_too_long": lambda ctx, _: (
+        f"must be at most {_plural(ctx.get('max_length'), 'character')}"
+    ),
+    "too_short": lambda ctx, _: f"must have at least {_plural(ctx.get('min_length'), 'item')}",
+    "too_long": lambda ctx, _: f"must have at most {_plural(ctx.get('max_length'), 'item')}",
+    "greater_than_equal": _bound("at least", "ge"),
+    "greater_than": _bound("more than", "gt"),
+    "less_than_equal": _bound("at most", "le"),
+    "less_than": _bound("less than", "lt"),
+    "value_error": _validator_words,
+    "assertion_error": _validator_words,
+}
+
+
 def human_message(error: Mapping[str, Any]) -> str:
     """What a pydantic error says about its field, in words a person reads."""
     kind = str(error.get("type", ""))
-    ctx: Mapping[str, Any] = error.get("ctx") or {}
     msg = str(error.get("msg", "is not valid"))
     if kind in _SAYS:
         return _SAYS[kind]
-    if kind == "json_invalid" and msg == "JSON decode error":  # Powertools' own
-        return f"is not valid JSON ({ctx.get('error', 'cannot be read')})"
-    if kind in ("literal_error", "enum"):
-        return f"must be one of {ctx.get('expected', '')}".rstrip()
-    if kind == "string_pattern_mismatch":
-        pattern = str(ctx.get("pattern", ""))
-        return _PATTERNS.get(pattern, f"does not have the form this field takes ({pattern})")
-    if kind == "string_too_short":
-        least = ctx.get("min_length", 1)
-        return "may not be empty" if least == 1 else f"must be at least {least} characters"
-    if kind == "string_too_long":
-        return f"must be at most {_plural(ctx.get('max_length'), 'character')}"
-    if kind == "too_short":
-        return f"must have at least {_plural(ctx.get('min_length'), 'item')}"
-    if kind == "too_long":
-        return f"must have at most {_plural(ctx.get('max_length'), 'item')}"
-    bounds = {
-        "greater_than_equal": ("at least", "ge"),
-        "greater_than": ("more than", "gt"),
-        "less_than_equal": ("at most", "le"),
-        "less_than": ("less than", "lt"),
-    }
-    if kind in bounds:
-        words, key = bounds[kind]
-        return f"must be {words} {ctx.get(key)}"
-    if kind in ("value_error", "assertion_error"):
-        # A validator's own words, without pydantic's "Value error, " in front.
-        return (
-            msg.split(", ", 1)[1]
-            if msg.startswith(("Value error, ", "Assertion failed, "))
-            else msg
-        )
+    if kind in _SAYS_FROM_CONTEXT:
+        return _SAYS_FROM_CONTEXT[kind](error.get("ctx") or {}, msg)
     return msg
 
 

@@ -9,13 +9,9 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from momentum.api import body_guard, contract, problems
-from momentum.api.auth import principal_from_claims
 from momentum.api.strict import strict_requests
-from momentum.domain.access import Principal
-from momentum.domain.errors import DomainError
 
 API_TITLE = "Momentum API"
 API_VERSION = "1.0.0"
@@ -126,56 +122,3 @@ def _server(url: str) -> Any:
     from aws_lambda_powertools.event_handler.openapi.models import Server
 
     return Server(url=url)
-
-
-def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """What an HTTP function's handler does: refuse a caller whose record no longer lets
-    them in (`caller_refusal`), else resolve the event."""
-    refused = caller_refusal(event)
-    if refused is not None:
-        return refused
-    result: dict[str, Any] = app.resolve(event, context)
-    return result
-
-
-def caller_refusal(event: dict[str, Any]) -> dict[str, Any] | None:
-    """The answer for a caller whose record no longer lets them in (401/403/404
-    problem+json, momentum.logic.callers), or None. Both HTTP functions ask it first, before
-    the request is even read or validated: a deactivated or removed person learns nothing
-    from any route. Public routes (the authorizer is off for them) carry no claims."""
-    from momentum.logic import callers  # the store behind it loads on the first request
-
-    context_of_request = event.get("requestContext") or {}
-    claims = ((context_of_request.get("authorizer") or {}).get("jwt") or {}).get("claims")
-    if not claims:
-        return None
-    try:
-        callers.current(principal_from_claims(claims))
-    except DomainError as refused:
-        return proxy_result(problems.domain_error(refused))
-    except Exception as error:  # never a stack trace, as in every route
-        return proxy_result(problems.unexpected_error(error))
-    return None
-
-
-def proxy_result(response: Response[Any]) -> dict[str, Any]:
-    """A problem response in the HTTP API's Lambda proxy format (answered without routing)."""
-    return {
-        "statusCode": response.status_code,
-        "headers": {"Content-Type": problems.PROBLEM_JSON, **response.headers},
-        "body": response.body,
-        "isBase64Encoded": False,
-    }
-
-
-def principal(event: APIGatewayProxyEventV2) -> Principal:
-    """The caller of the current request, as their record says now (every route of both
-    HTTP functions starts here; `resolve` has checked them already, so this is the cached
-    read): 401 when the authorizer passed no usable claims or the token names no user of
-    its organization, 403 for an inactive user or a client the portal refuses; the role
-    and locations are the record's (momentum.logic.callers)."""
-    from momentum.logic import callers  # the store behind it loads on the first request
-
-    authorizer = event.request_context.authorizer
-    claims = authorizer.jwt_claim if authorizer is not None else None
-    return callers.current(principal_from_claims(claims))

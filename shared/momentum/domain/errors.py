@@ -70,6 +70,12 @@ class WriteConflict(ServiceUnavailable):
 
 
 @dataclass(eq=False)
+class Throttled(ServiceUnavailable):
+    """The database turned the call away for capacity, still after the client's own
+    retries: nothing was done, so a writer may load again and retry."""
+
+
+@dataclass(eq=False)
 class PayloadTooLarge(DomainError):
     """The request body is larger than the API reads (413)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeIs
 
 
 class EmailKind(StrEnum):
@@ -29,10 +30,14 @@ class Person:
     opted_out: frozenset[EmailKind] = frozenset()
 
 
+def reachable(person: Person | None) -> TypeIs[Person]:
+    """True when `person` may get email at all: an address, and active or invited (their
+    opt-outs by kind aside)."""
+    return person is not None and bool(person.email) and (person.active or person.invited)
+
+
 def may_email(person: Person | None, kind: EmailKind) -> bool:
     """True when `person` should get an email of `kind`."""
-    if person is None or not person.email:
-        return False
-    if not (person.active or person.invited):
+    if not reachable(person):
         return False
     return kind not in person.opted_out

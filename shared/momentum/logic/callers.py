@@ -34,7 +34,6 @@ from momentum.store.users import UserRecord
 CACHE_SECONDS = 60
 _TTL = timedelta(seconds=CACHE_SECONDS)
 _MAX_ENTRIES = 4096  # one container serves a bounded set of people; never grow without limit
-ACTIVE = "active"
 NO_USER = "Your sign-in does not belong to a user of this organization."
 INACTIVE_USER = "Your user account is inactive; ask an administrator to reactivate it."
 
@@ -69,7 +68,7 @@ def principal_of_user(claimed: Principal, record: UserRecord | None) -> Principa
     """The staff caller as their user record says: 401 without one, 403 when inactive."""
     if record is None:
         raise Unauthenticated(NO_USER)
-    if record.status != ACTIVE:
+    if not record.active:
         raise Forbidden(INACTIVE_USER)
     try:
         role = Role(record.role)

@@ -56,18 +56,23 @@ def record(event: dict[str, Any], now: datetime) -> Recorded:
     event_type = str(event.get("eventType") or event.get("notificationType") or "")
     mail = event.get("mail") or {}
     tags = mail.get("tags") or {}
-    org_ids = tags.get("org_id") or []
-    if not org_ids:
+    org_id = _tag(tags, "org_id")
+    if org_id is None:
         logger.warning("email event without an org_id tag", extra={"event_type": event_type})
         return Recorded()
-    org_id = str(org_ids[0])
     suppressed = _suppress(org_id, event_type, event, now)
-    intent_ids = tags.get("intent_id") or []
+    intent_id = _tag(tags, "intent_id")
     outcome = IntentOutcome.NONE
-    if intent_ids and event_type in outbox.EVENT_ATTRIBUTES:
+    if intent_id is not None and event_type in outbox.EVENT_ATTRIBUTES:
         message_id = str(mail.get("messageId") or "")
-        outcome = _record_on_intent(org_id, str(intent_ids[0]), event_type, message_id, now)
+        outcome = _record_on_intent(org_id, intent_id, event_type, message_id, now)
     return Recorded(suppressed=suppressed, intent=outcome)
+
+
+def _tag(tags: dict[str, Any], name: str) -> str | None:
+    """The first value of one of the message's tags (None: the message has no such tag)."""
+    values = tags.get(name) or []
+    return str(values[0]) if values else None
 
 
 def _record_on_intent(
@@ -79,21 +84,36 @@ def _record_on_intent(
     )
     if item is None:
         return IntentOutcome.NONE
-    status = item.get("status")
     context = {"org_id": org_id, "intent_id": intent_id, "message_id": message_id}
     if event_type == REJECTED:
-        if status in (IntentStatus.PENDING, IntentStatus.SENDING, IntentStatus.SENT):
-            reason = f"refused by SES: Reject event for message {message_id}"[:MAX_REASON]
-            outbox.fail(org_id, intent_id, now, reason=reason)
-            logger.warning("email failed for good", extra={**context, "reason": reason})
-            return IntentOutcome.FAILED
+        return _on_reject(org_id, intent_id, item.get("status"), now, context)
+    if not accepted:
         return IntentOutcome.RECORDED
+    return _on_accepted(org_id, intent_id, item, now, context)
+
+
+def _on_reject(
+    org_id: str, intent_id: str, status: object, now: datetime, context: dict[str, str]
+) -> IntentOutcome:
+    """A Reject fails an intent not settled otherwise yet: SES will never deliver it."""
+    if status in (IntentStatus.PENDING, IntentStatus.SENDING, IntentStatus.SENT):
+        reason = f"refused by SES: Reject event for message {context['message_id']}"
+        reason = reason[:MAX_REASON]
+        outbox.fail(org_id, intent_id, now, reason=reason)
+        logger.warning("email failed for good", extra={**context, "reason": reason})
+        return IntentOutcome.FAILED
+    return IntentOutcome.RECORDED
+
+
+def _on_accepted(
+    org_id: str, intent_id: str, item: dict[str, Any], now: datetime, context: dict[str, str]
+) -> IntentOutcome:
+    """An event showing SES accepted a send: it settles an intent still open, and a second
+    SES message for one intent is counted once."""
+    message_id = context["message_id"]
     # Still open: the mailer's answer from SES was lost, or it stopped before recording it.
-    if (
-        accepted
-        and status in (IntentStatus.PENDING, IntentStatus.SENDING)
-        and outbox.settle_sent(org_id, intent_id, now, message_id=message_id)
-    ):
+    still_open = item.get("status") in (IntentStatus.PENDING, IntentStatus.SENDING)
+    if still_open and outbox.settle_sent(org_id, intent_id, now, message_id=message_id):
         logger.info("email intent marked sent from SES's event", extra=context)
         return IntentOutcome.SETTLED
     # SES messages known for the intent: the events' and the one the mailer recorded.
@@ -101,7 +121,7 @@ def _record_on_intent(
     messages |= {str(item["message_id"])} if item.get("message_id") else set()
     # The remaining window: a send's event came after the lease and grace period, when
     # the intent had been sent again. Counted once per intent.
-    if accepted and len(messages) > 1 and outbox.mark_duplicate(org_id, intent_id, now):
+    if len(messages) > 1 and outbox.mark_duplicate(org_id, intent_id, now):
         logger.warning(
             "email sent more than once", extra={**context, "message_ids": sorted(messages)}
         )

@@ -40,13 +40,11 @@ class FirstOwner:
 
 def owners(org_id: str) -> list[dict[str, object]]:
     """The organization's owners (any status), from its user list."""
-    found: list[dict[str, object]] = []
-    start: dict[str, object] | None = None
-    while True:
-        rows, start = user_store.list_page(org_id, limit=_PAGE, start_key=start)
-        found += [row for row in rows if row.get("role") == Role.OWNER]
-        if start is None:
-            return found
+    return [
+        row
+        for row in user_store.every_row(org_id, page_size=_PAGE)
+        if row.get("role") == Role.OWNER
+    ]
 
 
 def existing_owner(email: str) -> UserRecord | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from email.errors import MessageError
 from enum import StrEnum
@@ -10,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from momentum import adapters, signing
 from momentum.config import get_settings
+from momentum.domain.recipients import reachable
+from momentum.logic import recipients
 from momentum.messaging.messages import EmailToSend
 from momentum.notify import reconcile
-from momentum.notify.intents import EmailIntent, IntentStatus
+from momentum.notify.intents import EmailIntent, IntentStatus, Recipient
 from momentum.notify.ses import EmailSender, PermanentSendFailure, UncertainSendOutcome
 from momentum.observability import logger
 from momentum.store import organizations, outbox, preferences
@@ -30,6 +33,9 @@ class Delivery(StrEnum):
     DUPLICATE = "duplicate"  # already sent or settled: a redelivered message sends nothing
     BUSY = "busy"  # another sender holds the lease
     OPTED_OUT = "opted_out"
+    # A recipient named by id only, read at send time: gone, no address, or inactive and
+    # never invited (SPEC §7). Settled unsent.
+    UNREACHABLE = "unreachable"
     SUPPRESSED = "suppressed"
     FAILED = "failed"  # cannot be built, or SES refused it for good: settled, never retried
     MISSING = "missing"
@@ -81,7 +87,11 @@ def deliver(
 
     What fails the same way on every attempt — an intent that cannot be read or built (an
     address SES cannot take, stored before the API checked it), or a permanent SES refusal
-    — settles the intent as `failed` with its reason, so it is never retried."""
+    — settles the intent as `failed` with its reason, so it is never retried.
+
+    Reads besides the intent (its claim): the recipient's preferences and suppression (an
+    item each only when they exist) and, for a recipient named by id only (reminders), their
+    record: at most one item per email for someone who never changed a preference."""
     item = outbox.read(org_id, intent_id)
     if item is None:
         logger.warning("email intent not found", extra={"intent_id": intent_id})
@@ -101,27 +111,99 @@ def deliver(
         intent = outbox.from_item(item)
     except (KeyError, TypeError, ValueError) as error:
         return _fail(org_id, intent_id, now, f"unreadable intent: {error!r}")
+    try:
+        addressed = _skipped(org_id, intent_id, intent, now)
+    except Exception:
+        _release(org_id, intent_id)  # nothing was sent: a retry may take it at once
+        raise
+    if isinstance(addressed, Delivery):
+        return addressed
+    delivery = _send(org_id, intent_id, addressed, now, sender)
+    return Delivery.RESENT if delivery is Delivery.SENT and resend else delivery
+
+
+def _skipped(
+    org_id: str, intent_id: str, intent: EmailIntent, now: datetime
+) -> EmailIntent | Delivery:
+    """The claimed intent with its recipient's address, to be sent; or, settled unsent, why
+    not: the recipient turned its kind off, may not be emailed (read now for one named by id
+    only) or their address is suppressed. What must be fresh is read here, at send time:
+    their preferences, their suppression, and a recipient named by id only."""
     person = intent.recipient.person_id
     if intent.kind.value in preferences.kinds_off(org_id, person):
         outbox.finish(org_id, intent_id, now, status=IntentStatus.SKIPPED, reason="opted out")
         return Delivery.OPTED_OUT
-    if preferences.is_suppressed(org_id, intent.recipient.email):
-        outbox.finish(org_id, intent_id, now, status=IntentStatus.SKIPPED, reason="suppressed")
+    addressed = _addressed(org_id, intent)
+    if isinstance(addressed, str):
+        outbox.finish(org_id, intent_id, now, status=IntentStatus.SKIPPED, reason=addressed)
+        return Delivery.UNREACHABLE
+    if preferences.is_suppressed(org_id, addressed.recipient.email):
+        outbox.finish(
+            org_id,
+            intent_id,
+            now,
+            status=IntentStatus.SKIPPED,
+            reason="suppressed",
+            recipient=_read_now(addressed),
+        )
         return Delivery.SUPPRESSED
-    org = organizations.get(org_id)
-    org_name = org.name if org and org.name else "Your practice"
-    timezone = org.timezone if org else "UTC"
-    link = unsubscribe_url(org_id, person, intent.kind.value, now)
+    return addressed
+
+
+def _addressed(org_id: str, intent: EmailIntent) -> EmailIntent | str:
+    """The intent with its recipient's address: as stored, or for one named by id only
+    (`Recipient.record`) read now from their record (one item), with their name; else why
+    they may not be emailed (SPEC §7: an address, and active or invited)."""
+    recipient = intent.recipient
+    if recipient.record is None:
+        return intent
+    found = recipients.person(org_id, recipient.record, recipient.person_id)
+    if found is None:
+        return "recipient gone"
+    person, name = found
+    if not reachable(person):
+        return "recipient has no address, or is inactive and not invited"
+    return replace(
+        intent,
+        recipient=Recipient(person.id, str(person.email), name, record=recipient.record),
+    )
+
+
+def _read_now(intent: EmailIntent) -> Recipient | None:
+    """The recipient to keep on the stored intent: one the mailer read at send time."""
+    return intent.recipient if intent.recipient.record is not None else None
+
+
+def _release(org_id: str, intent_id: str) -> None:
+    """Give the lease back after a failure before anything was sent (best effort: else the
+    lease runs out and the intent is taken again)."""
     try:
-        message, to = _compose(intent, org_name, link, timezone)
+        outbox.release(org_id, intent_id)
+    except Exception:
+        logger.exception("could not release the intent", extra={"intent_id": intent_id})
+
+
+def _send(
+    org_id: str, intent_id: str, intent: EmailIntent, now: datetime, sender: EmailSender | None
+) -> Delivery:
+    """Build and send the claimed intent, and settle it by SES's answer."""
+    person = intent.recipient.person_id
+    # The organization's name and timezone, kept a minute per container (as every use case
+    # reads them): not one read per email.
+    org = organizations.settings(org_id)
+    org_name = org.name or "Your practice"
+    link = unsubscribe_url(org_id, person, intent.kind.value, now)
+    read_now = _read_now(intent)
+    try:
+        message, to = _compose(intent, org_name, link, org.timezone)
     except BUILD_ERRORS as error:  # pure code: it would fail the same way on every retry
-        return _fail(org_id, intent_id, now, f"cannot build the message: {error}")
+        return _fail(org_id, intent_id, now, f"cannot build the message: {error}", read_now)
     # SES's events carry these tags: whose address it was, and which intent was sent.
     tags = {"org_id": org_id, "kind": intent.kind.value, "intent_id": intent_id}
     try:
         message_id = (sender or adapters.email_sender()).send(message, to=to, tags=tags)
     except PermanentSendFailure as error:
-        return _fail(org_id, intent_id, now, f"refused by SES: {error}")
+        return _fail(org_id, intent_id, now, f"refused by SES: {error}", read_now)
     except UncertainSendOutcome as error:
         # Neither retried nor released: SES's Send event (or its absence) decides.
         logger.warning(
@@ -133,8 +215,8 @@ def deliver(
         outbox.release(org_id, intent_id)
         raise
     # False when SES's event settled it first: the same message, already recorded.
-    outbox.settle_sent(org_id, intent_id, now, message_id=message_id)
-    return Delivery.RESENT if resend else Delivery.SENT
+    outbox.settle_sent(org_id, intent_id, now, message_id=message_id, recipient=read_now)
+    return Delivery.SENT
 
 
 BUILD_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, LookupError, MessageError)
@@ -196,9 +278,11 @@ def _compose(
     return message, recipient_address(intent.recipient.email).addr_spec
 
 
-def _fail(org_id: str, intent_id: str, now: datetime, reason: str) -> Delivery:
+def _fail(
+    org_id: str, intent_id: str, now: datetime, reason: str, recipient: Recipient | None = None
+) -> Delivery:
     reason = reason[:MAX_REASON]
-    outbox.fail(org_id, intent_id, now, reason=reason)
+    outbox.fail(org_id, intent_id, now, reason=reason, recipient=recipient)
     logger.warning(
         "email failed for good", extra={"org_id": org_id, "intent_id": intent_id, "reason": reason}
     )

@@ -36,9 +36,7 @@ def fan_out(now: datetime, queue: MessageQueue) -> FanOutSummary:
     by_owner: dict[tuple[str, str], list[dict[str, Any]]] = {}
     pending: list[dict[str, Any]] = []
     for shard in shards:
-        start: dict[str, Any] | None = None
-        while True:
-            items, start = due.query_due(shard, now, start_key=start, limit=PAGE_SIZE)
+        for items in due.pages_due(shard, now, page_size=PAGE_SIZE):
             items_total += len(items)
             for item in items:
                 if item.get("type") == due.DueType.ENGAGEMENT:
@@ -53,8 +51,6 @@ def fan_out(now: datetime, queue: MessageQueue) -> FanOutSummary:
             if bodies:
                 queue.send(bodies)
             messages += len(bodies)
-            if not start:
-                break
     groups = [_messages(pending, now)] if pending else []
     groups += [_owner_messages(owned, now) for _, owned in sorted(by_owner.items())]
     for bodies in groups:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from momentum.domain.access import Principal
-from momentum.domain.errors import Forbidden, PreconditionFailed, ServiceUnavailable
+from momentum.domain.errors import Forbidden
 from momentum.domain.organizations import Location, Organization, validate_organization
-from momentum.store import dynamo
+from momentum.logic.writes import Decision, optimistic_write
 from momentum.store import organizations as org_store
+from momentum.store.transactions import commit_one
+
+ORGANIZATION = "organization"
 
 # The organization (timezone, locations), kept a minute per container by the store.
 organization_settings = org_store.settings
@@ -37,19 +42,19 @@ def replace_organization(
             locations=tuple(Location(id=i, name=n) for i, n in locations),
         )
     )
-    # Without If-Match the last writer wins, but still atomically: write against the
-    # version just read and re-read if another writer got in between.
-    for _ in range(3):
-        if expected_version is None:
-            current = org_store.get(principal.org_id)
-            expected = current.version if current else 0
-        else:
-            expected = expected_version
-        try:
-            return org_store.save(org, expected_version=expected)
-        except dynamo.ConditionFailed:
-            if expected_version is not None:
-                raise PreconditionFailed(
-                    "The organization changed since you read it; reload and try again."
-                ) from None
-    raise ServiceUnavailable("The organization is busy with other changes; please retry.")
+    # Without If-Match the last writer wins, but still atomically: written against the
+    # version just read, and read again if another writer got in between. With If-Match
+    # the write's own condition checks the caller's version: nothing is read first.
+    saved = optimistic_write(
+        thing=ORGANIZATION,
+        load=lambda: org_store.stored_version(org.id),
+        decide=lambda stored: Decision(
+            replace(org, version=stored + 1), [org_store.save_op(org, expected_version=stored)]
+        ),
+        version=lambda stored: stored,
+        expected_version=expected_version,
+        loaded=expected_version,
+        commit=commit_one,
+    )
+    org_store.forget_cached(org.id)  # this container reads its own change at once
+    return saved

@@ -10,13 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from momentum import clock
-from momentum.domain.access import Principal
-from momentum.domain.errors import PreconditionFailed
-from momentum.logic.access import ensure_portal_client
+from momentum.domain.access import Principal, Role
+from momentum.logic.access import check_client, ensure_portal_client
 from momentum.logic.users import check_caller, ensure_active_user
+from momentum.logic.writes import Decision, optimistic_write
 from momentum.notify.intents import EmailKind
-from momentum.store import dynamo
 from momentum.store import preferences as prefs_store
+from momentum.store.transactions import commit_one
+
+PREFERENCES = "preferences record"  # "The preferences record changed since you read it"
 
 # What each kind is called in pages people read (the unsubscribe page).
 KIND_LABELS: dict[EmailKind, str] = {
@@ -50,29 +52,13 @@ def person_id(principal: Principal) -> str:
 
 def get_preferences(principal: Principal) -> Preferences:
     """One BatchGetItem: the caller's own record (to check them) and their preferences."""
-    from momentum.domain.access import Role
-    from momentum.logic.access import check_client
-    from momentum.store import clients as client_store
-    from momentum.store import dynamo
-    from momentum.store import users as user_store
-    from momentum.store.keys import client_pk, org_pk
-
-    is_client = principal.role is Role.CLIENT and principal.client_id is not None
-    person = str(principal.client_id) if is_client else principal.user_id
-    if is_client:
-        caller_key = (client_pk(principal.org_id, person), client_store.CLIENT_SK)
+    if principal.role is Role.CLIENT and principal.client_id is not None:
+        client, stored = prefs_store.with_client(principal.org_id, principal.client_id)
+        check_client(principal, client, principal.client_id)
     else:
-        caller_key = (org_pk(principal.org_id), user_store.user_sk(person))
-    prefs_key = (org_pk(principal.org_id), prefs_store.prefs_sk(person))
-    items = dynamo.batch_get([caller_key, prefs_key])
-    caller = items.get(caller_key)
-    if is_client:
-        check_client(principal, client_store.from_item(caller) if caller else None, person)
-    else:
-        check_caller(principal, user_store.from_item(caller) if caller else None)
-    prefs = items.get(prefs_key)
-    off = frozenset(str(k) for k in prefs.get("off", [])) if prefs else frozenset()
-    return Preferences(emails=choices(off), version=int(prefs.get("version", 0)) if prefs else 0)
+        user, stored = prefs_store.with_user(principal.org_id, principal.user_id)
+        check_caller(principal, user)
+    return Preferences(emails=choices(stored.off), version=stored.version)
 
 
 def replace_preferences(
@@ -80,18 +66,23 @@ def replace_preferences(
 ) -> Preferences:
     """Set every kind (a kind not given is on). If-Match guards against undoing a change
     made meanwhile (e.g. a one-click unsubscribe)."""
-    person = person_id(principal)
+    org_id, person = principal.org_id, person_id(principal)
     off = frozenset(k.value for k in EmailKind if not emails.get(k.value, True))
-    try:
-        version = prefs_store.save_preferences(
-            principal.org_id,
-            person,
-            off,
-            expected_version=expected_version,
-            now=clock.current().now(),
-        )
-    except dynamo.ConditionFailed:
-        raise PreconditionFailed(
-            "Your preferences changed since you read them; reload and try again."
-        ) from None
+    now = clock.current().now()
+    if expected_version is None:
+        # Whatever is stored, this replaces it: nothing to read, nothing to lose.
+        version = prefs_store.save_preferences(org_id, person, off, expected_version=None, now=now)
+        return Preferences(emails=choices(off), version=version)
+    version = optimistic_write(
+        thing=PREFERENCES,
+        load=lambda: prefs_store.get_preferences(org_id, person)[1],
+        decide=lambda stored: Decision(
+            stored + 1,
+            [prefs_store.replace_op(org_id, person, off, expected_version=stored, now=now)],
+        ),
+        version=lambda stored: stored,
+        expected_version=expected_version,
+        loaded=expected_version,  # the write's own condition checks it: nothing to read
+        commit=commit_one,
+    )
     return Preferences(emails=choices(off), version=version)

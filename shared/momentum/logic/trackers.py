@@ -9,38 +9,32 @@ from typing import Any
 from momentum import clock, ids
 from momentum.domain.access import Principal, Role
 from momentum.domain.dates import today_in
-from momentum.domain.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    PreconditionFailed,
-    ServiceUnavailable,
-)
+from momentum.domain.errors import ChangedMeanwhile, Forbidden, NotFound
 from momentum.domain.people import Part
 from momentum.domain.trackers import (
-    MAX_TRACKERS_PER_CLIENT,
     TaskTrigger,
     Tracker,
     TrackerState,
     TrackerTask,
+    ensure_can_add_tracker,
     tracker_view,
     validate_tracker,
 )
-from momentum.logic.access import load_client
+from momentum.logic.access import check_client, load_client
 from momentum.logic.organizations import organization_settings
 from momentum.logic.people import Named, ensure_named
 from momentum.logic.tracking import evaluate_tracker_now
+from momentum.logic.writes import Decision, optimistic_write
 from momentum.store import clients as client_store
-from momentum.store import dynamo
 from momentum.store import trackers as tracker_store
-from momentum.store.clients import CLIENT_SK, ClientRecord
+from momentum.store import transactions
+from momentum.store.clients import ClientRecord
+from momentum.store.cursors import page_of
+from momentum.store.due import instant_text
+from momentum.store.trackers import TrackerRecord
+from momentum.store.transactions import Op
 
 __all__ = ["ClientRecord", "TrackerRecord"]
-from momentum.store.due import instant_text
-from momentum.store.keys import client_pk
-from momentum.store.trackers import TrackerRecord
-
-WRITE_ATTEMPTS = 10
 
 
 def _now() -> datetime:
@@ -86,32 +80,9 @@ def _tracker_from(client_id: str, tracker_id: str, body: dict[str, Any]) -> Trac
     )
 
 
-def _counter_op(client: ClientRecord, delta: int) -> dict[str, Any]:
-    """The client's tracker count moves with every create and delete, in the same
-    transaction: the limit of 8 holds however many creates race."""
-    if delta > 0:
-        return dynamo.update_op(
-            client_pk(client.org_id, client.id),
-            CLIENT_SK,
-            update="ADD tracker_count :one",
-            condition=(
-                "attribute_exists(pk) AND "
-                "(attribute_not_exists(tracker_count) OR tracker_count < :max)"
-            ),
-            values={":one": 1, ":max": MAX_TRACKERS_PER_CLIENT},
-        )
-    return dynamo.update_op(
-        client_pk(client.org_id, client.id),
-        CLIENT_SK,
-        update="ADD tracker_count :minus",
-        condition="attribute_exists(pk)",
-        values={":minus": -1},
-    )
-
-
 def _with_evaluation(
     record: TrackerRecord, client: ClientRecord, today: date, tz: str
-) -> tuple[TrackerRecord, list[dict[str, Any]]]:
+) -> tuple[TrackerRecord, list[Op]]:
     summary = client.client_summary()
     evaluated, tasks = evaluate_tracker_now(record, summary, today, tz)
     evaluated = replace(evaluated, client_completed=summary.to_dict()["completed"])
@@ -128,27 +99,23 @@ def create_tracker(principal: Principal, client_id: str, body: dict[str, Any]) -
     ensure_named(principal, _assignee_named(body), location_id=client.location_id)
     today, tz = _today(principal.org_id)
     now = instant_text(_now())
-    record, task_ops = _with_evaluation(
-        TrackerRecord(principal.org_id, tracker, version=1, state_version=1, created_at=now,
-                      updated_at=now),
-        client, today, tz,
-    )  # fmt: skip
-    ops = [
-        tracker_store.write_op(record, expected_version=0, expected_state_version=0),
-        _counter_op(client, +1),
-        *task_ops,
-    ]
-    try:
-        dynamo.transact_write(ops)
-    except dynamo.ConditionFailed as error:
-        fresh = client_store.get(principal.org_id, client.id)
-        if fresh is None:
-            raise NotFound("No such client.") from None
-        raise Conflict(
-            f"This client already has {MAX_TRACKERS_PER_CLIENT} trackers, the most allowed; "
-            "delete one first"
-        ) from error
-    return record
+    new = TrackerRecord(
+        principal.org_id, tracker, version=1, state_version=1, created_at=now, updated_at=now
+    )
+
+    def decide(current: ClientRecord) -> Decision[TrackerRecord]:
+        # The client's count says whether one more fits; the write's condition on it holds
+        # the limit however many creates race (a lost race decides again from the count).
+        ensure_can_add_tracker(current.tracker_count)
+        record, task_ops = _with_evaluation(new, current, today, tz)
+        return Decision(record, [*tracker_store.create_ops(record), *task_ops])
+
+    return optimistic_write(
+        thing="client",
+        load=lambda: client_store.get(principal.org_id, client.id),
+        decide=decide,
+        loaded=client,
+    )
 
 
 def _load(principal: Principal, tracker_id: str) -> tuple[ClientRecord, TrackerRecord]:
@@ -157,28 +124,11 @@ def _load(principal: Principal, tracker_id: str) -> tuple[ClientRecord, TrackerR
     client_id = ids.owner_client(tracker_id, "trk")
     if client_id is None:
         raise NotFound("No such tracker.")
-    pk = client_pk(principal.org_id, client_id)
-    items = dynamo.batch_get([(pk, CLIENT_SK), (pk, tracker_store.PREFIX + tracker_id)])
-    client_item = items.get((pk, CLIENT_SK))
-    tracker_item = items.get((pk, tracker_store.PREFIX + tracker_id))
-    if client_item is None or tracker_item is None:
+    client, record = tracker_store.get_with_client(principal.org_id, client_id, tracker_id)
+    if client is None or record is None:
         raise NotFound("No such tracker.")
-    client = client_store.from_item(client_item)
-    _check_access(principal, client)
-    return client, tracker_store.from_item(tracker_item)
-
-
-def _check_access(principal: Principal, client: ClientRecord) -> None:
-    """Staff users' access to the client (client tokens were refused before any read)."""
-    from momentum.domain.access import may_access_client
-
-    if not may_access_client(
-        principal,
-        client_id=client.id,
-        location_id=client.location_id,
-        assigned_staff=client.assigned_practitioner_ids,
-    ):
-        raise Forbidden("You do not have access to this client.")
+    # Staff users' access to the client (client tokens were refused before any read).
+    return check_client(principal, client, client_id), record
 
 
 def get_tracker(principal: Principal, tracker_id: str) -> tuple[ClientRecord, TrackerRecord]:
@@ -193,19 +143,9 @@ def list_trackers(
     principal: Principal, client_id: str, *, limit: int, cursor: str | None
 ) -> tuple[ClientRecord, list[TrackerRecord], str | None]:
     """A client's trackers (one page) with the client (its summary counts them): one Query."""
-    from momentum.store.cursors import page_of
-
     _ensure_staff_tool(principal)
-    pk = client_pk(principal.org_id, client_id)
-    items = dynamo.query_all(pk, sk_prefix="S#", consistent=True)
-    client_item = next((i for i in items if i["sk"] == CLIENT_SK), None)
-    if client_item is None:
-        raise NotFound("No such client.")
-    client = client_store.from_item(client_item)
-    _check_access(principal, client)
-    trackers = [
-        tracker_store.from_item(i) for i in items if str(i["sk"]).startswith(tracker_store.PREFIX)
-    ]
+    found, trackers = tracker_store.client_with_trackers(principal.org_id, client_id)
+    client = check_client(principal, found, client_id)  # staff users' access to the client
     page, next_cursor = page_of(
         sorted(trackers, key=_by_creation),
         _by_creation,
@@ -218,30 +158,34 @@ def list_trackers(
     return client, page, next_cursor
 
 
+def _body_of(tracker: Tracker) -> dict[str, Any]:
+    """The tracker as a request would send it (a PATCH is applied on top)."""
+    return {
+        "sessions": tracker.sessions,
+        "begin_date": tracker.begin_date,
+        "end_date": tracker.end_date,
+        "note": tracker.note,
+        "color": tracker.color,
+        "task": (
+            {"assignee_id": tracker.task.assignee_id, "trigger": tracker.task.trigger.value}
+            if tracker.task
+            else None
+        ),
+        "auto_reset": tracker.auto_reset,
+    }
+
+
 def update_tracker(
     principal: Principal, tracker_id: str, changes: dict[str, Any], expected_version: int | None
 ) -> tuple[ClientRecord, TrackerRecord]:
-    for _ in range(WRITE_ATTEMPTS):
-        client, record = _load(principal, tracker_id)
-        if expected_version is not None and expected_version != record.version:
-            raise PreconditionFailed("The tracker changed since you read it; reload and try again.")
+    sent = {k: v for k, v in changes.items() if v is not None or k in ("end_date", "task")}
+
+    def decide(
+        loaded: tuple[ClientRecord, TrackerRecord],
+    ) -> Decision[tuple[ClientRecord, TrackerRecord]]:
+        client, record = loaded
         current = record.tracker
-        body: dict[str, Any] = {
-            "sessions": current.sessions,
-            "begin_date": current.begin_date,
-            "end_date": current.end_date,
-            "note": current.note,
-            "color": current.color,
-            "task": (
-                {"assignee_id": current.task.assignee_id, "trigger": current.task.trigger.value}
-                if current.task
-                else None
-            ),
-            "auto_reset": current.auto_reset,
-        }
-        body.update(
-            {k: v for k, v in changes.items() if v is not None or k in ("end_date", "task")}
-        )
+        body = {**_body_of(current), **sent}
         tracker = _tracker_from(client.id, current.id, body)
         # A new assignee is checked; keeping the current one always works.
         named = _assignee_named(body, current=current.task)
@@ -258,38 +202,26 @@ def update_tracker(
                     state_version=record.state_version + 1, updated_at=instant_text(_now())),
             client, today, tz,
         )  # fmt: skip
-        try:
-            dynamo.transact_write(
-                [
-                    tracker_store.write_op(
-                        updated,
-                        expected_version=record.version,
-                        expected_state_version=record.state_version,
-                    ),
-                    *task_ops,
-                ]
-            )
-        except dynamo.ConditionFailed:
-            continue
-        return client, updated
-    raise ServiceUnavailable("The tracker is busy; please retry.")
+        write = tracker_store.write_op(
+            updated, expected_version=record.version, expected_state_version=record.state_version
+        )
+        return Decision((client, updated), [write, *task_ops])
+
+    return optimistic_write(
+        thing="tracker",
+        load=lambda: _load(principal, tracker_id),
+        decide=decide,
+        version=lambda loaded: loaded[1].version,
+        expected_version=expected_version,
+    )
 
 
 def delete_tracker(principal: Principal, tracker_id: str) -> None:
     """Delete it (an ended tracker stays visible until someone does)."""
-    client, record = _load(principal, tracker_id)
+    _, record = _load(principal, tracker_id)
     try:
-        dynamo.transact_write(
-            [
-                dynamo.delete_op(
-                    client_pk(principal.org_id, client.id),
-                    tracker_store.PREFIX + record.id,
-                    condition="attribute_exists(pk)",
-                ),
-                _counter_op(client, -1),
-            ]
-        )
-    except dynamo.ConditionFailed:
+        transactions.commit(tracker_store.delete_ops(record))
+    except ChangedMeanwhile:
         raise NotFound("No such tracker.") from None
 
 
@@ -334,33 +266,27 @@ def list_tasks(
     """Tasks, newest first: an owner's or admin's list is every open task of the
     organization (`done=True`: the done ones) unless they name an assignee; anyone else
     lists their own (all, or open or done)."""
-    from momentum.store.cursors import decode_cursor, encode_cursor
-
     _ensure_staff_tool(principal)
-    now = _now()
+    org_id, now = principal.org_id, _now()
     if assignee_id is None and principal.is_org_admin:
-        scope = f"tasks|org|{bool(done)}"
-        partition, index = tracker_store.org_tasks_pk(principal.org_id, done=bool(done)), "gsi1"
+        rows, next_cursor = tracker_store.org_task_page(
+            org_id, done=done, limit=limit, cursor=cursor, now=now
+        )
     else:
         assignee = assignee_id or principal.user_id
         if assignee != principal.user_id and not principal.is_org_admin:
             raise Forbidden("You may list only your own tasks.")
-        scope = f"tasks|{assignee}|{done}"
-        partition, index = tracker_store.tasks_list_pk(principal.org_id, assignee), "gsi2"
-    start = decode_cursor(cursor, org_id=principal.org_id, scope=scope, now=now)
-    items, last = dynamo.query(partition, index=index, limit=limit, start_key=start, forward=False)
-    rows = [i for i in items if done is None or bool(i.get("done")) == done]
-    names = _client_names(principal.org_id, {str(i["client_id"]) for i in rows})
+        rows, next_cursor = tracker_store.assignee_task_page(
+            org_id, assignee, done=done, limit=limit, cursor=cursor, now=now
+        )
+    names = _client_names(principal.org_id, {str(row["client_id"]) for row in rows})
     for row in rows:
         row["client_name"] = names.get(str(row["client_id"]), "")
-    return rows, encode_cursor(last, org_id=principal.org_id, scope=scope, now=now)
+    return rows, next_cursor
 
 
 def _client_names(org_id: str, client_ids: set[str]) -> dict[str, str]:
-    if not client_ids:
-        return {}
-    keys = [(client_pk(org_id, c), CLIENT_SK) for c in sorted(client_ids)]
-    return {str(i["id"]): str(i.get("name", "")) for i in dynamo.batch_get(keys).values()}
+    return {c.id: c.name for c in client_store.get_many(org_id, sorted(client_ids)).values()}
 
 
 def mark_task(principal: Principal, task_id: str, *, done: bool) -> dict[str, Any]:
@@ -369,31 +295,15 @@ def mark_task(principal: Principal, task_id: str, *, done: bool) -> dict[str, An
     client_id = ids.owner_client(task_id, "tsk")
     if client_id is None:
         raise NotFound("No such task.")
-    pk = client_pk(principal.org_id, client_id)
-    task_key = (pk, tracker_store.TASK_PREFIX + task_id)
-    items = dynamo.batch_get([task_key, (pk, CLIENT_SK)])
-    item = items.get(task_key)
-    if item is None:
+    client, task = tracker_store.task_with_client(principal.org_id, client_id, task_id)
+    if task is None:
         raise NotFound("No such task.")
-    client_item = items.get((pk, CLIENT_SK))
-    location = client_item.get("location_id") if client_item else None
-    if item["assignee_id"] != principal.user_id and not principal.administers_location(location):
+    location = client.location_id if client else None
+    if task["assignee_id"] != principal.user_id and not principal.administers_location(location):
         raise Forbidden("Only the assignee or an administrator of the client may change this task.")
-    updated = dynamo.update_item(
-        pk,
-        tracker_store.TASK_PREFIX + task_id,
-        # It moves to the organization's open (or done) list.
-        update="SET done = :done, updated_at = :now, gsi1pk = :list, gsi1sk = :order "
-        "ADD #version :one",
-        condition="attribute_exists(pk)",
-        names={"#version": "version"},
-        values={
-            ":done": done,
-            ":now": instant_text(_now()),
-            ":one": 1,
-            ":list": tracker_store.org_tasks_pk(principal.org_id, done=done),
-            ":order": item.get("gsi2sk") or f"{item['created_at']}#{task_id}",
-        },
+    updated = tracker_store.set_task_done(
+        principal.org_id, task, done=done, at=instant_text(_now())
     )
-    updated["client_name"] = _client_names(principal.org_id, {client_id}).get(client_id, "")
+    # The client's name as read with the task (one read fewer than reading it again).
+    updated["client_name"] = client.name if client else ""
     return updated

@@ -6,8 +6,7 @@ its On track state, so an episode the write starts begins that day (SPEC §5).""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 from momentum.domain.clients import ClientSummary
 from momentum.domain.dates import start_of_day
@@ -15,18 +14,18 @@ from momentum.domain.effects import CreateTask
 from momentum.domain.engagements import evaluate_engagement
 from momentum.domain.on_track import PackageInputs, evaluate_package_write, status_on
 from momentum.domain.trackers import evaluate_tracker
-from momentum.store import due
-from momentum.store.engagements import PREFIX as ENGAGEMENT_PREFIX
+from momentum.store import engagements as engagement_store
+from momentum.store import packages as package_store
+from momentum.store import trackers as tracker_store
 from momentum.store.engagements import EngagementRecord
-from momentum.store.keys import client_pk
-from momentum.store.packages import PREFIX as PACKAGE_PREFIX
 from momentum.store.packages import PackageRecord
-from momentum.store.trackers import PREFIX as TRACKER_PREFIX
 from momentum.store.trackers import TrackerRecord
 
 
-def due_fields(pk: str, sk: str, check: date | None, timezone: str) -> dict[str, Any]:
-    return due.due_fields(pk, sk, None if check is None else start_of_day(check, timezone))
+def check_at(check: date | None, timezone: str) -> datetime | None:
+    """The instant a next check's day begins in the organization (None: no next check,
+    out of the due index)."""
+    return None if check is None else start_of_day(check, timezone)
 
 
 def refresh_package(
@@ -49,12 +48,9 @@ def refresh_package(
         package, record.settings, summary, state, today, before=previous
     )
     status = status_on(package, record.settings, summary, today)
-    pk = client_pk(record.org_id, package.client_id)
-    return replace(
-        record,
-        state=evaluation.state,
-        status=status.value,
-        due=due_fields(pk, PACKAGE_PREFIX + package.id, evaluation.next_check, timezone),
+    return package_store.scheduled(
+        replace(record, state=evaluation.state, status=status.value),
+        check_at(evaluation.next_check, timezone),
     )
 
 
@@ -64,13 +60,7 @@ def refresh_engagement(record: EngagementRecord, today: date, timezone: str) -> 
         record.engagement, record.engagement_summary(), record.state, today
     )
     check = today if evaluation.effects else evaluation.next_check
-    e = record.engagement
-    return replace(
-        record,
-        due=due_fields(
-            client_pk(record.org_id, e.coachee_id), ENGAGEMENT_PREFIX + e.id, check, timezone
-        ),
-    )
+    return engagement_store.scheduled(record, check_at(check, timezone))
 
 
 def evaluate_tracker_now(
@@ -81,15 +71,7 @@ def evaluate_tracker_now(
     request) and the tracker with its new state and next check."""
     evaluation = evaluate_tracker(record.tracker, summary, record.state, today)
     tasks = [e for e in evaluation.effects if isinstance(e, CreateTask)]
-    t = record.tracker
-    updated = replace(
-        record,
-        state=evaluation.state,
-        due=due_fields(
-            client_pk(record.org_id, t.client_id),
-            TRACKER_PREFIX + t.id,
-            evaluation.next_check,
-            timezone,
-        ),
+    updated = tracker_store.scheduled(
+        replace(record, state=evaluation.state), check_at(evaluation.next_check, timezone)
     )
     return updated, tasks

@@ -30,32 +30,34 @@ from typing import Any
 
 from momentum import clock
 from momentum.domain.access import Principal, Role
-from momentum.domain.errors import (
-    Conflict,
-    FieldError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    PreconditionFailed,
-)
-from momentum.identity import (
-    AddressRefused,
-    LoginClaims,
-    LoginNotFound,
-    UsernameTaken,
-    identities,
-)
+from momentum.domain.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from momentum.identity import LoginClaims, LoginNotFound, identities
 from momentum.logic import callers
-from momentum.store import dynamo
+from momentum.logic.logins import new_login
+from momentum.logic.writes import Decision, ensure_version, optimistic_write
 from momentum.store import organizations as org_store
 from momentum.store import users as user_store
 from momentum.store.due import instant_text
+from momentum.store.transactions import commit_one
 from momentum.store.users import UserRecord
 
-USER_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.LOCATION_ADMIN, Role.STAFF})
+USER = "user"
 SELF_EDITABLE = frozenset({"name", "phone"})
 MAX_LOCATION_CLAIM = 2048  # the Cognito custom attribute's maximum length
-ACTIVE, INACTIVE = "active", "inactive"
+ACTIVE = "active"
+# What a user's view shows as stored (and `location_ids`, as a list).
+VIEW_FIELDS = (
+    "id",
+    "name",
+    "email",
+    "phone",
+    "role",
+    "status",
+    "invited",
+    "version",
+    "created_at",
+    "updated_at",
+)
 # The same answer whoever holds the address: it reveals nothing about other organizations.
 ADDRESS_UNUSABLE = "This email address cannot be used for a login; use another address."
 LOGIN_MISSING = (
@@ -92,23 +94,33 @@ def ensure_may_change(principal: Principal, target: UserRecord, fields: Mapping[
         raise Forbidden("Users are managed by the organization's administrators.")
     own = principal.user_id == target.id
     if not principal.is_org_admin:
-        if not own:
-            raise Forbidden("Only owners and admins change other users.")
-        refused = sorted(set(fields) - SELF_EDITABLE)
-        if refused:
-            raise Forbidden(f"Only owners and admins may change: {', '.join(refused)}.")
+        _ensure_own_profile_only(own, fields)
         return
     if principal.role is not Role.OWNER:
-        if target.role == Role.OWNER:
-            raise Forbidden("Only an owner may change an owner.")
-        if fields.get("role") == Role.OWNER:
-            raise Forbidden("Only an owner may make someone an owner.")
+        _ensure_owners_left_to_owners(target, fields)
     if own:
         changed = [k for k in ("role", "status") if k in fields and fields[k] != getattr(target, k)]
         if changed:
             raise Forbidden(
                 f"You cannot change your own {' or '.join(changed)}; ask another owner or admin."
             )
+
+
+def _ensure_own_profile_only(own: bool, fields: Mapping[str, Any]) -> None:
+    """Location admins and staff change their own name and phone, nothing else."""
+    if not own:
+        raise Forbidden("Only owners and admins change other users.")
+    refused = sorted(set(fields) - SELF_EDITABLE)
+    if refused:
+        raise Forbidden(f"Only owners and admins may change: {', '.join(refused)}.")
+
+
+def _ensure_owners_left_to_owners(target: UserRecord, fields: Mapping[str, Any]) -> None:
+    """An admin neither changes an owner nor makes one."""
+    if target.role == Role.OWNER:
+        raise Forbidden("Only an owner may change an owner.")
+    if fields.get("role") == Role.OWNER:
+        raise Forbidden("Only an owner may make someone an owner.")
 
 
 def profile_errors(
@@ -190,15 +202,9 @@ def _new_login(email: str, claims: LoginClaims) -> tuple[str, bool]:
     it) unless that login is an orphan of this organization: a staff login left by an
     earlier attempt that failed before its user was stored (no user has its id). It is
     adopted, with this user's claims."""
-    try:
-        return identities().create_login(email=email, claims=claims), True
-    except AddressRefused:
-        raise InvalidInput(
-            "The sign-in does not take this email address.",
-            errors=[FieldError(("body", "email"), "not an address a login can have")],
-        ) from None
-    except UsernameTaken:
-        pass
+    subject = new_login(email, claims)
+    if subject is not None:
+        return subject, True
     found = identities().find_login(email=email)
     if (
         found is None
@@ -276,19 +282,8 @@ def update_user(
     caller, record = _caller_and_target(principal, user_id)
     _ensure_may_patch(caller, user_id)
     ensure_may_change(caller, record, fields)
-    if expected_version is not None and expected_version != record.version:
-        raise PreconditionFailed("The user changed since you read it; reload and try again.")
-    changes = dict(fields)
-    if "location_ids" in changes:
-        changes["location_ids"] = tuple(dict.fromkeys(changes["location_ids"]))
-    role = str(changes.get("role", record.role))
-    location_ids = tuple(changes.get("location_ids", record.location_ids))
-    if {"role", "location_ids"} & set(changes):
-        # Locations are checked against the organization when they are sent.
-        known = _known_locations(principal, location_ids) if "location_ids" in changes else None
-        errors = profile_errors(role, location_ids, known)
-        if errors:
-            raise InvalidInput("The user's role and locations do not fit.", errors=errors)
+    ensure_version(USER, record.version, expected_version)
+    changes = _checked_changes(principal, record, fields)
     if not changes:
         return record
     updated = replace(
@@ -298,14 +293,38 @@ def update_user(
     # is saved. Should the save be refused next, the record (what the API obeys) stands and
     # a retry converges.
     _update_login(updated, changes)
-    try:
-        user_store.save_profile(record, updated)
-    except dynamo.ConditionFailed:
-        raise PreconditionFailed(
-            "The user changed since you read it; reload and try again."
-        ) from None
+    # Decided on the version read: a change that landed meanwhile is a 412, as an If-Match
+    # that no longer holds.
+    optimistic_write(
+        thing=USER,
+        load=lambda: user_store.get_user(principal.org_id, user_id),
+        decide=lambda current: Decision(updated, [user_store.save_op(current, updated)]),
+        version=lambda current: current.version,
+        expected_version=record.version,
+        loaded=record,
+        commit=commit_one,
+    )
     callers.forget_user(updated.org_id, updated.id)  # this container obeys it at once
     return updated
+
+
+def _checked_changes(
+    principal: Principal, record: UserRecord, fields: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The fields sent as the record holds them; 422 when the role and locations they
+    leave do not fit (locations are checked against the organization when sent)."""
+    changes = dict(fields)
+    if "location_ids" in changes:
+        changes["location_ids"] = tuple(dict.fromkeys(changes["location_ids"]))
+    if not {"role", "location_ids"} & set(changes):
+        return changes
+    role = str(changes.get("role", record.role))
+    location_ids = tuple(changes.get("location_ids", record.location_ids))
+    known = _known_locations(principal, location_ids) if "location_ids" in changes else None
+    errors = profile_errors(role, location_ids, known)
+    if errors:
+        raise InvalidInput("The user's role and locations do not fit.", errors=errors)
+    return changes
 
 
 def _ensure_may_patch(principal: Principal, user_id: str) -> None:
@@ -345,33 +364,25 @@ def list_users(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the organization's users by name, optionally filtered by role and status
     (owners, admins and location admins)."""
-    from momentum.store.cursors import decode_cursor, encode_cursor
-
     if not may_list_users(principal):
         raise Forbidden("Only administrators list the organization's users.")
-    now = _now()
-    scope = f"users|{role}|{status}"
-    start = decode_cursor(cursor, org_id=principal.org_id, scope=scope, now=now)
-    page, last = user_store.list_page(principal.org_id, limit=limit, start_key=start)
+    page, next_cursor = user_store.list_rows(
+        principal.org_id,
+        limit=limit,
+        cursor=cursor,
+        scope=f"users|{role}|{status}",
+        now=_now(),
+    )
     rows = [
         r
         for r in page
         if (role is None or r["role"] == role) and (status is None or r["status"] == status)
     ]
-    return rows, encode_cursor(last, org_id=principal.org_id, scope=scope, now=now)
+    return rows, next_cursor
 
 
 def user_view(record: UserRecord) -> dict[str, Any]:
     return {
-        "id": record.id,
-        "name": record.name,
-        "email": record.email,
-        "phone": record.phone,
-        "role": record.role,
+        **{name: getattr(record, name) for name in VIEW_FIELDS},
         "location_ids": list(record.location_ids),
-        "status": record.status,
-        "invited": record.invited,
-        "version": record.version,
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
     }

@@ -18,6 +18,7 @@ from momentum.domain.errors import (
     NotFound,
     PreconditionFailed,
     ServiceUnavailable,
+    Throttled,
     WriteConflict,
 )
 from momentum.store import transactions
@@ -63,6 +64,7 @@ def optimistic_write[S, R](
     expected_version: int | None = None,
     already_done: Callable[[], R | None] | None = None,
     loaded: S | None = None,
+    commit: Callable[[Sequence[Op]], None] | None = None,
 ) -> R:
     """Run load → decide → commit until a commit lands.
 
@@ -70,7 +72,10 @@ def optimistic_write[S, R](
     - `version` + `expected_version`: the caller's If-Match, checked on every load.
     - `already_done`: after a failed condition, the answer if our own earlier attempt
       (a create retried with its Idempotency-Key) is what the condition found.
-    - `loaded`: state the caller already read, used for the first attempt only."""
+    - `loaded`: state the caller already read, used for the first attempt only.
+    - `commit`: how the operations are written (default `transactions.commit`, all or
+      nothing); the nightly's evaluators leave out side effects an earlier attempt made
+      (`transactions.commit_with_side_effects`)."""
     state = loaded
     for attempt in range(ATTEMPTS):
         if state is None:
@@ -81,13 +86,13 @@ def optimistic_write[S, R](
             ensure_version(thing, version(state), expected_version)
         decision = decide(state)
         try:
-            transactions.commit(decision.ops)
+            (commit or transactions.commit)(decision.ops)
         except ChangedMeanwhile:
             done = already_done() if already_done is not None else None
             if done is not None:
                 return done
-        except WriteConflict:
-            pass
+        except (WriteConflict, Throttled):
+            pass  # nothing was written: load again and retry
         else:
             return decision.result
         state = None

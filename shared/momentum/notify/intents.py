@@ -38,11 +38,22 @@ class SesEventType(StrEnum):
     REJECT = "Reject"  # accepted the call, refused the message (a virus)
 
 
+class RecipientRecord(StrEnum):
+    """Where the mailer reads a recipient named by id only (`Recipient.record`)."""
+
+    CLIENT = "client"
+    USER = "user"
+
+
 @dataclass(frozen=True, slots=True)
 class Recipient:
     person_id: str  # a user id or a client id
     email: str
     name: str
+    # Set: the recipient is named by id only, and the mailer reads their address, name and
+    # whether they may be emailed from this record at send time (the writer of the intent
+    # then reads nobody); `email` and `name` are empty until then.
+    record: RecipientRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field, StrictInt, field_validator
+from pydantic import ConfigDict, Field, StrictInt
 
 from momentum.schemas.common import (
     HHMM,
@@ -16,6 +16,7 @@ from momentum.schemas.common import (
     Name,
     Phone,
     RecordId,
+    refuse_null,
 )
 
 ClientStatusName = Literal["active", "inactive", "prospect"]
@@ -84,13 +85,7 @@ class ClientPatch(ApiModel):
     availability: Availability | None = None
     notes: LongText | None = None
 
-    @field_validator("name", "status", "assigned_practitioner_ids", "availability", "notes")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # An explicit null for a field that always has a value is refused (422).
-        if value is None:
-            raise ValueError("may not be null")
-        return value
+    _not_null = refuse_null("name", "status", "assigned_practitioner_ids", "availability", "notes")
 
 
 class ClientView(ApiModel):

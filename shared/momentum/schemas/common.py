@@ -16,6 +16,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     StrictBool,
     StringConstraints,
+    field_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
@@ -245,3 +246,19 @@ ApiDate = Annotated[dt.date, BeforeValidator(_api_date)]
 """A date a caller sends: `YYYY-MM-DD`, within the supported dates (1900-01-01..2200-12-31)."""
 ApiTimestamp = Annotated[dt.datetime, BeforeValidator(_api_timestamp)]
 """A timestamp a caller sends: ISO 8601 with a UTC offset, within the supported dates."""
+
+
+# --- changes ------------------------------------------------------------------------------
+
+
+def _not_null(cls: type[BaseModel], value: object) -> object:
+    if value is None:
+        raise ValueError("may not be null")
+    return value
+
+
+def refuse_null(*fields: str) -> classmethod[BaseModel, [object], object]:
+    """A change body's validator: an explicit null for `fields`, which always have a value,
+    is refused (422 "may not be null"); leaving a field out changes nothing. In a model:
+    `_not_null = refuse_null("name", "status")`."""
+    return field_validator(*fields)(classmethod(_not_null))

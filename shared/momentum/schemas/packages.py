@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field, StrictInt, field_validator
+from pydantic import ConfigDict, Field, StrictInt
 
 from momentum.schemas.common import (
     ApiDate,
@@ -15,6 +15,7 @@ from momentum.schemas.common import (
     Name,
     RecordId,
     ShortText,
+    refuse_null,
 )
 from momentum.schemas.engagements import HistoryEntryView
 
@@ -112,12 +113,7 @@ class TemplatePatch(ApiModel):
     on_track: OnTrackBody | None = None
     authorization: AuthorizationBody | None = None
 
-    @field_validator("name", "auto_renew")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may not be null")
-        return value
+    _not_null = refuse_null("name", "auto_renew")
 
 
 class TemplateView(ApiModel):
@@ -177,12 +173,7 @@ class PackagePatch(ApiModel):
         default=None, description="Client-level override; null removes it (owners and admins)"
     )
 
-    @field_validator("name", "auto_renew", "preferred", "cancelled")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may not be null")
-        return value
+    _not_null = refuse_null("name", "auto_renew", "preferred", "cancelled")
 
 
 class PackageView(ApiModel):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field, StrictInt, field_validator
+from pydantic import ConfigDict, Field, StrictInt
 
-from momentum.schemas.common import ApiModel, Email, Flag, Name, Phone, RecordId
+from momentum.schemas.common import ApiModel, Email, Flag, Name, Phone, RecordId, refuse_null
 
 UserRole = Literal["owner", "admin", "location_admin", "staff"]
 UserStatusName = Literal["active", "inactive"]
@@ -56,13 +56,7 @@ class UserPatch(ApiModel):
     location_ids: list[RecordId] | None = Field(default=None, max_length=MAX_LOCATIONS)
     status: UserStatusName | None = None
 
-    @field_validator("name", "role", "location_ids", "status")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # Validators run on values that were sent: an explicit null is refused (422).
-        if value is None:
-            raise ValueError("may not be null")
-        return value
+    _not_null = refuse_null("name", "role", "location_ids", "status")
 
 
 class UserView(ApiModel):

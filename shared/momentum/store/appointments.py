@@ -7,8 +7,10 @@ Lists: the organization's by start on `gsi1` (`ORG#<org>#APTS`), a practitioner'
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from momentum.domain.appointments import AppointmentFacts, AppointmentKind, AppointmentStatus
@@ -23,7 +25,9 @@ from momentum.store.due import instant_text
 from momentum.store.engagements import EngagementRecord
 from momentum.store.keys import client_pk
 from momentum.store.packages import PackageRecord
+from momentum.store.pages import query_page
 from momentum.store.trackers import TrackerRecord
+from momentum.store.transactions import Op
 
 PREFIX = "A#"
 STATE_END = "S#\uffff"
@@ -175,3 +179,104 @@ def load_state(org_id: str, client_id: str, appointment_id: str | None = None) -
 def get(org_id: str, client_id: str, appointment_id: str) -> AppointmentRecord | None:
     item = dynamo.get_item(client_pk(org_id, client_id), PREFIX + appointment_id)
     return from_item(item) if item else None
+
+
+# -- what an appointment write reads: the client present, typed ------------------------------
+
+
+@dataclass(frozen=True)
+class BookingState:
+    """A client and everything a booking can change, as one strongly consistent Query read
+    them: its packages, trackers and engagements, by id."""
+
+    client: ClientRecord
+    packages: Mapping[str, PackageRecord]
+    trackers: Mapping[str, TrackerRecord]
+    engagements: Mapping[str, EngagementRecord]
+
+
+@dataclass(frozen=True)
+class AppointmentState(BookingState):
+    """The same, with the appointment being changed (read by the same Query)."""
+
+    appointment: AppointmentRecord
+
+
+def booking_state(org_id: str, client_id: str) -> BookingState | None:
+    """What booking an appointment for the client affects (None: no such client)."""
+    state = load_state(org_id, client_id)
+    if state.client is None:
+        return None
+    return BookingState(state.client, state.packages, state.trackers, state.engagements)
+
+
+def appointment_state(org_id: str, client_id: str, appointment_id: str) -> AppointmentState | None:
+    """What changing the appointment affects, with the appointment (None: no such
+    appointment of that client)."""
+    state = load_state(org_id, client_id, appointment_id)
+    if state.client is None or state.appointment is None:
+        return None
+    return AppointmentState(
+        state.client, state.packages, state.trackers, state.engagements, state.appointment
+    )
+
+
+def save_op(record: AppointmentRecord, tz: Timezone, *, previous: AppointmentRecord | None) -> Op:
+    """Write the appointment as created (`previous` None: it must not exist yet) or as
+    changed from `previous` (which must still be the stored version)."""
+    return write_op(record, tz, expected_version=0 if previous is None else previous.version)
+
+
+# -- lists by start time -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppointmentList:
+    """Which appointments a list shows: a client's (optionally only one practitioner's of
+    them), else a practitioner's or the organization's by start time, between two
+    instants (either end open)."""
+
+    org_id: str
+    client_id: str | None = None
+    practitioner_id: str | None = None
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+
+    @property
+    def scope(self) -> str:
+        """What its cursors are bound to: a cursor of one list never pages another."""
+        return f"apts|{self.client_id}|{self.practitioner_id}|{self.start_from}|{self.start_to}"
+
+    def holds(self, record: AppointmentRecord) -> bool:
+        return (
+            (self.start_from is None or record.starts_at >= self.start_from)
+            and (self.start_to is None or record.starts_at <= self.start_to)
+            and (self.practitioner_id is None or record.practitioner_id == self.practitioner_id)
+        )
+
+
+def _between(which: AppointmentList) -> tuple[str, str]:
+    """The start-key range of the instants asked for (either end open)."""
+    low = instant_text(which.start_from) if which.start_from else "0"
+    high = (instant_text(which.start_to) if which.start_to else "9") + "#\uffff"
+    return low, high
+
+
+def list_page(
+    which: AppointmentList, *, limit: int, cursor: str | None, now: datetime
+) -> tuple[list[AppointmentRecord], str | None]:
+    """One page of the list and the cursor of the next (None: this is the last page). A
+    client's list is one Query page of its partition, filtered (a page may hold fewer);
+    a practitioner's (gsi2) and the organization's (gsi1) are ranges of start keys."""
+    page = partial(
+        query_page, org_id=which.org_id, scope=which.scope, limit=limit, cursor=cursor, now=now
+    )
+    if which.client_id is not None:
+        items, next_cursor = page(client_pk(which.org_id, which.client_id), sk_prefix=PREFIX)
+        return [r for r in map(from_item, items) if which.holds(r)], next_cursor
+    if which.practitioner_id:
+        partition, index = staff_appointments_pk(which.org_id, which.practitioner_id), "gsi2"
+    else:
+        partition, index = org_appointments_pk(which.org_id), "gsi1"
+    items, next_cursor = page(partition, index=index, sk_between=_between(which))
+    return [from_item(i) for i in items], next_cursor

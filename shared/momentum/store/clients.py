@@ -11,11 +11,14 @@ per assigned practitioner (`sk = U#ASSIGN#<staff>`, on `gsi2` as
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from momentum.domain.clients import ClientStatus, ClientSummary
 from momentum.store import dynamo
+from momentum.store.cursors import decode_cursor, encode_cursor
 from momentum.store.keys import (
     client_pk,
     clients_list_pk,
@@ -48,6 +51,8 @@ class ClientRecord:
     login_username: str | None = None
     colors: dict[str, str] = field(default_factory=dict)
     payments: int = 0
+    # Kept by tracker creates and deletes (`trackers.create_ops`/`delete_ops`), never put.
+    tracker_count: int = 0
     summary: ClientSummary | None = None
     version: int = 0
     state_version: int = 0
@@ -126,6 +131,7 @@ def from_item(item: dict[str, Any]) -> ClientRecord:
         login_username=item.get("login_username"),
         colors=dict(item.get("colors") or {}),
         payments=int(item.get("payments", 0)),
+        tracker_count=int(item.get("tracker_count", 0)),
         summary=ClientSummary.from_dict(item["summary"]) if item.get("summary") else None,
         version=int(item.get("version", 0)),
         state_version=int(item.get("state_version", 0)),
@@ -137,6 +143,35 @@ def from_item(item: dict[str, Any]) -> ClientRecord:
 def get(org_id: str, client_id: str) -> ClientRecord | None:
     item = dynamo.get_item(client_pk(org_id, client_id), CLIENT_SK)
     return from_item(item) if item else None
+
+
+def get_many(org_id: str, client_ids: Iterable[str]) -> dict[str, ClientRecord]:
+    """Client records by id (missing ones absent), in as few BatchGetItem calls as
+    DynamoDB allows."""
+    wanted = list(dict.fromkeys(client_ids))
+    if not wanted:
+        return {}
+    found = dynamo.batch_get([(client_pk(org_id, c), CLIENT_SK) for c in wanted])
+    records = (from_item(item) for item in found.values())
+    return {r.id: r for r in records}
+
+
+def with_owned_item(
+    org_id: str, client_id: str, sk: str
+) -> tuple[ClientRecord | None, dict[str, Any] | None]:
+    """The client and one item of its partition (a package, a tracker, a task), in one
+    BatchGetItem: reading the item needs its client for the access check."""
+    pk = client_pk(org_id, client_id)
+    found = dynamo.batch_get([(pk, CLIENT_SK), (pk, sk)])
+    client = found.get((pk, CLIENT_SK))
+    return (from_item(client) if client else None), found.get((pk, sk))
+
+
+def still_there_op(org_id: str, client_id: str) -> dict[str, Any]:
+    """A transaction's check that the client still exists (not deleted meanwhile)."""
+    return dynamo.check_op(
+        client_pk(org_id, client_id), CLIENT_SK, condition="attribute_exists(pk)"
+    )
 
 
 def assignment_item(record: ClientRecord, staff_id: str) -> dict[str, Any]:
@@ -161,31 +196,54 @@ def create_ops(record: ClientRecord) -> list[dict[str, Any]]:
 def profile_update_ops(before: ClientRecord, after: ClientRecord) -> list[dict[str, Any]]:
     """Write the edited profile (not the summary) if nobody edited it since `before`, and
     keep the assignment items (the staff lists) in step, all in one transaction."""
-    fields = {**profile_fields(after), **list_keys(after)}
-    removals = [] if after.location_id else ["gsi2pk", "gsi2sk"]
-    sets = [f"#{k} = :{k}" for k, v in fields.items() if v is not None]
-    removals += [k for k, v in fields.items() if v is None]
-    expression = "SET " + ", ".join([*sets, "#version = :next"])
-    if removals:
-        expression += " REMOVE " + ", ".join(f"#{k}" for k in removals)
-    names = {f"#{k}": k for k in [*fields, *removals]}
-    names["#version"] = "version"
-    values: dict[str, Any] = {f":{k}": v for k, v in fields.items() if v is not None}
-    values[":next"] = before.version + 1
-    values[":expected"] = before.version
+    # Without a location the client leaves the location lists (None removes).
+    unlisted = {} if after.location_id else {"gsi2pk": None, "gsi2sk": None}
+    fields = {**profile_fields(after), **list_keys(after), **unlisted}
     ops = [
-        dynamo.update_op(
+        dynamo.versioned_update_op(
             client_pk(after.org_id, after.id),
             CLIENT_SK,
-            update=expression,
-            condition="attribute_exists(pk) AND #version = :expected",
-            names=names,
-            values=values,
+            fields,
+            expected_version=before.version,
         )
     ]
     removed = set(before.assigned_practitioner_ids) - set(after.assigned_practitioner_ids)
     ops += [dynamo.delete_op(client_pk(after.org_id, after.id), ASSIGN_PREFIX + s) for s in removed]
     ops += [dynamo.put_op(assignment_item(after, s)) for s in after.assigned_practitioner_ids]
+    return ops
+
+
+def appointment_fold_ops(before: ClientRecord, after: ClientRecord) -> list[dict[str, Any]]:
+    """Write what an appointment write changed on the client (its summary, status and
+    assigned practitioners) only if no other appointment write landed since `before` was
+    read (`state_version`). The ETag moves only when the status or the assignment did, and
+    then the staff lists' copies follow, in the same transaction."""
+    profile_changed = (
+        after.status != before.status
+        or after.assigned_practitioner_ids != before.assigned_practitioner_ids
+    )
+    ops = [
+        dynamo.update_op(
+            client_pk(before.org_id, before.id),
+            CLIENT_SK,
+            update=(
+                "SET #summary = :summary, #status = :status, assigned_practitioners = :assigned, "
+                "state_version = :next_state, #version = :version"
+            ),
+            condition="attribute_exists(pk) AND state_version = :state",
+            names={"#summary": "summary", "#status": "status", "#version": "version"},
+            values={
+                ":summary": after.client_summary().to_dict(),
+                ":status": after.status.value,
+                ":assigned": list(after.assigned_practitioner_ids),
+                ":next_state": before.state_version + 1,
+                ":state": before.state_version,
+                ":version": before.version + (1 if profile_changed else 0),
+            },
+        )
+    ]
+    if profile_changed:
+        ops += [dynamo.put_op(assignment_item(after, s)) for s in after.assigned_practitioner_ids]
     return ops
 
 
@@ -278,6 +336,52 @@ def list_page(
 
 
 @dataclass(frozen=True)
+class ClientList:
+    """One list of clients by name: the organization's (neither set), a location's, or a
+    staff member's assigned clients."""
+
+    location_id: str | None = None
+    staff_id: str | None = None
+
+
+def list_rows(
+    org_id: str,
+    lists: Sequence[ClientList],
+    *,
+    keep: Callable[[dict[str, Any]], bool],
+    limit: int,
+    cursor: str | None,
+    scope: str,
+    now: datetime,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of list rows (LIST_FIELDS) that `keep` accepts, read from `lists` one after
+    the other (a location admin's locations), and the signed cursor of the next page (None:
+    this is the last). The cursor holds which list, and where in it."""
+    state = decode_cursor(cursor, org_id=org_id, scope=scope, now=now) or {}
+    index = int(state.get("source", 0))
+    start = state.get("key")
+    rows: list[dict[str, Any]] = []
+    while index < len(lists) and len(rows) < limit:
+        source = lists[index]
+        page, last = list_page(
+            org_id,
+            location_id=source.location_id,
+            staff_id=source.staff_id,
+            limit=limit - len(rows),
+            start_key=start,
+        )
+        rows += [row for row in page if keep(row)]
+        if last:
+            start = last
+            break
+        index, start = index + 1, None
+    if index >= len(lists):
+        return rows, None
+    position = {"source": index, "key": start}
+    return rows, encode_cursor(position, org_id=org_id, scope=scope, now=now)
+
+
+@dataclass(frozen=True)
 class Assignment:
     """A client as its assignment item to one staff member shows it (the list fields)."""
 
@@ -313,12 +417,13 @@ def assigned_page(
     start = None
     if after is not None:
         client_id, name_key = after
-        start = {
-            "pk": {"S": client_pk(org_id, client_id)},
-            "sk": {"S": ASSIGN_PREFIX + staff_id},
-            "gsi2pk": {"S": staff_clients_pk(org_id, staff_id)},
-            "gsi2sk": {"S": name_key},
-        }
+        start = dynamo.index_start_key(
+            client_pk(org_id, client_id),
+            ASSIGN_PREFIX + staff_id,
+            index="gsi2",
+            index_pk=staff_clients_pk(org_id, staff_id),
+            index_sk=name_key,
+        )
     items, last = dynamo.query(
         staff_clients_pk(org_id, staff_id), index="gsi2", limit=limit, start_key=start
     )

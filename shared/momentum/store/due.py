@@ -8,6 +8,7 @@ up to now, so a missed night is caught up and a not-due item is never read."""
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -92,3 +93,23 @@ def resolve(entry: dict[str, Any]) -> dict[str, Any] | None:
     if not entry.get(REFERENCE):
         return entry
     return dynamo.get_item(str(entry["pk"]), str(entry["sk"]))
+
+
+def pages_due(
+    shard: str, until: datetime, *, page_size: int = 100
+) -> Iterator[list[dict[str, Any]]]:
+    """Every page of the items of `shard` due at or before `until`, oldest first (a page
+    per Query; where the next one starts is the store's business)."""
+    start: dict[str, Any] | None = None
+    while True:
+        items, start = query_due(shard, until, start_key=start, limit=page_size)
+        yield items
+        if not start:
+            return
+
+
+def due_instant(fields: Mapping[str, Any]) -> datetime | None:
+    """When an item is due (the instant its check day begins, from its due fields, e.g. a
+    record's `due`); None when it is not in the due index."""
+    due_at = fields.get("due_at")
+    return datetime.fromisoformat(str(due_at)) if due_at else None

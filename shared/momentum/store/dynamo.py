@@ -20,7 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from momentum.config import get_settings
-from momentum.domain.errors import ChangedMeanwhile, ServiceUnavailable, WriteConflict
+from momentum.domain.errors import ChangedMeanwhile, ServiceUnavailable, Throttled, WriteConflict
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -174,7 +174,7 @@ def translate_errors() -> Iterator[None]:
                 "The record is busy with another change; please retry.", retry_after_seconds=1
             ) from error
         if code in _BUSY_CODES:
-            raise ServiceUnavailable(
+            raise Throttled(
                 "The service is busy; nothing was changed. Please retry.", retry_after_seconds=2
             ) from error
         raise
@@ -304,14 +304,14 @@ def put_item(
     names: Mapping[str, str] | None = None,
     values: Mapping[str, Any] | None = None,
 ) -> None:
-    kwargs: dict[str, Any] = {"TableName": table_name(), "Item": to_attributes(item)}
-    if condition:
-        kwargs["ConditionExpression"] = condition
+    put_prepared(put_op(item, condition=condition, names=names, values=values))
+
+
+def put_prepared(operation: Mapping[str, Any]) -> None:
+    """A prepared `put_op` sent on its own as a PutItem."""
+    kwargs: dict[str, Any] = dict(operation["Put"])
+    if "ConditionExpression" in kwargs:
         kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-    if names:
-        kwargs["ExpressionAttributeNames"] = dict(names)
-    if values:
-        kwargs["ExpressionAttributeValues"] = {k: to_attribute(v) for k, v in values.items()}
     _write(lambda: client().put_item(**kwargs), mine=_put_is_mine(kwargs["Item"]))
 
 
@@ -326,12 +326,34 @@ def update_item(
 ) -> Item:
     """An UpdateItem, applied at most once however often it is sent; returns the item as
     it is after the update."""
-    all_names = dict(names or {})
     all_values = {k: to_attribute(v) for k, v in (values or {}).items()}
+    return _send_update(_key(pk, sk), update, condition, dict(names or {}), all_values)
+
+
+def update_prepared(operation: Mapping[str, Any]) -> Item:
+    """A prepared `update_op` sent on its own as an UpdateItem, exactly as `update_item`
+    sends it (applied at most once); returns the item as it is after the update."""
+    body = operation["Update"]
+    return _send_update(
+        body["Key"],
+        body["UpdateExpression"],
+        body.get("ConditionExpression"),
+        dict(body.get("ExpressionAttributeNames") or {}),
+        dict(body.get("ExpressionAttributeValues") or {}),
+    )
+
+
+def _send_update(
+    key: dict[str, Any],
+    update: str,
+    condition: str | None,
+    all_names: dict[str, str],
+    all_values: dict[str, Any],
+) -> Item:
     expression, guarded = _with_write_id(update, condition, all_names, all_values)
     kwargs: dict[str, Any] = {
         "TableName": table_name(),
-        "Key": {"pk": {"S": pk}, "sk": {"S": sk}},
+        "Key": key,
         "UpdateExpression": expression,
         "ConditionExpression": guarded,
         "ExpressionAttributeNames": all_names,
@@ -410,6 +432,14 @@ def query(
         response = client().query(**kwargs)
     items = [from_attributes(raw) for raw in response.get("Items", [])]
     return items, response.get("LastEvaluatedKey")
+
+
+def index_start_key(
+    pk: str, sk: str, *, index: str, index_pk: str, index_sk: str
+) -> dict[str, Any]:
+    """The start key that resumes a Query on `index` right after the item (`pk`, `sk`),
+    listed there at (`index_pk`, `index_sk`)."""
+    return {**_key(pk, sk), f"{index}pk": {"S": index_pk}, f"{index}sk": {"S": index_sk}}
 
 
 def query_all(pk: str, **kwargs: Any) -> list[Item]:
@@ -540,6 +570,31 @@ def versioned_put_op(item: Mapping[str, Any], *, expected_version: int) -> dict[
         condition="#version = :expected",
         names={"#version": "version"},
         values={":expected": expected_version},
+    )
+
+
+def versioned_update_op(
+    pk: str, sk: str, fields: Mapping[str, Any], *, expected_version: int
+) -> dict[str, Any]:
+    """Set `fields` (a None value removes the attribute) as version `expected_version + 1`,
+    only while the record exists at `expected_version`: an edit that never loses another."""
+    sets = [f"#{k} = :{k}" for k, v in fields.items() if v is not None]
+    removals = [k for k, v in fields.items() if v is None]
+    expression = "SET " + ", ".join([*sets, "#version = :next"])
+    if removals:
+        expression += " REMOVE " + ", ".join(f"#{k}" for k in removals)
+    names = {f"#{k}": k for k in fields}
+    names["#version"] = "version"
+    values: dict[str, Any] = {f":{k}": v for k, v in fields.items() if v is not None}
+    values[":next"] = expected_version + 1
+    values[":expected"] = expected_version
+    return update_op(
+        pk,
+        sk,
+        update=expression,
+        condition="attribute_exists(pk) AND #version = :expected",
+        names=names,
+        values=values,
     )
 
 

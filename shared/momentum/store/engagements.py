@@ -4,9 +4,9 @@ an appointment write loads them with the client's tracked state). Organization-w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from momentum.domain.engagements import (
     Engagement,
@@ -16,7 +16,7 @@ from momentum.domain.engagements import (
     EngagementTracking,
     EngagementType,
 )
-from momentum.store import dynamo
+from momentum.store import due, dynamo
 from momentum.store.keys import client_pk
 
 PREFIX = "S#ENG#"
@@ -136,6 +136,11 @@ def write_op(
     )
 
 
+def create_op(record: EngagementRecord) -> dict[str, Any]:
+    """Write a new engagement, unless its id is taken already."""
+    return write_op(record, expected_version=0, expected_state_version=0)
+
+
 def get(org_id: str, coachee_id: str, engagement_id: str) -> EngagementRecord | None:
     item = dynamo.get_item(client_pk(org_id, coachee_id), PREFIX + engagement_id)
     return from_item(item) if item else None
@@ -147,10 +152,22 @@ def list_for_client(org_id: str, client_id: str) -> list[EngagementRecord]:
     return sorted((from_item(i) for i in items), key=lambda r: (r.created_at, r.id))
 
 
-def _start_key(org_id: str, coachee_id: str, position: tuple[str, str]) -> dict[str, Any]:
+class ListPosition(NamedTuple):
+    """A place in the organization's list (oldest first): just after this engagement."""
+
+    created_at: str
+    engagement_id: str
+    coachee_id: str
+
+    @classmethod
+    def of(cls, record: EngagementRecord) -> ListPosition:
+        return cls(record.created_at, record.id, record.engagement.coachee_id)
+
+
+def _start_key(org_id: str, position: ListPosition) -> dict[str, Any]:
     """The ExclusiveStartKey of the list just after `position`, built from the caller's
     organization: whatever a cursor says, the Query stays in that organization's list."""
-    created_at, engagement_id = position
+    created_at, engagement_id, coachee_id = position
     return {
         "pk": {"S": client_pk(org_id, coachee_id)},
         "sk": {"S": PREFIX + engagement_id},
@@ -160,12 +177,19 @@ def _start_key(org_id: str, coachee_id: str, position: tuple[str, str]) -> dict[
 
 
 def list_page(
-    org_id: str, *, after: tuple[str, str, str] | None, limit: int
+    org_id: str, *, after: ListPosition | None, limit: int
 ) -> tuple[list[EngagementRecord], bool]:
     """One page of the organization's engagements, oldest first, after the position
-    `(created_at, engagement_id, coachee_id)`; and whether more may follow."""
-    start = None if after is None else _start_key(org_id, after[2], (after[0], after[1]))
+    `after`; and whether more may follow."""
+    start = None if after is None else _start_key(org_id, after)
     items, last = dynamo.query(
         engagements_list_pk(org_id), index="gsi1", limit=limit, start_key=start
     )
     return [from_item(i) for i in items], bool(last)
+
+
+def scheduled(record: EngagementRecord, at: datetime | None) -> EngagementRecord:
+    """The engagement with its next check at `at` (the instant its check day begins), in
+    the due index; None: no next check, out of the index."""
+    key = (client_pk(record.org_id, record.engagement.coachee_id), PREFIX + record.id)
+    return replace(record, due=due.due_fields(*key, at))

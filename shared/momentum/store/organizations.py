@@ -4,11 +4,13 @@ reads (timezone, locations), kept briefly per container."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from momentum.domain.organizations import Location, Organization
 from momentum.store import dynamo
 from momentum.store.keys import org_pk
+from momentum.store.transactions import Op
 
 ORG_SK = "ORG"
 # Organization settings change rarely and every write path needs the timezone: keep them
@@ -40,34 +42,35 @@ def get(org_id: str) -> Organization | None:
     return _from_item(org_id, item) if item else None
 
 
-def save(org: Organization, *, expected_version: int) -> Organization:
-    """Write the organization as version `expected_version + 1`; the write only lands while
-    the stored version is still `expected_version` (0 = not stored yet), else it raises
-    dynamo.ConditionFailed."""
-    saved = Organization(
-        id=org.id,
-        name=org.name,
-        timezone=org.timezone,
-        locations=org.locations,
-        version=expected_version + 1,
-    )
+def stored_version(org_id: str) -> int:
+    """The organization's stored version (0: not stored yet)."""
+    current = get(org_id)
+    return current.version if current else 0
+
+
+def save_op(org: Organization, *, expected_version: int) -> Op:
+    """Write the organization as version `expected_version + 1`, only while the stored
+    version is still `expected_version` (0 = not stored yet). Whoever commits it forgets
+    this container's cached copy (`forget_cached`)."""
     item: dict[str, Any] = {
         "pk": org_pk(org.id),
         "sk": ORG_SK,
         "type": "organization",
-        "name": saved.name,
-        "timezone": saved.timezone,
-        "locations": [{"id": loc.id, "name": loc.name} for loc in saved.locations],
-        "version": saved.version,
+        "name": org.name,
+        "timezone": org.timezone,
+        "locations": [{"id": loc.id, "name": loc.name} for loc in org.locations],
+        "version": expected_version + 1,
     }
-    if expected_version == 0:
-        dynamo.put_item(item, condition="attribute_not_exists(pk)")
-    else:
-        dynamo.put_item(
-            item, condition="version = :expected", values={":expected": expected_version}
-        )
+    return dynamo.versioned_put_op(item, expected_version=expected_version)
+
+
+def save(org: Organization, *, expected_version: int) -> Organization:
+    """Write the organization as version `expected_version + 1`; the write only lands while
+    the stored version is still `expected_version` (0 = not stored yet), else it raises
+    dynamo.ConditionFailed."""
+    dynamo.put_prepared(save_op(org, expected_version=expected_version))
     forget_cached(org.id)  # this container reads its own change at once
-    return saved
+    return replace(org, version=expected_version + 1)
 
 
 def _from_item(org_id: str, item: dict[str, Any]) -> Organization:

@@ -13,6 +13,7 @@ from momentum.notify.intents import (
     EmailKind,
     IntentStatus,
     Recipient,
+    RecipientRecord,
     SesEventType,
 )
 from momentum.store import due, dynamo
@@ -35,16 +36,20 @@ def intent_item(intent: EmailIntent, now: datetime) -> dict[str, Any]:
         "org_id": intent.org_id,
         "intent_id": intent.intent_id,
         "kind": intent.kind.value,
-        "recipient": {
-            "person_id": intent.recipient.person_id,
-            "email": intent.recipient.email,
-            "name": intent.recipient.name,
-        },
+        "recipient": recipient_attribute(intent.recipient),
         "data": intent.data,
         "status": IntentStatus.PENDING.value,
         "created_at": due.instant_text(now),
         **due.due_fields(pk, sk, now),
     }
+
+
+def recipient_attribute(recipient: Recipient) -> dict[str, Any]:
+    """The stored recipient; `record` only for one named by id (read at send time)."""
+    stored = {"person_id": recipient.person_id, "email": recipient.email, "name": recipient.name}
+    if recipient.record is not None:
+        stored["record"] = recipient.record.value
+    return stored
 
 
 def put_new(intent: EmailIntent, now: datetime) -> bool:
@@ -54,6 +59,12 @@ def put_new(intent: EmailIntent, now: datetime) -> bool:
     except dynamo.ConditionFailed:
         return False
     return True
+
+
+def new_intent_op(intent: EmailIntent, now: datetime) -> dict[str, Any]:
+    """The intent written in a transaction, unless it exists (its id is deterministic: an
+    earlier attempt made it, and the transaction then leaves it out)."""
+    return dynamo.put_op(intent_item(intent, now), condition="attribute_not_exists(pk)")
 
 
 def get(org_id: str, intent_id: str) -> tuple[EmailIntent, dict[str, Any]] | None:
@@ -79,6 +90,7 @@ def from_item(item: dict[str, Any]) -> EmailIntent:
             person_id=str(recipient["person_id"]),
             email=str(recipient["email"]),
             name=str(recipient.get("name", "")),
+            record=RecipientRecord(recipient["record"]) if recipient.get("record") else None,
         ),
         data=dict(item.get("data") or {}),
     )
@@ -115,33 +127,51 @@ def claim(
     return True
 
 
-def settle_sent(org_id: str, intent_id: str, now: datetime, *, message_id: str) -> bool:
+def settle_sent(
+    org_id: str,
+    intent_id: str,
+    now: datetime,
+    *,
+    message_id: str,
+    recipient: Recipient | None = None,
+) -> bool:
     """Mark the intent sent (by the mailer on SES's answer, or from SES's event) unless
-    something settled it already; True when this call did. Leaves the due index."""
+    something settled it already; True when this call did. Leaves the due index.
+    `recipient`: who it went to, as the mailer read them at send time (kept on the intent)."""
     pk, sk = intent_key(org_id, intent_id)
+    values: dict[str, Any] = {
+        ":sent": IntentStatus.SENT.value,
+        ":pending": IntentStatus.PENDING.value,
+        ":sending": IntentStatus.SENDING.value,
+        ":now": due.instant_text(now),
+        ":mid": message_id,
+        ":reason": "",
+        ":expires": int((now + RETENTION).timestamp()),
+    }
     try:
         dynamo.update_item(
             pk,
             sk,
             update=(
                 "SET #status = :sent, finished_at = :now, message_id = :mid, reason = :reason, "
-                "expires_at = :expires REMOVE due_shard, due_at, lease_until"
+                f"expires_at = :expires{_resolved(recipient, values)} "
+                "REMOVE due_shard, due_at, lease_until"
             ),
             condition="#status IN (:pending, :sending)",
             names={"#status": "status"},
-            values={
-                ":sent": IntentStatus.SENT.value,
-                ":pending": IntentStatus.PENDING.value,
-                ":sending": IntentStatus.SENDING.value,
-                ":now": due.instant_text(now),
-                ":mid": message_id,
-                ":reason": "",
-                ":expires": int((now + RETENTION).timestamp()),
-            },
+            values=values,
         )
     except dynamo.ConditionFailed:
         return False
     return True
+
+
+def _resolved(recipient: Recipient | None, values: dict[str, Any]) -> str:
+    """The update's `recipient` assignment (none when not given)."""
+    if recipient is None:
+        return ""
+    values[":recipient"] = recipient_attribute(recipient)
+    return ", recipient = :recipient"
 
 
 def mark_duplicate(org_id: str, intent_id: str, now: datetime) -> bool:
@@ -205,24 +235,28 @@ def finish(
     status: IntentStatus,
     message_id: str = "",
     reason: str = "",
+    recipient: Recipient | None = None,
 ) -> None:
-    """Record the outcome and leave the due index; the item expires after RETENTION."""
+    """Record the outcome and leave the due index; the item expires after RETENTION.
+    `recipient`: as the mailer read them at send time (kept on the intent)."""
     pk, sk = intent_key(org_id, intent_id)
+    values: dict[str, Any] = {
+        ":status": status.value,
+        ":now": due.instant_text(now),
+        ":mid": message_id,
+        ":reason": reason,
+        ":expires": int((now + RETENTION).timestamp()),
+    }
     dynamo.update_item(
         pk,
         sk,
         update=(
             "SET #status = :status, finished_at = :now, message_id = :mid, reason = :reason, "
-            "expires_at = :expires REMOVE due_shard, due_at, lease_until"
+            f"expires_at = :expires{_resolved(recipient, values)} "
+            "REMOVE due_shard, due_at, lease_until"
         ),
         names={"#status": "status"},
-        values={
-            ":status": status.value,
-            ":now": due.instant_text(now),
-            ":mid": message_id,
-            ":reason": reason,
-            ":expires": int((now + RETENTION).timestamp()),
-        },
+        values=values,
     )
 
 
@@ -230,30 +264,34 @@ def failed_pk(org_id: str) -> str:
     return f"{org_pk(org_id)}#EMAIL_FAILED"
 
 
-def fail(org_id: str, intent_id: str, now: datetime, *, reason: str) -> None:
+def fail(
+    org_id: str, intent_id: str, now: datetime, *, reason: str, recipient: Recipient | None = None
+) -> None:
     """Settle the intent as failed for good: out of the due index (no sweep retries it) and
     into the sparse failure list of its organization (`gsi1`: `ORG#<org>#EMAIL_FAILED`,
-    newest last by `<finished_at>#<intent>`), kept until the item expires."""
+    newest last by `<finished_at>#<intent>`), kept until the item expires. `recipient`: as
+    the mailer read them at send time (kept on the intent)."""
     pk, sk = intent_key(org_id, intent_id)
     finished = due.instant_text(now)
+    values: dict[str, Any] = {
+        ":status": IntentStatus.FAILED.value,
+        ":now": finished,
+        ":mid": "",
+        ":reason": reason,
+        ":expires": int((now + RETENTION).timestamp()),
+        ":fpk": failed_pk(org_id),
+        ":fsk": f"{finished}#{intent_id}",
+    }
     dynamo.update_item(
         pk,
         sk,
         update=(
             "SET #status = :status, finished_at = :now, message_id = :mid, reason = :reason, "
-            "expires_at = :expires, gsi1pk = :fpk, gsi1sk = :fsk "
+            f"expires_at = :expires, gsi1pk = :fpk, gsi1sk = :fsk{_resolved(recipient, values)} "
             "REMOVE due_shard, due_at, lease_until"
         ),
         names={"#status": "status"},
-        values={
-            ":status": IntentStatus.FAILED.value,
-            ":now": finished,
-            ":mid": "",
-            ":reason": reason,
-            ":expires": int((now + RETENTION).timestamp()),
-            ":fpk": failed_pk(org_id),
-            ":fsk": f"{finished}#{intent_id}",
-        },
+        values=values,
     )
 
 

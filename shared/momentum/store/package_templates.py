@@ -1,13 +1,22 @@
-"""Package templates: `pk = ORG#<org>`, `sk = PKGTPL#<id>` (a Query lists them)."""
+"""Package templates: `pk = ORG#<org>`, `sk = PKGTPL#<id>` (a Query lists them).
+
+A template is handed out as its stored fields (a dict, without the keys): packages made
+from it copy what they need when they are made."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from momentum.store import dynamo
 from momentum.store.keys import org_pk
+from momentum.store.pages import query_page
+from momentum.store.transactions import Op
 
 PREFIX = "PKGTPL#"
+ITEM_TYPE = "package_template"
+LIST_SCOPE = "package-templates"  # what the list's cursors are bound to
+_KEYS = ("pk", "sk", "type")
 
 
 def key(org_id: str, template_id: str) -> tuple[str, str]:
@@ -18,13 +27,36 @@ def get(org_id: str, template_id: str) -> dict[str, Any] | None:
     return dynamo.get_item(*key(org_id, template_id))
 
 
-def put(org_id: str, template: dict[str, Any], *, expected_version: int) -> None:
+def fields(template: dict[str, Any]) -> dict[str, Any]:
+    """The template without its keys."""
+    return {k: v for k, v in template.items() if k not in _KEYS}
+
+
+def _item(org_id: str, template: dict[str, Any]) -> dict[str, Any]:
     pk, sk = key(org_id, template["id"])
-    item = {"pk": pk, "sk": sk, "type": "package_template", **template}
-    dynamo.transact_write([dynamo.versioned_put_op(item, expected_version=expected_version)])
+    return {**fields(template), "pk": pk, "sk": sk, "type": ITEM_TYPE}
+
+
+def create_op(org_id: str, template: dict[str, Any]) -> Op:
+    """Write a new template, unless its id is taken already."""
+    return dynamo.versioned_put_op(_item(org_id, template), expected_version=0)
+
+
+def save_op(org_id: str, template: dict[str, Any], *, read_version: int) -> Op:
+    """Write the changed template only if it is still at the version it was read at."""
+    return dynamo.versioned_put_op(_item(org_id, template), expected_version=read_version)
 
 
 def list_page(
-    org_id: str, *, limit: int, start_key: dict[str, Any] | None
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    return dynamo.query(org_pk(org_id), sk_prefix=PREFIX, limit=limit, start_key=start_key)
+    org_id: str, *, limit: int, cursor: str | None, now: datetime
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the organization's templates, and the cursor of the next (None: last)."""
+    return query_page(
+        org_pk(org_id),
+        org_id=org_id,
+        scope=LIST_SCOPE,
+        limit=limit,
+        cursor=cursor,
+        now=now,
+        sk_prefix=PREFIX,
+    )

@@ -6,13 +6,14 @@ report): `gsi1` `ORG#<org>#PKGS`, by client then package."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
-from momentum.domain.on_track import OnTrackSettings, PackageState
+from momentum.domain.on_track import OnTrackSettings, PackageState, effective_settings
 from momentum.domain.packages import Package, PackageKind, PackageSize, PackageSummary, Period, Unit
-from momentum.store import dynamo
+from momentum.store import due, dynamo
+from momentum.store.clients import ClientRecord, with_owned_item
 from momentum.store.keys import client_pk
 
 PREFIX = "S#PKG#"
@@ -58,9 +59,7 @@ class PackageRecord:
     @property
     def settings(self) -> OnTrackSettings | None:
         """Effective settings: a client-level override replaces the template's entirely."""
-        return (
-            self.override_settings if self.override_settings is not None else self.template_settings
-        )
+        return effective_settings(self.template_settings, self.override_settings)
 
 
 def _iso(day: date | None) -> str | None:
@@ -161,6 +160,14 @@ def get(org_id: str, client_id: str, package_id: str) -> PackageRecord | None:
     return from_item(item) if item else None
 
 
+def get_with_client(
+    org_id: str, client_id: str, package_id: str
+) -> tuple[ClientRecord | None, PackageRecord | None]:
+    """The package and its client (for the access check and its summary): one BatchGetItem."""
+    client, item = with_owned_item(org_id, client_id, PREFIX + package_id)
+    return client, (from_item(item) if item else None)
+
+
 def list_for_client(org_id: str, client_id: str) -> list[PackageRecord]:
     items = dynamo.query_all(client_pk(org_id, client_id), sk_prefix=PREFIX, consistent=True)
     return [from_item(i) for i in items]
@@ -187,3 +194,30 @@ def report_list(org_id: str, client_id: str, *, after: str | None = None) -> lis
         records += [from_item(i) for i in items]
         if not start:
             return records
+
+
+def scheduled(record: PackageRecord, at: datetime | None) -> PackageRecord:
+    """The package with its next check at `at` (the instant its check day begins), in the
+    due index; None: no next check, out of the index."""
+    key = (client_pk(record.org_id, record.client_id), PREFIX + record.id)
+    return replace(record, due=due.due_fields(*key, at))
+
+
+def report_page(
+    org_id: str, *, after: tuple[str, str] | None, limit: int
+) -> tuple[list[PackageRecord], bool]:
+    """One page of the organization's packages by client (the On track report), after the
+    package `after` = (client id, package id); and whether more may follow. The start key
+    is built here from the caller's organization, so `after` can only skip ahead in it."""
+    start = None
+    if after is not None:
+        client_id, package_id = after
+        start = dynamo.index_start_key(
+            client_pk(org_id, client_id),
+            PREFIX + package_id,
+            index="gsi1",
+            index_pk=packages_list_pk(org_id),
+            index_sk=f"{client_id}#{package_id}",
+        )
+    items, last = dynamo.query(packages_list_pk(org_id), index="gsi1", limit=limit, start_key=start)
+    return [from_item(i) for i in items], bool(last)

@@ -5,14 +5,24 @@ open or done, on `gsi1` (`ORG#<org>#TASKS#OPEN|DONE`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from momentum.domain.effects import CreateTask
-from momentum.domain.trackers import TaskTrigger, Tracker, TrackerState, TrackerTask
-from momentum.store import dynamo
+from momentum.domain.trackers import (
+    MAX_TRACKERS_PER_CLIENT,
+    TaskTrigger,
+    Tracker,
+    TrackerState,
+    TrackerTask,
+)
+from momentum.store import clients as client_store
+from momentum.store import due, dynamo
+from momentum.store.clients import CLIENT_SK, ClientRecord
 from momentum.store.keys import client_pk
+from momentum.store.pages import query_page
+from momentum.store.transactions import Op
 
 PREFIX = "S#TRK#"
 TASK_PREFIX = "U#TASK#"
@@ -152,3 +162,151 @@ def task_put_op(org_id: str, effect: CreateTask, *, created_at: str) -> dict[str
         "gsi2sk": f"{created_at}#{task_id}",
     }
     return dynamo.put_op(item, condition="attribute_not_exists(pk)")
+
+
+def get(org_id: str, client_id: str, tracker_id: str) -> TrackerRecord | None:
+    item = dynamo.get_item(client_pk(org_id, client_id), PREFIX + tracker_id)
+    return from_item(item) if item else None
+
+
+def scheduled(record: TrackerRecord, at: datetime | None) -> TrackerRecord:
+    """The tracker with its next check at `at` (the instant its check day begins), in the
+    due index; None: no next check, out of the index."""
+    key = (client_pk(record.org_id, record.client_id), PREFIX + record.id)
+    return replace(record, due=due.due_fields(*key, at))
+
+
+# -- the tracker and task use cases' reads and writes ---------------------------------------
+
+
+def get_with_client(
+    org_id: str, client_id: str, tracker_id: str
+) -> tuple[ClientRecord | None, TrackerRecord | None]:
+    """The tracker and its client (for the access check and its summary): one BatchGetItem."""
+    client, item = client_store.with_owned_item(org_id, client_id, PREFIX + tracker_id)
+    return client, (from_item(item) if item else None)
+
+
+def client_with_trackers(
+    org_id: str, client_id: str
+) -> tuple[ClientRecord | None, list[TrackerRecord]]:
+    """The client (its summary counts the trackers) and its trackers: one Query of the
+    client's `S#` block."""
+    items = dynamo.query_all(client_pk(org_id, client_id), sk_prefix="S#", consistent=True)
+    client = next((client_store.from_item(i) for i in items if i["sk"] == CLIENT_SK), None)
+    return client, [from_item(i) for i in items if str(i["sk"]).startswith(PREFIX)]
+
+
+def _count_op(org_id: str, client_id: str, delta: int) -> Op:
+    """The client's tracker count moves with every create and delete, in the same
+    transaction: the limit holds however many creates race."""
+    if delta > 0:
+        return dynamo.update_op(
+            client_pk(org_id, client_id),
+            CLIENT_SK,
+            update="ADD tracker_count :one",
+            condition=(
+                "attribute_exists(pk) AND "
+                "(attribute_not_exists(tracker_count) OR tracker_count < :max)"
+            ),
+            values={":one": 1, ":max": MAX_TRACKERS_PER_CLIENT},
+        )
+    return dynamo.update_op(
+        client_pk(org_id, client_id),
+        CLIENT_SK,
+        update="ADD tracker_count :minus",
+        condition="attribute_exists(pk)",
+        values={":minus": -1},
+    )
+
+
+def create_ops(record: TrackerRecord) -> list[Op]:
+    """A new tracker, counted on its client: fails (ChangedMeanwhile) when the client is gone
+    or has the most trackers allowed by the time it lands."""
+    return [
+        write_op(record, expected_version=0, expected_state_version=0),
+        _count_op(record.org_id, record.client_id, +1),
+    ]
+
+
+def delete_ops(record: TrackerRecord) -> list[Op]:
+    """Delete the tracker and uncount it: fails (ChangedMeanwhile) when it is gone already."""
+    return [
+        dynamo.delete_op(
+            client_pk(record.org_id, record.client_id),
+            PREFIX + record.id,
+            condition="attribute_exists(pk)",
+        ),
+        _count_op(record.org_id, record.client_id, -1),
+    ]
+
+
+def task_with_client(
+    org_id: str, client_id: str, task_id: str
+) -> tuple[ClientRecord | None, dict[str, Any] | None]:
+    """The task and its client (whose location says who administers it): one BatchGetItem."""
+    return client_store.with_owned_item(org_id, client_id, TASK_PREFIX + task_id)
+
+
+def set_task_done(org_id: str, task: dict[str, Any], *, done: bool, at: str) -> dict[str, Any]:
+    """Mark the task done (or open again): it moves to the organization's done (or open)
+    list, keeping its place in time. Returns the task as stored now."""
+    return dynamo.update_item(
+        client_pk(org_id, str(task["client_id"])),
+        TASK_PREFIX + str(task["id"]),
+        update="SET done = :done, updated_at = :now, gsi1pk = :list, gsi1sk = :order "
+        "ADD #version :one",
+        condition="attribute_exists(pk)",
+        names={"#version": "version"},
+        values={
+            ":done": done,
+            ":now": at,
+            ":one": 1,
+            ":list": org_tasks_pk(org_id, done=done),
+            ":order": task.get("gsi2sk") or f"{task['created_at']}#{task['id']}",
+        },
+    )
+
+
+def org_task_page(
+    org_id: str, *, done: bool | None, limit: int, cursor: str | None, now: datetime
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the organization's open tasks (`done=True`: its done ones), newest first."""
+    tasks = _TaskList(org_tasks_pk(org_id, done=bool(done)), "gsi1", f"tasks|org|{bool(done)}")
+    return tasks.page(org_id, done=done, limit=limit, cursor=cursor, now=now)
+
+
+def assignee_task_page(
+    org_id: str,
+    assignee_id: str,
+    *,
+    done: bool | None,
+    limit: int,
+    cursor: str | None,
+    now: datetime,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of one assignee's tasks (all, or the open or done ones), newest first."""
+    tasks = _TaskList(tasks_list_pk(org_id, assignee_id), "gsi2", f"tasks|{assignee_id}|{done}")
+    return tasks.page(org_id, done=done, limit=limit, cursor=cursor, now=now)
+
+
+@dataclass(frozen=True)
+class _TaskList:
+    partition: str
+    index: str
+    scope: str  # what its cursors are bound to
+
+    def page(
+        self, org_id: str, *, done: bool | None, limit: int, cursor: str | None, now: datetime
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        items, next_cursor = query_page(
+            self.partition,
+            org_id=org_id,
+            scope=self.scope,
+            limit=limit,
+            cursor=cursor,
+            now=now,
+            index=self.index,
+            forward=False,
+        )
+        return [i for i in items if done is None or bool(i.get("done")) == done], next_cursor

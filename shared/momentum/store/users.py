@@ -7,13 +7,15 @@ practitioners, coaches, engagement owners) read users with `get_user` / `get_use
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from momentum.domain.errors import ServiceUnavailable
-from momentum.store import dynamo
+from momentum.store import dynamo, pages
 from momentum.store.keys import name_sort_key, org_pk
+from momentum.store.transactions import Op
 
 USER_PREFIX = "USER#"
 ITEM_TYPE = "user"
@@ -147,28 +149,20 @@ def create(record: UserRecord) -> None:
     dynamo.put_item(to_item(record), condition="attribute_not_exists(pk)")
 
 
-def save_profile(before: UserRecord, after: UserRecord) -> None:
+def save_op(before: UserRecord, after: UserRecord) -> Op:
     """Write the changed profile as version `before.version + 1`, only while the stored
-    version is still `before.version` (else dynamo.ConditionFailed: a lost update refused)."""
-    fields = profile_fields(after)
-    sets = [f"#{k} = :{k}" for k, v in fields.items() if v is not None]
-    removals = [k for k, v in fields.items() if v is None]
-    expression = "SET " + ", ".join([*sets, "#version = :next"])
-    if removals:
-        expression += " REMOVE " + ", ".join(f"#{k}" for k in removals)
-    names = {f"#{k}": k for k in fields}
-    names["#version"] = "version"
-    values: dict[str, Any] = {f":{k}": v for k, v in fields.items() if v is not None}
-    values[":next"] = before.version + 1
-    values[":expected"] = before.version
-    dynamo.update_item(
+    version is still `before.version` (a lost update refused)."""
+    return dynamo.versioned_update_op(
         org_pk(after.org_id),
         user_sk(after.id),
-        update=expression,
-        condition="attribute_exists(pk) AND #version = :expected",
-        names=names,
-        values=values,
+        profile_fields(after),
+        expected_version=before.version,
     )
+
+
+def save_profile(before: UserRecord, after: UserRecord) -> None:
+    """`save_op` written now (else dynamo.ConditionFailed: a lost update refused)."""
+    dynamo.update_prepared(save_op(before, after))
 
 
 def list_page(
@@ -178,8 +172,39 @@ def list_page(
     items, last = dynamo.query(
         users_list_pk(org_id), index="gsi1", limit=limit, start_key=start_key
     )
+    return _rows(items), last
+
+
+def list_rows(
+    org_id: str, *, limit: int, cursor: str | None, scope: str, now: datetime
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of list rows of the organization's users by name, and the signed cursor
+    of the next page (None: this is the last)."""
+    items, next_cursor = pages.query_page(
+        users_list_pk(org_id),
+        org_id=org_id,
+        scope=scope,
+        limit=limit,
+        cursor=cursor,
+        now=now,
+        index="gsi1",
+    )
+    return _rows(items), next_cursor
+
+
+def _rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = [{name: item.get(name) for name in LIST_FIELDS} for item in items]
     for row in rows:
         row["location_ids"] = list(row.get("location_ids") or [])
         row["invited"] = bool(row.get("invited"))
-    return rows, last
+    return rows
+
+
+def every_row(org_id: str, *, page_size: int = 100) -> Iterator[dict[str, Any]]:
+    """Every list row of the organization's users, by name, a page at a time."""
+    start: dict[str, Any] | None = None
+    while True:
+        rows, start = list_page(org_id, limit=page_size, start_key=start)
+        yield from rows
+        if start is None:
+            return

@@ -1,0 +1,108 @@
+"""local/moto_speed.py writes DynamoDB's AttributeValues straight to moto's JSON response:
+byte for byte what moto's own shape walk writes, for every kind of value (generated), and
+what boto3 reads back is what was stored. The `aws` fixture installs it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from moto.core.serialize import BaseJSONSerializer, XFormedAttributePicker, get_serializer_class
+from moto.core.utils import get_service_model
+
+from local import infra, moto_speed
+from momentum.store import dynamo
+
+names = st.text(min_size=1, max_size=6)
+numbers = st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str)
+scalars = st.one_of(
+    st.builds(lambda s: {"S": s}, st.text(max_size=8)),
+    st.builds(lambda n: {"N": n}, numbers),
+    st.builds(lambda b: {"B": b}, st.binary(max_size=8)),
+    st.builds(lambda s: {"SS": s}, st.lists(st.text(max_size=4), min_size=1, unique=True)),
+    st.builds(lambda s: {"NS": s}, st.lists(numbers, min_size=1, max_size=4, unique=True)),
+    st.builds(lambda s: {"BS": s}, st.lists(st.binary(max_size=4), min_size=1, unique=True)),
+    st.just({"NULL": True}),
+    st.builds(lambda b: {"BOOL": b}, st.booleans()),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.builds(lambda m: {"M": m}, st.dictionaries(names, inner, max_size=3)),
+        st.builds(lambda items: {"L": items}, st.lists(inner, max_size=3)),
+    ),
+    max_leaves=12,
+)
+items = st.dictionaries(names, values, min_size=1, max_size=5)
+
+
+def _body(operation: str, result: dict[str, Any], *, generic: bool) -> Any:
+    """moto's response body for `result` (as DynamoResult hands it to the serialiser),
+    through moto's own walk or the direct path; an error's type if it cannot."""
+    model = get_service_model("dynamodb")
+    walk = moto_speed.generic_serialize_type_structure()
+    if not generic:
+        walk = moto_speed.direct(walk)
+    base = get_serializer_class("dynamodb", model.protocol)
+    serializer = type("Walk", (base,), {"_serialize_type_structure": walk})(
+        operation_model=model.operation_model(operation),
+        pretty_print=False,
+        value_picker=XFormedAttributePicker(response_transformers=None),
+    )
+    try:
+        return json.loads(serializer.serialize(result)["body"])
+    except Exception as error:  # compared with the other walk's, not hidden
+        return type(error).__name__
+
+
+@settings(max_examples=100, deadline=None)
+@given(item=items, key=items)
+def test_the_direct_path_writes_what_moto_writes(item: dict[str, Any], key: dict[str, Any]) -> None:
+    for operation, result in (
+        ("GetItem", {"Item": item}),
+        ("Query", {"Items": [item, item], "Count": 2, "LastEvaluatedKey": key}),
+        ("BatchGetItem", {"Responses": {"T": [item]}, "UnprocessedKeys": {}}),
+        ("UpdateItem", {"Attributes": item}),
+    ):
+        direct = _body(operation, result, generic=False)
+        assert isinstance(direct, dict), direct
+        assert direct == _body(operation, result, generic=True)
+
+
+def test_values_the_direct_path_does_not_know_go_the_generic_way() -> None:
+    for odd in ({"S": "a", "N": "1"}, {"X": "1"}, {"S": None}, {"M": ["not a map"]}, "S"):
+        result = {"Item": {"a": odd}}
+        assert _body("GetItem", result, generic=False) == _body("GetItem", result, generic=True)
+
+
+def test_the_aws_fixture_installs_it_and_items_round_trip(
+    aws: infra.LocalAws, raw_dynamodb: Any
+) -> None:
+    assert getattr(BaseJSONSerializer._serialize_type_structure, "_momentum_direct", False)
+    item = {
+        "pk": {"S": "TEST#types"},
+        "sk": {"S": "ITEM"},
+        "s": {"S": ""},
+        "n": {"N": "-1.50"},
+        "b": {"B": b"\x00\xff"},
+        "ss": {"SS": ["a", "b"]},
+        "ns": {"NS": ["1", "2.5"]},
+        "bs": {"BS": [b"x", b"y"]},
+        "null": {"NULL": True},
+        "no": {"BOOL": False},
+        "m": {"M": {"in": {"L": [{"S": "x"}, {"M": {}}, {"L": []}, {"N": "0"}]}}},
+    }
+    raw_dynamodb.put_item(TableName=dynamo.table_name(), Item=item)
+    key = {"pk": item["pk"], "sk": item["sk"]}
+    got = raw_dynamodb.get_item(TableName=dynamo.table_name(), Key=key, ConsistentRead=True)
+    queried = raw_dynamodb.query(
+        TableName=dynamo.table_name(),
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": item["pk"]},
+    )["Items"]
+    expected = {**item, "n": {"N": "-1.50"}}
+    for found in (got["Item"], queried[0]):
+        # botocore hands back sets in the order sent; numbers as DynamoDB keeps them.
+        assert found == expected
