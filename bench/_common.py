@@ -425,10 +425,18 @@ class Api:
         return {"status": response["statusCode"], "json": parsed}
 
 
-def run_scheduled_chain(local: Any, max_rounds: int = 10_000) -> dict[str, Any]:
+def run_scheduled_chain(
+    local: Any,
+    max_rounds: int = 10_000,
+    *,
+    queues: set[str] | None = None,
+    scheduled: bool = True,
+) -> dict[str, Any]:
     """The scheduled chain in-process, as the integration tests' `nightly` fixture runs
     it: the scheduled function(s) with the schedule's Input, then every queue through its
-    consumer until all are empty (failed records made visible again, as SQS would)."""
+    consumer until all are empty (failed records made visible again, as SQS would).
+    `queues`: only these queues are consumed (the others keep their messages, e.g. to count
+    the mailer apart: a second call with `scheduled=False` consumes them)."""
     import boto3
 
     from local import events, infra
@@ -437,9 +445,13 @@ def run_scheduled_chain(local: Any, max_rounds: int = 10_000) -> dict[str, Any]:
 
     template = infra.load_template()
     sqs = boto3.client("sqs", region_name=infra.REGION)
-    consumers = infra.sqs_consumers(template)
+    consumers = {
+        queue: function
+        for queue, function in infra.sqs_consumers(template).items()
+        if queues is None or queue in queues
+    }
     summary: dict[str, Any] = {"queues": dict.fromkeys(consumers, 0)}
-    for function, props in infra.scheduled_functions(template).items():
+    for function, props in infra.scheduled_functions(template).items() if scheduled else ():
         handler = load_handler(infra.handler_of(template, function))
         event = events.scheduler_event(props.get("Input"), current().now())
         with quiet():

@@ -378,6 +378,21 @@ def _causes(missed_routes: set[str], cold_missed: bool) -> list[str]:
             "preferences record (GetItem); both live in `ORG#<org>`. Fix: one "
             "`dynamo.batch_get` of both keys (as `logic/users.py _caller_and_target` does)."
         )
+    at = c.where("shared/momentum/store/appointments.py", "def appointment_state(")
+    appointment_routes = {
+        "PATCH /appointments/{id} (complete)",
+        "GET /appointments/{appointment_id}",
+    }
+    if appointment_routes & missed_routes and at:
+        causes.append(
+            "`PATCH` and `GET /appointments/{id}` — a choice (issue 15, target 1): a change "
+            f"reads the appointment by key (GetItem) and the client's tracked state (Query of "
+            f"`S#`, `appointment_state`, {at}); a GET reads the appointment and its client "
+            "(BatchGetItem) and, to show tracker banners, the client's trackers (Query). One "
+            "Query reaching both (`A#<id>` … `S#\\uffff`) read every appointment booked after "
+            "it: 276 items for the oldest of 5 years of weekly sessions, at most 5 now "
+            "(bench/bench_history.py, which weighs the extra call in read units)."
+        )
     at = c.where("shared/momentum/store/organizations.py", "CACHE_SECONDS =")
     if cold_missed and at:
         causes.append(

@@ -186,11 +186,17 @@ def fast_moto() -> Iterator[None]:
     every item unsorted (it sorts what it keeps), and a DynamoDB answer that is a plain dict
     is `json.dumps` of it (what the serialiser writes for the data operations: checked equal
     on a month; anything JSON cannot take goes through the serialiser). Same items, same
-    order, same counts; DynamoDB itself reads only the partition."""
+    order, same counts; DynamoDB itself reads only the partition. Also: moto re-sums an
+    item's size on every attribute it sets (its 400 KB check; the month's items are a few
+    KB) and lists its handler's methods on every request; neither is done here."""
+    import functools
+
     from moto.core import responses
+    from moto.dynamodb.models import dynamo_type
     from moto.dynamodb.models.table import Table
 
     query, execute = Table.query, responses.ActionResult.execute_result
+    checked, methods = dynamo_type.LimitedSizeDict.__setitem__, responses.method_names_from_class
 
     def partition_query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
@@ -217,11 +223,15 @@ def fast_moto() -> Iterator[None]:
 
     Table.query = partition_query  # type: ignore[method-assign]
     responses.ActionResult.execute_result = execute_result  # type: ignore[method-assign]
+    dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[assignment,method-assign]
+    responses.method_names_from_class = functools.cache(methods)
     try:
         yield
     finally:
         Table.query = query  # type: ignore[method-assign]
         responses.ActionResult.execute_result = execute  # type: ignore[method-assign]
+        dynamo_type.LimitedSizeDict.__setitem__ = checked  # type: ignore[method-assign]
+        responses.method_names_from_class = methods
 
 
 # -- measuring the chain --------------------------------------------------------------------
@@ -329,8 +339,8 @@ class Chain:
 
         self.local, self.counter, self.result, self.as_sent = local, counter, result, as_sent
         self.template = infra.load_template()
-        self.sqs = boto3.client("sqs", region_name=infra.REGION)
-        self.raw = boto3.client("dynamodb", region_name=infra.REGION)
+        self.sqs: Any = boto3.client("sqs", region_name=infra.REGION)
+        self.raw: Any = boto3.client("dynamodb", region_name=infra.REGION)
         self.consumers = infra.sqs_consumers(self.template)
         self.scheduled = infra.scheduled_functions(self.template)
         self.handlers = {
@@ -338,10 +348,17 @@ class Chain:
             for name in [*self.scheduled, *self.consumers.values()]
         }
         self.region, self.account = infra.REGION, infra.ACCOUNT_ID
+        self.warm: set[str] = set()  # functions invoked tonight
 
     def _invoke(self, function: str, event: dict[str, Any], tally: Tally) -> dict[str, Any]:
         from local.lambdas import LocalContext
+        from momentum import adapters
 
+        if function not in self.warm:
+            # Its container's caches (the organization's record, 60 s) are a day old at
+            # its first invocation of the night; warm for the rest of the night.
+            adapters.reset()
+            self.warm.add(function)
         self.counter.reset()
         with c.quiet():
             answer: dict[str, Any] = self.handlers[function](
@@ -356,6 +373,7 @@ class Chain:
 
         started = time.perf_counter()
         sent_before = _ses_sent()
+        self.warm.clear()
         before = (
             self.result.nightly.items,
             self.result.evaluator_total.items,
@@ -372,7 +390,7 @@ class Chain:
         for _ in range(10_000):
             busy = False
             for queue, function in self.consumers.items():
-                received = self.sqs.receive_message(
+                received: list[dict[str, Any]] = self.sqs.receive_message(
                     QueueUrl=self.local.queue_urls[queue],
                     MaxNumberOfMessages=10,
                     AttributeNames=["All"],
@@ -542,6 +560,7 @@ class Client:
     template: str | None = None  # the package's template key; None: custom or no package
     package: str | None = None
     since: date | None = None  # the package's start
+    until: date | None = None  # ... and its last day, when known
     cadence: int | None = None  # days between sessions; None: books none of its own
     lapsed_until: date | None = None  # a lapsing client books nothing before this day
     last: date | None = None  # last completed session
@@ -779,9 +798,11 @@ class Practice:
         assert made["status"] == 201, made
         client.package, client.template = str(made["json"]["id"]), (None if custom else key)
         client.since = start
+        end = made["json"].get("end_date")
+        client.until = date.fromisoformat(end) if end else None
 
     def _history(self, client: Client, today: date) -> None:
-        """Completed sessions of the last five weeks (the longest window is 30 days)."""
+        """Completed sessions of the last 30 days (the longest window here)."""
         assert client.cadence is not None
         rng = self.rng
         if client.lapsed_until is None:
@@ -789,9 +810,9 @@ class Practice:
         else:
             last = today - timedelta(days=rng.randint(12, 35))
         cap = {"pack10": 8, "insurer": 4, "hours": 3, "membership": 4}.get(client.template or "", 9)
-        days = []
+        days: list[date] = []
         on = last
-        first = max(today - timedelta(days=35), client.since or today)
+        first = max(today - timedelta(days=30), client.since or today)
         while on >= first and len(days) < cap:
             days.append(on)
             on -= timedelta(days=client.cadence)
@@ -875,9 +896,9 @@ class Practice:
         engagement: Engagement | None = None,
         kind: str = "session",
     ) -> Appointment | None:
-        """Book (or record) a session; a refused package (used up, expired, this period's
-        allowance used) is replaced as a front desk would: the open one, a new pack from the
-        template, else no package."""
+        """Book (or record) a session in the client's package while it runs on that day;
+        else, or when refused (used up, this period's allowance used), as a front desk
+        would: an open package running that day, a new pack from the template, or none."""
         if on.weekday() == 6:  # closed on Sundays: the day after, or before for the past
             on += timedelta(days=-1 if status == "completed" else 1)
         hour = self.rng.randint(8, 18)
@@ -896,34 +917,54 @@ class Practice:
         if engagement is not None:
             body["engagement_id"] = engagement.id
         elif client.package is not None and kind == "session":
-            body["package_id"] = client.package
+            if client.until is None or on <= client.until:
+                body["package_id"] = client.package
+            else:
+                self._choose_package(client, on, body, caller)
         action = "record session" if status == "completed" else f"book {kind}"
         made = self.call(action, "POST", "/appointments", caller, body)
         if made["status"] == 409 and "package_id" in body:
-            del body["package_id"]
-            opened = self.call(
-                "open packages",
-                "GET",
-                "/clients/{client_id}/packages",
-                caller,
-                query={"open": "true"},
-                client_id=client.id,
-            )
-            items = (opened["json"] or {}).get("items", []) if opened["status"] == 200 else []
-            if items:
-                client.package = str(items[0]["id"])
-                body["package_id"] = client.package
-            elif client.template not in (None, "membership"):
-                body["template_id"] = self.templates[client.template]  # sell a new pack
+            self._choose_package(client, on, body, caller, refused=body.pop("package_id"))
             made = self.call(action, "POST", "/appointments", caller, body)
-            if made["status"] == 201 and made["json"].get("package_id"):
-                client.package = str(made["json"]["package_id"])
+        if made["status"] == 201 and made["json"].get("package_id") != client.package:
+            client.package, client.until = made["json"].get("package_id"), None
         if made["status"] != 201:
             return None
         appointment = Appointment(made["json"]["id"], client, on, hour, practitioner, engagement)
         if status == "scheduled":
             client.booked.append(appointment)
         return appointment
+
+    def _choose_package(
+        self,
+        client: Client,
+        on: date,
+        body: dict[str, Any],
+        caller: dict[str, str],
+        refused: str | None = None,
+    ) -> None:
+        """The booking form's choice: the client's open packages (SPEC §4), one running on
+        the appointment's day; else a new pack from the template (not a second membership);
+        else no package."""
+        opened = self.call(
+            "open packages",
+            "GET",
+            "/clients/{client_id}/packages",
+            caller,
+            query={"open": "true"},
+            client_id=client.id,
+        )
+        items = (opened["json"] or {}).get("items", []) if opened["status"] == 200 else []
+        for package in items:
+            start, end = package.get("start_date"), package.get("end_date")
+            if package["id"] == refused or (start and date.fromisoformat(start) > on):
+                continue
+            if end is None or date.fromisoformat(end) >= on:
+                body["package_id"] = client.package = str(package["id"])
+                client.until = date.fromisoformat(end) if end else None
+                return
+        if client.template not in (None, "membership"):
+            body["template_id"] = self.templates[str(client.template)]  # sell a new pack
 
     def _patch(
         self, appointment: Appointment, action: str, caller: dict[str, str], body: dict[str, Any]
@@ -1431,8 +1472,12 @@ def build_report(
             "the messages whole. "
         )
         + "The mailer gets one email per invocation (its handler sends one record at a "
-        "time anyway). moto's TransactWriteItems backup is replaced by "
-        "`light_moto_transactions` (counts unaffected).",
+        "time anyway). Each function starts the night cold (`adapters.reset()` before its "
+        "first invocation: its 60-s caches, e.g. the organization's record, are a day old) "
+        "and stays warm for the rest of the night, so counts do not depend on wall time. "
+        "moto: `light_moto_transactions` and `fast_moto` (a Query handed its partition, "
+        "answers as plain JSON; the same items, order and counts, checked against plain "
+        "moto) keep the run short.",
         f"Wall time under moto (informational, not a figure): {seconds:.0f} s in all — "
         f"entering the practice {r.build_seconds:.0f} s, the month "
         f"{r.month_seconds:.0f} s of which the chain {r.chain_seconds:.0f} s.",

@@ -1,14 +1,17 @@
 """Benchmark of the nightly chain: items read per due item, against a full-scan baseline.
 
 Seeds `--tracked` package items (as tests/integration/test_nightly_reads.py does) of which
-`--due-ratio` are due now and the rest due next year, then runs the scheduled chain
-in-process under moto — the real nightly handler, the evaluator queue, the evaluator
-(and any queue it feeds) — exactly as the integration tests' `nightly` fixture does, and
-counts every item DynamoDB read for it. The baseline reads every item the way a design
+`--due-ratio` are due now and the rest due next year — `--reminded-share` of the due
+packages on their reminder day (At risk for two days, reminders to the client and the
+assigned team member: their client and user records are seeded too) — then runs the
+scheduled chain in-process under moto — the real nightly handler, the evaluator queue, the
+evaluator, then the mailer (and any queue they feed) — as the integration tests' `nightly`
+fixture does, and counts every item DynamoDB read for it: the nightly with the evaluator
+per due item, the mailer per email. The baseline reads every item the way a design
 without the due index would: a Scan of the whole table (only the baseline Scans).
 
     .venv/bin/python bench/bench_nightly.py [--tracked 50000] [--due-ratio 0.02]
-        [--seed backend|batch] [--write BENCHMARKS.md]
+        [--reminded-share 0.5] [--seed backend|batch] [--write BENCHMARKS.md]
 """
 
 from __future__ import annotations
@@ -27,16 +30,20 @@ import _common as c
 NOW = datetime(2026, 6, 1, 0, 30, tzinfo=UTC)
 LATER = datetime(2027, 6, 1, tzinfo=UTC)
 ORG = "org-bench"
+TIMEZONE = "Europe/London"
 TARGET = 1.05  # DESIGN.md: items read <= 1.05 x items due
+TARGET_MAILER = 1.0  # issue 15 target 3: items read per email besides its claim
+TEAM = [f"user-p{n:02d}" for n in range(20)]  # the team members reminded packages name
 
 
 def _items(
-    count: int, due: int, tracker_share: float
+    count: int, due: int, tracker_share: float, reminded_share: float = 0.0
 ) -> tuple[list[dict[str, Any]], set[tuple[str, str]]]:
     """`count` tracked items as DynamoDB attribute values, every 1/`tracker_share`-th a
     session tracker (with its client's record, which trackers are evaluated against) and
-    the rest usage packages; the first `due` are due now, the rest next year.
-    Returns the items and the keys of the not-due tracked items."""
+    the rest usage packages; the first `due` are due now, the rest next year, and every
+    1/`reminded_share`-th due package is on its reminder day (`_reminded`, with its
+    client's record). Returns the items and the keys of the not-due tracked items."""
     from momentum.domain.on_track import OnTrackSettings
     from momentum.domain.packages import Package, PackageKind, PackageSize
     from momentum.domain.trackers import Tracker
@@ -48,10 +55,19 @@ def _items(
 
     settings = OnTrackSettings(enabled=True, window_days=30, at_risk_below=1, off_track_below=0)
     every = round(1 / tracker_share) if tracker_share > 0 else 0
+    remind_every = round(1 / reminded_share) if reminded_share > 0 else 0
     items, not_due = [], set()
+    due_packages = 0
     for n in range(count):
         client_id = f"cl_{n:026d}"
-        if every and n % every == every - 1:
+        is_tracker = bool(every and n % every == every - 1)
+        if n < due and not is_tracker:
+            due_packages += 1
+        if remind_every and n < due and not is_tracker and due_packages % remind_every == 0:
+            item, client = _reminded(n, client_id)
+            items += [dynamo.to_attributes(client), dynamo.to_attributes(item)]
+            continue
+        if is_tracker:
             tracker = Tracker(
                 f"trk_{n:026d}_{n:026d}", client_id, 6, date(2026, 5, 1), date(2026, 8, 31)
             )
@@ -86,6 +102,56 @@ def _items(
     return items, not_due
 
 
+def _reminded(n: int, client_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Package `n` on its reminder day, and its client's record: At risk since two days ago
+    (one session in its 30-day window, two wanted), reminders after 2 days to the assigned
+    team member and the client — as a write two days ago left it, due today."""
+    from momentum.domain.on_track import OnTrackSettings
+    from momentum.domain.packages import Package, PackageKind, PackageSize, PackageSummary
+    from momentum.domain.tally import Tally
+    from momentum.logic.tracking import refresh_package
+    from momentum.store import clients as client_store
+    from momentum.store import packages as package_store
+
+    settings = OnTrackSettings(
+        enabled=True,
+        window_days=30,
+        at_risk_below=2,
+        off_track_below=1,
+        reminder_after_days=2,
+        remind_team_member=True,
+        remind_client=True,
+    )
+    package_id = f"pkg_{n:026d}_{n:026d}"
+    name = f"Client {n}"
+    record = package_store.PackageRecord(
+        org_id=ORG,
+        package=Package(
+            id=package_id,
+            client_id=client_id,
+            size=PackageSize(PackageKind.USAGE),
+            start_date=date(2026, 1, 1),
+            assigned_team_member_id=TEAM[n % len(TEAM)],
+        ),
+        name="Plan",
+        client_name=name,
+        template_settings=settings,
+        summary=PackageSummary(
+            package_id, completed=Tally[date]().add(date(2026, 5, 20)), used_sessions=1
+        ),
+        version=1,
+        state_version=1,
+    )
+    written = refresh_package(record, date(2026, 5, 30), TIMEZONE)
+    due_at = written.due.get("due_at", "")
+    if not due_at or datetime.fromisoformat(due_at) > NOW:
+        raise RuntimeError(f"a reminded package is not due by {NOW}: {written.due}")
+    client = client_store.ClientRecord(
+        ORG, client_id, name, email=f"client{n}@bench.example", version=1
+    )
+    return package_store.to_item(written), client_store.to_item(client)
+
+
 def _seed(items: list[dict[str, Any]], how: str) -> None:
     if how == "backend":  # straight into moto's in-memory table: no HTTP, no botocore
         from moto.dynamodb.models import dynamo_type
@@ -116,7 +182,9 @@ def _organization() -> None:
     from momentum.domain.organizations import Organization
     from momentum.store import organizations as org_store
 
-    org_store.save(Organization(ORG, "Bench practice", "Europe/London"), expected_version=0)
+    org_store.save(Organization(ORG, "Bench practice", TIMEZONE), expected_version=0)
+    for user_id in TEAM:  # the team members reminded packages are assigned to
+        c.seed_user(ORG, user_id)
 
 
 def _full_scan() -> int:
@@ -144,23 +212,31 @@ def _full_scan() -> int:
             return pages
 
 
-def measure(tracked: int, due_ratio: float, tracker_share: float, seed: str) -> dict[str, Any]:
+def measure(
+    tracked: int,
+    due_ratio: float,
+    tracker_share: float,
+    seed: str,
+    reminded_share: float = 0.0,
+) -> dict[str, Any]:
     from momentum import clock
 
     due = round(tracked * due_ratio)
     every = round(1 / tracker_share) if tracker_share > 0 else 0
     due_trackers = sum(1 for n in range(due) if every and n % every == every - 1)
+    remind_every = round(1 / reminded_share) if reminded_share > 0 else 0
     counter = c.DynamoCounter()
     result: dict[str, Any] = {
         "tracked": tracked,
         "due": due,
         "due_trackers": due_trackers,
         "trackers": sum(1 for n in range(tracked) if every and n % every == every - 1),
+        "reminded": (due - due_trackers) // remind_every if remind_every else 0,
         "seed": seed,
     }
     with c.light_moto_transactions(), c.moto_account(NOW) as local, counter.installed():
         clock.install(clock.SettableClock(NOW))
-        items, not_due = _items(tracked, due, tracker_share)
+        items, not_due = _items(tracked, due, tracker_share, reminded_share)
         result["stored"] = len(items)
         started = time.perf_counter()
         with counter.paused():
@@ -178,7 +254,9 @@ def measure(tracked: int, due_ratio: float, tracker_share: float, seed: str) -> 
 
         counter.reset()
         started = time.perf_counter()
-        summary = c.run_scheduled_chain(local)
+        # The nightly with the evaluator (every queue but the mailer's), then the mailer:
+        # counted apart, as the targets are (per due item; per email).
+        summary = c.run_scheduled_chain(local, queues=_queues() - {MAIL_QUEUE})
         result["chain_seconds"] = time.perf_counter() - started
         result["summary"] = summary
         result["chain_items"] = counter.items_read
@@ -187,10 +265,38 @@ def measure(tracked: int, due_ratio: float, tracker_share: float, seed: str) -> 
         result["read_by_kind"] = _kinds(counter.keys)
 
         counter.reset()
+        sent_before = _ses_sent()
+        mailed = c.run_scheduled_chain(local, queues={MAIL_QUEUE}, scheduled=False)
+        result["deliveries"] = mailed["queues"][MAIL_QUEUE]
+        result["emails"] = _ses_sent() - sent_before
+        result["mailer_items"] = counter.items_read
+        result["mailer_calls"] = dict(counter.by_operation)
+        result["mailer_by_kind"] = _kinds(counter.keys)
+        c.run_scheduled_chain(local, scheduled=False)  # anything the mailer fed (uncounted)
+
+        counter.reset()
         second = c.run_scheduled_chain(local)
         result["second_due"] = second["NightlyFunction"]["items"]
         result["second_items"] = counter.items_read
     return result
+
+
+MAIL_QUEUE = "MailQueue"
+
+
+def _queues() -> set[str]:
+    from local import infra
+
+    return set(infra.sqs_consumers(infra.load_template()))
+
+
+def _ses_sent() -> int:
+    """Emails moto's SES accepted so far."""
+    from moto.ses.models import ses_backends
+
+    from local import infra
+
+    return len(ses_backends[infra.ACCOUNT_ID][infra.REGION].sent_messages)
 
 
 def report(argv: list[str]) -> c.Report:
@@ -204,13 +310,19 @@ def report(argv: list[str]) -> c.Report:
         help="share of tracked items that are session trackers (the rest: packages)",
     )
     parser.add_argument(
+        "--reminded-share",
+        type=float,
+        default=0.5,
+        help="share of the due packages on their reminder day (client and team member)",
+    )
+    parser.add_argument(
         "--seed",
         choices=("backend", "batch"),
         default="backend",
         help="backend: insert into moto's table directly (fast); batch: BatchWriteItem of 25",
     )
     args = parser.parse_args(argv)
-    r = measure(args.tracked, args.due_ratio, args.tracker_share, args.seed)
+    r = measure(args.tracked, args.due_ratio, args.tracker_share, args.seed, args.reminded_share)
     due, nightly = r["due"], r["summary"]["NightlyFunction"]
     found = nightly["items"]
     per_due = r["chain_items"] / max(found, 1)
@@ -223,6 +335,12 @@ def report(argv: list[str]) -> c.Report:
     package_reads = kinds.get("package", 0)
     tracker_reads = kinds.get("tracker", 0) + kinds.get("client", 0)
     other_reads = r["chain_items"] - package_reads - tracker_reads
+    emails, deliveries = r["emails"], r["deliveries"]
+    mailer_kinds = r["mailer_by_kind"]
+    claims = mailer_kinds.get("OUTBOX", 0)
+    besides = r["mailer_items"] - claims
+    per_email = besides / emails if emails else 0.0
+    mailer_ok = per_email <= TARGET_MAILER
     rows = [
         [
             "nightly chain (due index), all",
@@ -249,6 +367,22 @@ def report(argv: list[str]) -> c.Report:
             "",
         ],
         [
+            "mailer, all",
+            f"{r['mailer_items']:,}",
+            f"{emails:,} emails",
+            f"{r['mailer_items'] / max(emails, 1):.3f} / email",
+            "",
+            _ops(r["mailer_calls"]),
+        ],
+        [
+            "**mailer besides its claim**",
+            f"{besides:,}",
+            f"{emails:,} emails",
+            f"**{per_email:.3f}** / email",
+            "",
+            f"claims: {claims:,} intents read",
+        ],
+        [
             "baseline: full Scan",
             f"{r['baseline_items']:,}",
             f"{found:,}",
@@ -260,15 +394,18 @@ def report(argv: list[str]) -> c.Report:
     header = [
         "reader",
         "items read",
-        "due items",
-        "items read / due item",
+        "due items (emails)",
+        "items read / due item (email)",
         "ratio to baseline",
         "DynamoDB calls",
     ]
     notes = [
         f"{r['tracked']:,} tracked items ({r['tracked'] - r['trackers']:,} usage packages, "
         f"{r['trackers']:,} session trackers, each tracker's client record too: "
-        f"{r['stored']:,} items stored), {due:,} due ({args.due_ratio:.1%}); the nightly "
+        f"{r['stored']:,} items stored), {due:,} due ({args.due_ratio:.1%}), of which "
+        f"{r['reminded']:,} packages on their reminder day ({args.reminded_share:.0%} of the "
+        "due packages; each reminds its client and its assigned team member, one of "
+        f"{len(TEAM)}, whose records are stored too); the nightly "
         f"found {found:,} due in {nightly['shards']} shards and sent {nightly['messages']} "
         f"messages ({queues} processed). Not-due items read by the chain: "
         f"**{r['not_due_read']}**. A second run right after found {r['second_due']} due and "
@@ -279,12 +416,23 @@ def report(argv: list[str]) -> c.Report:
             if ok
             else f"**missed** ({per_due:.3f} per due item, {r['not_due_read']} not-due read)."
         ),
+        f"Target (issue 15, target 3): the mailer reads ≤ {TARGET_MAILER:g} item per email "
+        f"besides its claim — {'**met**' if mailer_ok else '**missed**'} ({per_email:.3f}; "
+        f"{deliveries:,} deliveries, {emails:,} emails sent). Reminders name their "
+        "recipient by id: the evaluator reads no client and no user for them, and the mailer "
+        "reads the recipient's record once at send time (address, name, active or invited "
+        "as they are then), besides their preferences and suppression (no item when they "
+        "have none) and the organization (cached per container). Mailer items read by "
+        "kind: "
+        + (", ".join(f"`{k}` {n:,}" for k, n in sorted(mailer_kinds.items())) or "none")
+        + ".",
         "Items read = Query/Scan `ScannedCount` + GetItem hits + BatchGetItem items, counted "
         "with botocore after-call hooks on every DynamoDB client (the product's and "
         "Powertools'); seeding is not counted. By kind: items returned whose sort key is "
-        "a package, a tracker or a client record; client records are read only by the "
-        f"tracker evaluator here; {other_reads} other item(s): the organization's record "
-        "(read once, then cached per container).",
+        "a package, a tracker or a client record; the evaluator reads a client record only "
+        "for a tracker stored before trackers carried their copy of the client's sessions "
+        f"(once: it then writes the copy); {other_reads} other item(s): the organization's "
+        "record (read once, then cached per container).",
         "Seeding: "
         + (
             "inserted directly into moto's in-memory table (`Table.put_item`, skipping "
@@ -321,6 +469,8 @@ def report(argv: list[str]) -> c.Report:
         str(args.due_ratio),
         "--tracker-share",
         str(args.tracker_share),
+        "--reminded-share",
+        str(args.reminded_share),
     ]
     if args.seed != "backend":
         argv_shown += ["--seed", args.seed]

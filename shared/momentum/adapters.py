@@ -1,15 +1,26 @@
-"""The composition root for side-effect ports: the real AWS adapter unless a test or the
-local runner installed a fake. Built on first use, never at import."""
+"""The composition root for side-effect ports and repositories: the real AWS adapter unless
+a test or the local runner installed a fake. Built on first use, never at import."""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from momentum.config import get_settings
 from momentum.notify.ses import EmailSender
 from momentum.ports import MessageQueue
 
+if TYPE_CHECKING:
+    from momentum.store.repositories import (
+        OrganizationRepository,
+        PreferenceRepository,
+        Repositories,
+        Transactions,
+        UserRepository,
+    )
+
 _installed_sender: EmailSender | None = None
+_installed_repositories: Repositories | None = None
 
 
 @cache
@@ -49,6 +60,53 @@ def install_email_sender(sender: EmailSender | None) -> None:
     """Tests: inject failures or capture messages; None goes back to SES."""
     global _installed_sender  # noqa: PLW0603 - the one seam for the sender
     _installed_sender = sender
+
+
+# -- repositories: the DynamoDB modules unless a test installed the in-memory ones
+
+
+def users() -> UserRepository:
+    return _repositories().users
+
+
+def organizations() -> OrganizationRepository:
+    return _repositories().organizations
+
+
+def preferences() -> PreferenceRepository:
+    return _repositories().preferences
+
+
+def transactions() -> Transactions:
+    return _repositories().transactions
+
+
+def _repositories() -> Repositories:
+    return _installed_repositories or _dynamodb_repositories()
+
+
+@cache
+def _dynamodb_repositories() -> Repositories:
+    """The DynamoDB modules, each checked by mypy against its protocol here."""
+    from momentum.store import organizations as dynamodb_organizations
+    from momentum.store import preferences as dynamodb_preferences
+    from momentum.store import transactions as dynamodb_transactions
+    from momentum.store import users as dynamodb_users
+    from momentum.store.repositories import Repositories
+
+    return Repositories(
+        users=dynamodb_users,
+        organizations=dynamodb_organizations,
+        preferences=dynamodb_preferences,
+        transactions=dynamodb_transactions,
+    )
+
+
+def install_repositories(repositories: Repositories | None) -> None:
+    """Tests: the in-memory repositories (`momentum.store.memory`); None goes back to
+    DynamoDB."""
+    global _installed_repositories  # noqa: PLW0603 - the one seam for the repositories
+    _installed_repositories = repositories
 
 
 def reset() -> None:

@@ -16,10 +16,16 @@ _OWNED = re.compile(rf"^([a-z]+)_({_PART})_({_PART})$")
 _TOP = re.compile(rf"^([a-z]+)_({_PART})$")
 
 
-def _ulid() -> str:
-    """26 Crockford base32 characters: 48 bits of milliseconds, then 80 random bits, so ids
-    sort by creation time."""
-    value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
+_RANDOM_BITS = 80  # after the 48 bits of milliseconds
+
+
+def now_ms() -> int:
+    """The wall clock in milliseconds: the leading time part of every new id."""
+    return int(time.time() * 1000)
+
+
+def _encode(value: int) -> str:
+    """26 Crockford base32 characters (130 bits)."""
     chars = []
     for _ in range(26):
         chars.append(_CROCKFORD[value & 31])
@@ -27,15 +33,27 @@ def _ulid() -> str:
     return "".join(reversed(chars))
 
 
-_seed: ContextVar[tuple[str, list[int]] | None] = ContextVar("momentum_id_seed", default=None)
+def _ulid() -> str:
+    """48 bits of milliseconds, then 80 random bits, so ids sort by creation time."""
+    return _encode((now_ms() << _RANDOM_BITS) | int.from_bytes(os.urandom(10), "big"))
+
+
+# (seed, the milliseconds ids begin with or None, how many ids were made)
+_seed: ContextVar[tuple[str, int | None, list[int]] | None] = ContextVar(
+    "momentum_id_seed", default=None
+)
 
 
 @contextmanager
-def seeded(seed: str) -> Iterator[None]:
+def seeded(seed: str, *, at_ms: int | None = None) -> Iterator[None]:
     """Within this block new ids are derived from `seed` (an Idempotency-Key's scope): a
     create retried after its first attempt died half way makes the same ids again, and its
-    conditional writes find the records that attempt already wrote."""
-    token = _seed.set((seed, [0]))
+    conditional writes find the records that attempt already wrote.
+
+    `at_ms` (the instant the key was first used, kept with its claim): ids begin with it
+    and end with bits of the seed, so they still sort by creation time among all other
+    ids. None: every character follows from the seed (fixed ids, e.g. the demo's)."""
+    token = _seed.set((seed, at_ms, [0]))
     try:
         yield
     finally:
@@ -53,20 +71,22 @@ def _next_part() -> str:
     current = _seed.get()
     if current is None:
         return _ulid()
-    seed, counter = current
+    seed, at_ms, counter = current
     counter[0] += 1
-    return _digest(f"{seed}#{counter[0]}")
+    value = _digest_value(f"{seed}#{counter[0]}")
+    if at_ms is None:
+        return _encode(value)
+    return _encode((at_ms << _RANDOM_BITS) | (value & ((1 << _RANDOM_BITS) - 1)))
+
+
+def _digest_value(seed: str) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(seed.encode()).digest()[:17], "big") >> 6
 
 
 def _digest(seed: str) -> str:
-    import hashlib
-
-    value = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:17], "big") >> 6
-    chars = []
-    for _ in range(26):
-        chars.append(_CROCKFORD[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    return _encode(_digest_value(seed))
 
 
 def new_id(prefix: str) -> str:

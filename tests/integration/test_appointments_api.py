@@ -313,9 +313,14 @@ def test_bad_appointment_bodies_are_422(api: HttpCall, practice: dict[str, str])
         assert response["headers"]["content-type"] == "application/problem+json"
 
 
-def test_creating_and_completing_cost_one_query_and_one_transaction(
+def test_creating_costs_one_query_and_completing_one_more_read_by_key(
     api: HttpCall, practice: dict[str, str], dynamodb_calls: list[str]
 ) -> None:
+    """Booking reads the client's tracked state (one Query); changing an appointment also
+    reads the appointment by its key (GetItem), never the appointments booked after it
+    (issue 15: tests/integration/test_history_reads.py pins the items); reading one is
+    one BatchGetItem of it and its client (a Query of the trackers only when the client
+    has some and the appointment shows their banners)."""
     client_id = practice["client_id"]
     pack = new_package(api, client_id, {"type": "fixed", "size": 5, "on_track": ON_TRACK})
     book(api, client_id, "2026-04-01T06:00:00+00:00", package_id=pack["id"])  # warms caches
@@ -324,7 +329,7 @@ def test_creating_and_completing_cost_one_query_and_one_transaction(
     assert dynamodb_calls == ["Query", "TransactWriteItems"]
     dynamodb_calls.clear()
     patch(api, made["json"]["id"], {"status": "completed"})
-    assert dynamodb_calls == ["Query", "TransactWriteItems"]
+    assert dynamodb_calls == ["GetItem", "Query", "TransactWriteItems"]
     dynamodb_calls.clear()
     api(
         "GET",
@@ -332,7 +337,7 @@ def test_creating_and_completing_cost_one_query_and_one_transaction(
         caller=STAFF,
         **path("GET", "/appointments/{appointment_id}", appointment_id=made["json"]["id"]),
     )
-    assert dynamodb_calls == ["Query"]
+    assert dynamodb_calls == ["BatchGetItem"]
     assert "Scan" not in dynamodb_calls
 
 

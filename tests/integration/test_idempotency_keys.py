@@ -246,3 +246,31 @@ def test_five_welcome_emails_posted_with_one_key_are_one_email(
     assert other["json"]["intent_id"] != posted[0]["json"]["intent_id"]
     nightly()
     assert [e["to"] for e in sent_emails()] == ["ada@example.com"] * 2
+
+
+def test_ids_made_with_a_key_keep_booking_order(
+    api: HttpCall, practice: dict[str, str], raw_dynamodb: Any
+) -> None:
+    """Issue 15: a keyed create's ids begin with the instant its key was first used (kept
+    with the key's claim), so the client's appointments, listed by id, are in the order
+    they were booked, keyed or not; the same key later still makes the same id."""
+    create = CREATES["appointment"]
+    booked = []
+    for n in range(6):
+        body = _booking(practice, f"booking {n}")
+        if n % 2:
+            made = create.post(api, practice, body, f"order-{n}")
+        else:
+            made = api("POST", "/appointments", body=body, caller=ADMIN)
+        assert made["status"] == 201, made
+        booked.append(made["json"]["id"])
+    listed = api("GET", "/appointments", caller=ADMIN, query={"client_id": practice["client_id"]})
+    assert [a["id"] for a in listed["json"]["items"]] == booked
+    assert sorted(booked) == booked
+
+    # The key's claim keeps its first use: the retry's id begins with the same instant.
+    expire_powertools_records()
+    before = _table(raw_dynamodb)
+    again = create.post(api, practice, _booking(practice, "booking 1"), "order-1")
+    assert (again["status"], again["json"]["id"]) == (201, booked[1])
+    assert _changes(before, _table(raw_dynamodb)) == []

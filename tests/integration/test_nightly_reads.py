@@ -85,3 +85,59 @@ def test_with_5000_tracked_and_100_due_the_chain_reads_at_most_105_items(
     items_read.update(items=0, calls=0)
     assert nightly()["NightlyFunction"]["items"] == 0
     assert items_read["items"] == 0
+
+
+def _old_format_tracker() -> tuple[str, str]:
+    """A session tracker (a task at its end date) written before trackers carried their
+    copy of the client's completed sessions (`client_completed` absent), due now, and its
+    client with three completed sessions. Returns the tracker's key."""
+    from momentum.domain.clients import ClientSummary
+    from momentum.domain.tally import Tally
+    from momentum.domain.trackers import TaskTrigger, Tracker, TrackerTask
+    from momentum.store import clients as client_store
+    from momentum.store import trackers as tracker_store
+
+    client_id = f"cl_{1:026d}"
+    completed = Tally[date]().add(date(2026, 5, 4)).add(date(2026, 5, 11)).add(date(2026, 5, 18))
+    client = client_store.ClientRecord(
+        "org-test", client_id, "Ada", summary=ClientSummary(client_id, completed), version=1
+    )
+    tracker = tracker_store.TrackerRecord(
+        "org-test",
+        Tracker(
+            f"trk_{1:026d}_{1:026d}",
+            client_id,
+            6,
+            date(2026, 5, 1),
+            date(2026, 8, 31),
+            task=TrackerTask("user-sam", TaskTrigger.END_DATE),
+        ),
+        version=1,
+        state_version=1,
+    )
+    item = tracker_store.to_item(tracker)
+    del item["client_completed"]
+    item.update(due_fields(item["pk"], item["sk"], NOW))
+    raw = boto3.client("dynamodb", region_name=infra.REGION)
+    for stored in (client_store.to_item(client), item):
+        raw.put_item(TableName="MomentumTable", Item=dynamo.to_attributes(stored))
+    return str(item["pk"]), str(item["sk"])
+
+
+def test_a_tracker_in_the_old_format_reads_its_client_once_and_then_only_itself(
+    nightly: Callable[[], dict[str, Any]], items_read: dict[str, int]
+) -> None:
+    pk, sk = _old_format_tracker()
+    clock.install(clock.SettableClock(NOW))
+    items_read.update(items=0, calls=0)
+    assert nightly()["NightlyFunction"]["items"] == 1
+    # The tracker (from the due index) and, this once, its client.
+    assert items_read["items"] == 2, items_read
+    migrated = dynamo.get_item(pk, sk)
+    assert migrated is not None
+    assert migrated["client_completed"] == {"2026-05-04": 1, "2026-05-11": 1, "2026-05-18": 1}
+    # Its next check reads the tracker alone: its copy is what it counts from.
+    clock.install(clock.SettableClock(datetime.fromisoformat(str(migrated["due_at"]))))
+    items_read.update(items=0, calls=0)
+    assert nightly()["NightlyFunction"]["items"] == 1
+    assert items_read["items"] == 1, items_read

@@ -257,3 +257,39 @@ def test_the_mailer_sends_to_the_recipient_as_they_are_when_it_sends(
 def _intent_key(person_id: str) -> tuple[str, str]:
     found = next(i for i in _intents() if i["recipient"]["person_id"] == person_id)
     return str(found["org_id"]), str(found["intent_id"])
+
+
+def test_a_failed_read_of_the_recipient_gives_the_lease_back_and_the_retry_sends_once(
+    api: HttpCall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from momentum.logic import mail, recipients
+    from momentum.notify.intents import EmailIntent, EmailKind, Recipient, RecipientRecord
+
+    at("2026-05-12T09:00:00+01:00")
+    client_id = _client(api, "Ada Lovelace", "user-adam", email="ada@example.com")
+    intent = EmailIntent(
+        org_id="org-test",
+        intent_id="em-reminder-1",
+        kind=EmailKind.ON_TRACK_REMINDER,
+        recipient=Recipient(client_id, "", "", record=RecipientRecord.CLIENT),
+        data={"audience": "client", "client_id": client_id, "package_name": "Physio plan",
+              "client_name": "Ada Lovelace", "status": "at_risk", "since": "2026-05-10"},
+    )  # fmt: skip
+    assert mail.queue_intents([intent], clock.current().now()) == 1
+    read = recipients.person
+
+    def unavailable(*args: Any) -> Any:
+        raise RuntimeError("DynamoDB unavailable")
+
+    monkeypatch.setattr(recipients, "person", unavailable)
+    with pytest.raises(RuntimeError):
+        mail.deliver("org-test", intent.intent_id, clock.current().now())
+    stored = outbox.read("org-test", intent.intent_id)
+    assert stored is not None
+    assert stored["status"] == "pending"  # nothing was sent: the lease is given back
+    monkeypatch.setattr(recipients, "person", read)
+    assert mail.deliver("org-test", intent.intent_id, clock.current().now()) is mail.Delivery.SENT
+    assert mail.deliver("org-test", intent.intent_id, clock.current().now()) is (
+        mail.Delivery.DUPLICATE
+    )
+    assert [e["to"] for e in sent_emails()] == ["ada@example.com"]

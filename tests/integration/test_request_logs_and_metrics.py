@@ -98,8 +98,10 @@ def test_every_log_line_names_its_request_and_caller_and_none_carries_over(
         )
     for line in anon:  # a public route: no token, so no caller; and none left over
         assert line["request_id"] == "req-anon"
-        assert "org_id" not in line and "user_id" not in line
-    assert _of(lines, "req-ann") == ann and _of(lines, "req-bob") == bob
+        assert "org_id" not in line
+        assert "user_id" not in line
+    assert _of(lines, "req-ann") == ann
+    assert _of(lines, "req-bob") == bob
     outside = lines[-1]
     assert outside["message"] == "between requests"
     assert not set(REQUEST_KEYS) & set(outside)

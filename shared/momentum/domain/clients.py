@@ -217,7 +217,16 @@ class ClientSummary:
 
     @property
     def has_completed(self) -> bool:
-        return bool(self.completed.items)
+        return self.completed.total() > 0
+
+    def trimmed(self, completed_from: date, scheduled_from: datetime, keep: int) -> ClientSummary:
+        """The summary keeping what rules ask from these days on (see `retention`)."""
+        return ClientSummary(
+            self.client_id,
+            self.completed.trimmed(completed_from, keep),
+            self.scheduled.trimmed(instant_key(scheduled_from), keep),
+            self.appointments,
+        )
 
     def next_scheduled(self, now: datetime) -> datetime | None:
         """The next scheduled appointment starting at or after `now`."""

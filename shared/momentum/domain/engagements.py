@@ -190,6 +190,15 @@ class EngagementSummary:
     ) -> EngagementSummary:
         return self._with(before, -1)._with(after, +1)
 
+    def trimmed(self, keep_from: date, keep: int) -> EngagementSummary:
+        """The summary keeping what rules ask from `keep_from` on (see `retention`)."""
+        return EngagementSummary(
+            self.engagement_id,
+            self.kind,
+            self.activity.trimmed(keep_from, keep),
+            self.scheduled.trimmed(keep_from, keep),
+        )
+
     @classmethod
     def rebuild(
         cls,
@@ -259,8 +268,10 @@ class _Timeline:
         # before the replay starts is skipped: only later days are ever asked for.
         if self.threshold is None:
             return ()
+        # Trimmed activity is older than the newest activity kept before the replay
+        # (`retention`), so its days can change nothing: the listed keys are enough.
         threshold, days = timedelta(days=self.threshold), set[date]()
-        recent = self.summary.activity.keys_from(replay_from - threshold)
+        recent = self.summary.activity.listed_keys_from(replay_from - threshold)
         for activity in (*recent, *self.extra_activity):
             days.update((activity, activity + threshold))
         return tuple(sorted(days))

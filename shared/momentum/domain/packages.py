@@ -19,7 +19,13 @@ from typing import Any, Literal
 
 from momentum.domain.appointments import AppointmentFacts
 from momentum.domain.errors import Conflict, FieldError, InvalidInput
-from momentum.domain.tally import Tally, dates_from_dict, instant_key, instants_from_dict
+from momentum.domain.tally import (
+    Tally,
+    TrimmedHistory,
+    dates_from_dict,
+    instant_key,
+    instants_from_dict,
+)
 
 DAY = timedelta(days=1)
 NOT_APPLICABLE: Literal["N/A"] = "N/A"
@@ -191,6 +197,25 @@ class PackageSummary:
     def last_session(self) -> date | None:
         return self.completed.latest()
 
+    def trimmed(
+        self, completed_from: date | None, scheduled_from: datetime, keep: int
+    ) -> PackageSummary:
+        """The summary keeping what rules ask from these days on (`completed_from` None:
+        every completed date; see `retention`). Both completed tallies share their dates,
+        so they are cut at the same one."""
+        completed, minutes = self.completed, self.completed_minutes
+        if completed_from is not None:
+            completed = completed.trimmed(completed_from, keep)
+            minutes = minutes.trimmed(completed_from, keep)
+        return PackageSummary(
+            self.package_id,
+            completed,
+            minutes,
+            self.scheduled.trimmed(instant_key(scheduled_from), keep),
+            self.used_sessions,
+            self.used_minutes,
+        )
+
     def next_scheduled(self, now: datetime) -> datetime | None:
         return self.scheduled.earliest_at_or_after(instant_key(now))
 
@@ -233,7 +258,10 @@ def used_up_on(package: Package, summary: PackageSummary) -> date | None:
         tally, needed = summary.completed, size.amount
         if summary.used_sessions < needed:
             return None
-    running = 0
+    # A fixed package's dates are never trimmed (`retention`): it holds at most its size.
+    running = tally.trim.count if tally.trim is not None else 0
+    if running >= needed:
+        raise TrimmedHistory("the day a fixed package was used up is no longer listed")
     for day, amount in tally.items:
         running += amount
         if running >= needed:

@@ -28,15 +28,16 @@ def run_once(
 ) -> dict[str, Any]:
     """`create`'s answer for the key (`scope`: caller, route and key) and this request: the
     first answer if the same request was carried out before, 422 if another one was."""
-    used = idempotency_keys.claim(org_id, scope, fingerprint)
+    used = idempotency_keys.claim(org_id, scope, fingerprint, now_ms=ids.now_ms())
     if used.claim is Claim.OTHER:
         raise reused()
     if used.answer is not None:
         return used.answer
     # Ids made inside follow from the key and the request: a retry after a timeout
-    # mid-create rewrites (and finds) the same records instead of making new ones.
+    # mid-create rewrites (and finds) the same records instead of making new ones. They
+    # begin with the key's first use, so they sort among other ids by creation time.
     try:
-        with ids.seeded(f"{scope}|{fingerprint}"):
+        with ids.seeded(f"{scope}|{fingerprint}", at_ms=used.first_used_ms):
             result = create()
     except DomainError as error:
         if used.claim is Claim.NEW and not isinstance(error, ServiceUnavailable):

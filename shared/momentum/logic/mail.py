@@ -112,7 +112,7 @@ def deliver(
     except (KeyError, TypeError, ValueError) as error:
         return _fail(org_id, intent_id, now, f"unreadable intent: {error!r}")
     try:
-        addressed = _skipped(org_id, intent_id, intent, now)
+        addressed = _checked(org_id, intent_id, intent, now)
     except Exception:
         _release(org_id, intent_id)  # nothing was sent: a retry may take it at once
         raise
@@ -122,7 +122,7 @@ def deliver(
     return Delivery.RESENT if delivery is Delivery.SENT and resend else delivery
 
 
-def _skipped(
+def _checked(
     org_id: str, intent_id: str, intent: EmailIntent, now: datetime
 ) -> EmailIntent | Delivery:
     """The claimed intent with its recipient's address, to be sent; or, settled unsent, why

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from momentum import adapters
 from momentum.domain.access import Principal
 from momentum.domain.errors import Forbidden
 from momentum.domain.organizations import Location, Organization, validate_organization
 from momentum.logic.writes import Decision, optimistic_write
-from momentum.store import organizations as org_store
-from momentum.store.transactions import commit_one
 
 ORGANIZATION = "organization"
 
-# The organization (timezone, locations), kept a minute per container by the store.
-organization_settings = org_store.settings
+
+def organization_settings(org_id: str) -> Organization:
+    """The organization (timezone, locations), kept a minute per container by the store."""
+    return adapters.organizations().settings(org_id)
 
 
 def get_organization(principal: Principal) -> Organization:
     """The caller's organization; one not configured yet reads as its defaults (version 0)."""
-    stored = org_store.get(principal.org_id)
+    stored = adapters.organizations().get(principal.org_id)
     return stored or Organization(id=principal.org_id, name="")
 
 
@@ -45,6 +46,7 @@ def replace_organization(
     # Without If-Match the last writer wins, but still atomically: written against the
     # version just read, and read again if another writer got in between. With If-Match
     # the write's own condition checks the caller's version: nothing is read first.
+    org_store = adapters.organizations()
     saved = optimistic_write(
         thing=ORGANIZATION,
         load=lambda: org_store.stored_version(org.id),
@@ -54,7 +56,7 @@ def replace_organization(
         version=lambda stored: stored,
         expected_version=expected_version,
         loaded=expected_version,
-        commit=commit_one,
+        commit=adapters.transactions().commit_one,
     )
     org_store.forget_cached(org.id)  # this container reads its own change at once
     return saved

@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from momentum import clock
+from momentum import adapters, clock
 from momentum.domain.access import Principal, Role
 from momentum.logic.access import check_client, ensure_portal_client
 from momentum.logic.users import check_caller, ensure_active_user
 from momentum.logic.writes import Decision, optimistic_write
 from momentum.notify.intents import EmailKind
-from momentum.store import preferences as prefs_store
-from momentum.store.transactions import commit_one
 
 PREFERENCES = "preferences record"  # "The preferences record changed since you read it"
 
@@ -52,6 +50,7 @@ def person_id(principal: Principal) -> str:
 
 def get_preferences(principal: Principal) -> Preferences:
     """One BatchGetItem: the caller's own record (to check them) and their preferences."""
+    prefs_store = adapters.preferences()
     if principal.role is Role.CLIENT and principal.client_id is not None:
         client, stored = prefs_store.with_client(principal.org_id, principal.client_id)
         check_client(principal, client, principal.client_id)
@@ -69,6 +68,7 @@ def replace_preferences(
     org_id, person = principal.org_id, person_id(principal)
     off = frozenset(k.value for k in EmailKind if not emails.get(k.value, True))
     now = clock.current().now()
+    prefs_store = adapters.preferences()
     if expected_version is None:
         # Whatever is stored, this replaces it: nothing to read, nothing to lose.
         version = prefs_store.save_preferences(org_id, person, off, expected_version=None, now=now)
@@ -83,6 +83,6 @@ def replace_preferences(
         version=lambda stored: stored,
         expected_version=expected_version,
         loaded=expected_version,  # the write's own condition checks it: nothing to read
-        commit=commit_one,
+        commit=adapters.transactions().commit_one,
     )
     return Preferences(emails=choices(off), version=version)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from momentum import clock, ids
+from momentum.domain import retention
 from momentum.domain.access import Principal, Role
 from momentum.domain.dates import today_in
 from momentum.domain.errors import ChangedMeanwhile, Forbidden, NotFound
@@ -20,6 +21,7 @@ from momentum.domain.trackers import (
     tracker_view,
     validate_tracker,
 )
+from momentum.logic import summaries
 from momentum.logic.access import check_client, load_client
 from momentum.logic.organizations import organization_settings
 from momentum.logic.people import Named, ensure_named
@@ -82,14 +84,18 @@ def _tracker_from(client_id: str, tracker_id: str, body: dict[str, Any]) -> Trac
 
 def _with_evaluation(
     record: TrackerRecord, client: ClientRecord, today: date, tz: str
-) -> tuple[TrackerRecord, list[Op]]:
-    summary = client.client_summary()
+) -> tuple[TrackerRecord, list[Op], ClientRecord | None]:
+    """The tracker evaluated, with its copy of what it counts and the tasks it creates; and
+    the client with a summary widened to count from the tracker's begin, when the stored
+    one kept less (a begin more than a year back: rare), to store with the tracker."""
+    widened = summaries.client_counting(client, record.tracker, record.state, today, tz)
+    summary = client.client_summary() if widened is None else widened
     evaluated, tasks = evaluate_tracker_now(record, summary, today, tz)
-    evaluated = replace(evaluated, client_completed=summary.to_dict()["completed"])
+    copy = retention.tracker_copy(summary.completed, evaluated.tracker, evaluated.state, today)
+    evaluated = replace(evaluated, client_completed=copy.to_dict())
     created = instant_text(_now())
-    return evaluated, [
-        tracker_store.task_put_op(client.org_id, t, created_at=created) for t in tasks
-    ]
+    task_ops = [tracker_store.task_put_op(client.org_id, t, created_at=created) for t in tasks]
+    return evaluated, task_ops, None if widened is None else replace(client, summary=widened)
 
 
 def create_tracker(principal: Principal, client_id: str, body: dict[str, Any]) -> TrackerRecord:
@@ -107,8 +113,9 @@ def create_tracker(principal: Principal, client_id: str, body: dict[str, Any]) -
         # The client's count says whether one more fits; the write's condition on it holds
         # the limit however many creates race (a lost race decides again from the count).
         ensure_can_add_tracker(current.tracker_count)
-        record, task_ops = _with_evaluation(new, current, today, tz)
-        return Decision(record, [*tracker_store.create_ops(record), *task_ops])
+        record, task_ops, widened = _with_evaluation(new, current, today, tz)
+        kept = None if widened is None else (current, widened)
+        return Decision(record, [*tracker_store.create_ops(record, widened=kept), *task_ops])
 
     return optimistic_write(
         thing="client",
@@ -197,7 +204,7 @@ def update_tracker(
         )
         state = TrackerState() if dates_moved else record.state
         today, tz = _today(principal.org_id)
-        updated, task_ops = _with_evaluation(
+        updated, task_ops, widened = _with_evaluation(
             replace(record, tracker=tracker, state=state, version=record.version + 1,
                     state_version=record.state_version + 1, updated_at=instant_text(_now())),
             client, today, tz,
@@ -205,6 +212,9 @@ def update_tracker(
         write = tracker_store.write_op(
             updated, expected_version=record.version, expected_state_version=record.state_version
         )
+        if widened is not None:  # moved to begin before what the client's summary keeps
+            task_ops += client_store.appointment_fold_ops(client, widened)
+            client = widened
         return Decision((client, updated), [write, *task_ops])
 
     return optimistic_write(

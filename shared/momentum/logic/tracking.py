@@ -55,12 +55,17 @@ def refresh_package(
 
 
 def refresh_engagement(record: EngagementRecord, today: date, timezone: str) -> EngagementRecord:
-    """The engagement's next check; due today when an off-track notice is due."""
+    """The engagement's next check; due today when an off-track notice is due. With none
+    due, the state caught up to today is kept (the nightly would find the same), so the
+    next evaluation replays from tomorrow and the summary need keep no older activity
+    (`domain.retention`); with one due, the state stays for the nightly to send it."""
     evaluation = evaluate_engagement(
         record.engagement, record.engagement_summary(), record.state, today
     )
-    check = today if evaluation.effects else evaluation.next_check
-    return engagement_store.scheduled(record, check_at(check, timezone))
+    if evaluation.effects:
+        return engagement_store.scheduled(record, check_at(today, timezone))
+    caught_up = replace(record, state=evaluation.state)
+    return engagement_store.scheduled(caught_up, check_at(evaluation.next_check, timezone))
 
 
 def evaluate_tracker_now(

@@ -28,17 +28,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from momentum import clock
+from momentum import adapters, clock
 from momentum.domain.access import Principal, Role
 from momentum.domain.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from momentum.identity import LoginClaims, LoginNotFound, identities
 from momentum.logic import callers
 from momentum.logic.logins import new_login
 from momentum.logic.writes import Decision, ensure_version, optimistic_write
-from momentum.store import organizations as org_store
-from momentum.store import users as user_store
 from momentum.store.due import instant_text
-from momentum.store.transactions import commit_one
 from momentum.store.users import UserRecord
 
 USER = "user"
@@ -167,7 +164,7 @@ def ensure_active_user(principal: Principal) -> UserRecord | None:
     `momentum.logic.access.ensure_portal_client`."""
     if principal.role is Role.CLIENT:
         return None
-    record = user_store.get_user(principal.org_id, principal.user_id)
+    record = adapters.users().get_user(principal.org_id, principal.user_id)
     check_caller(principal, record)
     return record
 
@@ -176,7 +173,7 @@ def _caller_and_target(principal: Principal, user_id: str) -> tuple[Principal, U
     """The caller's and the target's records in one DynamoDB call: the caller as their
     fresh record says (checked, and kept for the next request), and the target (404 when
     not in the caller's organization)."""
-    records = user_store.get_users(principal.org_id, [principal.user_id, user_id])
+    records = adapters.users().get_users(principal.org_id, [principal.user_id, user_id])
     caller = check_caller(principal, records.get(principal.user_id))
     target = records.get(user_id)
     if target is None:
@@ -187,7 +184,7 @@ def _caller_and_target(principal: Principal, user_id: str) -> tuple[Principal, U
 def _known_locations(principal: Principal, location_ids: Collection[str]) -> frozenset[str] | None:
     if not location_ids:
         return None
-    org = org_store.get(principal.org_id)
+    org = adapters.organizations().get(principal.org_id)
     return org.location_ids() if org else frozenset()
 
 
@@ -209,7 +206,7 @@ def _new_login(email: str, claims: LoginClaims) -> tuple[str, bool]:
     if (
         found is None
         or not found.is_staff_login_of(claims.org_id)
-        or user_store.get_user(claims.org_id, found.subject) is not None
+        or adapters.users().get_user(claims.org_id, found.subject) is not None
     ):
         raise Conflict(ADDRESS_UNUSABLE)
     identities().update_claims(subject=found.subject, claims=claims)
@@ -249,7 +246,7 @@ def create_user(principal: Principal, fields: Mapping[str, Any]) -> UserRecord:
     if not record.active:
         identities().set_enabled(subject=subject, enabled=False)  # added as inactive
     try:
-        user_store.create(record)
+        adapters.users().create(record)
     except Exception:
         # Leave no login behind without its user: the caller can simply try again.
         if created:
@@ -295,6 +292,7 @@ def update_user(
     _update_login(updated, changes)
     # Decided on the version read: a change that landed meanwhile is a 412, as an If-Match
     # that no longer holds.
+    user_store = adapters.users()
     optimistic_write(
         thing=USER,
         load=lambda: user_store.get_user(principal.org_id, user_id),
@@ -302,7 +300,7 @@ def update_user(
         version=lambda current: current.version,
         expected_version=record.version,
         loaded=record,
-        commit=commit_one,
+        commit=adapters.transactions().commit_one,
     )
     callers.forget_user(updated.org_id, updated.id)  # this container obeys it at once
     return updated
@@ -366,7 +364,7 @@ def list_users(
     (owners, admins and location admins)."""
     if not may_list_users(principal):
         raise Forbidden("Only administrators list the organization's users.")
-    page, next_cursor = user_store.list_rows(
+    page, next_cursor = adapters.users().list_rows(
         principal.org_id,
         limit=limit,
         cursor=cursor,

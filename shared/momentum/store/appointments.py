@@ -1,7 +1,9 @@
 """Appointments: `pk = ORG#<org>#CL#<client>`, `sk = A#<id>`.
 
-`A#` sorts just before the client's tracked state (`S#...`), so changing appointment `a`
-loads it and everything it can affect with one Query (`sk BETWEEN A#a AND S#\\uffff`).
+What reading or changing one appointment reads never grows with the client's history:
+the appointment by its key, and the client's tracked state (its `S#` block: the client,
+packages, trackers, engagements) by a prefix that leaves the `A#` items out. Summaries
+carry what the folds need to know about the other appointments.
 Lists: the organization's by start on `gsi1` (`ORG#<org>#APTS`), a practitioner's on `gsi2`
 (`ORG#<org>#STAFF#<user>#APTS`); a client's are the `A#` items of its partition."""
 
@@ -15,6 +17,7 @@ from typing import Any
 
 from momentum.domain.appointments import AppointmentFacts, AppointmentKind, AppointmentStatus
 from momentum.domain.dates import Timezone, local_date
+from momentum.store import clients as client_store
 from momentum.store import dynamo
 from momentum.store import engagements as engagement_store
 from momentum.store import packages as package_store
@@ -30,7 +33,7 @@ from momentum.store.trackers import TrackerRecord
 from momentum.store.transactions import Op
 
 PREFIX = "A#"
-STATE_END = "S#\uffff"
+STATE_PREFIX = "S#"
 
 
 def org_appointments_pk(org_id: str) -> str:
@@ -144,19 +147,13 @@ class ClientState:
     packages: dict[str, PackageRecord] = field(default_factory=dict)
     trackers: dict[str, TrackerRecord] = field(default_factory=dict)
     engagements: dict[str, EngagementRecord] = field(default_factory=dict)
-    appointment: AppointmentRecord | None = None
 
 
-def load_state(org_id: str, client_id: str, appointment_id: str | None = None) -> ClientState:
-    """Everything an appointment write affects, in one strongly consistent Query: the
-    client, its packages, trackers and engagements (and the appointment being changed)."""
-    pk = client_pk(org_id, client_id)
-    if appointment_id is None:
-        items = dynamo.query_all(pk, sk_prefix="S#", consistent=True)
-    else:
-        items = dynamo.query_all(
-            pk, sk_between=(PREFIX + appointment_id, STATE_END), consistent=True
-        )
+def load_state(org_id: str, client_id: str) -> ClientState:
+    """Everything an appointment write affects besides the appointment, in one strongly
+    consistent Query of the client's `S#` block: the client, its packages, trackers and
+    engagements (never its appointments, which sort before it)."""
+    items = dynamo.query_all(client_pk(org_id, client_id), sk_prefix=STATE_PREFIX, consistent=True)
     state = ClientState()
     for item in items:
         sk = str(item["sk"])
@@ -171,14 +168,35 @@ def load_state(org_id: str, client_id: str, appointment_id: str | None = None) -
         elif sk.startswith(engagement_store.PREFIX):
             engagement = engagement_store.from_item(item)
             state.engagements[engagement.id] = engagement
-        elif appointment_id is not None and sk == PREFIX + appointment_id:
-            state.appointment = from_item(item)
     return state
 
 
 def get(org_id: str, client_id: str, appointment_id: str) -> AppointmentRecord | None:
     item = dynamo.get_item(client_pk(org_id, client_id), PREFIX + appointment_id)
     return from_item(item) if item else None
+
+
+# -- what reading one appointment reads ------------------------------------------------------
+
+
+def with_client(
+    org_id: str, client_id: str, appointment_id: str
+) -> tuple[ClientRecord, AppointmentRecord] | None:
+    """The appointment and its client (the access check; the summary banners count from):
+    one BatchGetItem of two keys. None: no such appointment of that client."""
+    client, item = client_store.with_owned_item(org_id, client_id, PREFIX + appointment_id)
+    if client is None or item is None:
+        return None
+    return client, from_item(item)
+
+
+def client_trackers(org_id: str, client_id: str) -> dict[str, TrackerRecord]:
+    """The client's trackers (at most 8), by id: one Query of their prefix."""
+    items = dynamo.query_all(
+        client_pk(org_id, client_id), sk_prefix=tracker_store.PREFIX, consistent=True
+    )
+    trackers = (tracker_store.from_item(item) for item in items)
+    return {tracker.id: tracker for tracker in trackers}
 
 
 # -- what an appointment write reads: the client present, typed ------------------------------
@@ -197,7 +215,7 @@ class BookingState:
 
 @dataclass(frozen=True)
 class AppointmentState(BookingState):
-    """The same, with the appointment being changed (read by the same Query)."""
+    """The same, with the appointment being changed (read by its key)."""
 
     appointment: AppointmentRecord
 
@@ -212,12 +230,18 @@ def booking_state(org_id: str, client_id: str) -> BookingState | None:
 
 def appointment_state(org_id: str, client_id: str, appointment_id: str) -> AppointmentState | None:
     """What changing the appointment affects, with the appointment (None: no such
-    appointment of that client)."""
-    state = load_state(org_id, client_id, appointment_id)
-    if state.client is None or state.appointment is None:
+    appointment of that client): the appointment by its key (GetItem), then the client's
+    tracked state (`booking_state`'s Query). Two calls, whose items stay the same however
+    many appointments the client has had — one Query from `A#<id>` to the end of the `S#`
+    block would read every appointment booked after it too."""
+    appointment = get(org_id, client_id, appointment_id)
+    if appointment is None:
+        return None
+    state = booking_state(org_id, client_id)
+    if state is None:
         return None
     return AppointmentState(
-        state.client, state.packages, state.trackers, state.engagements, state.appointment
+        state.client, state.packages, state.trackers, state.engagements, appointment
     )
 
 

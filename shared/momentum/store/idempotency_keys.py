@@ -1,6 +1,7 @@
 """Idempotency-Key claims: `pk = ORG#<org>`, `sk = IDEMKEY#<digest of caller, route, key>`,
-holding the fingerprint of the request that first used the key and, once it succeeded,
-its answer.
+holding the fingerprint of the request that first used the key, the instant it was first
+used (`first_used_ms`: the time part of the ids its create makes, the same on every retry)
+and, once it succeeded, its answer.
 
 The Powertools record (24 hours) answers a retry with the first response; the claim stays
 after it expired, so the same key is refused with another request and answered with the
@@ -34,16 +35,25 @@ class Claim(StrEnum):
 class KeyUse:
     claim: Claim
     answer: dict[str, Any] | None = None  # what the first request answered (SAME, once done)
+    # When the key was first used, in milliseconds (None: a claim made before it was kept).
+    first_used_ms: int | None = None
 
 
 def _key(org_id: str, scope: str) -> tuple[str, str]:
     return org_pk(org_id), PREFIX + hashlib.sha256(scope.encode()).hexdigest()
 
 
-def claim(org_id: str, scope: str, fingerprint: str) -> KeyUse:
-    """Bind the key (`scope`: caller, route and key) to the request's fingerprint."""
+def claim(org_id: str, scope: str, fingerprint: str, *, now_ms: int) -> KeyUse:
+    """Bind the key (`scope`: caller, route and key) to the request's fingerprint, first
+    used at `now_ms` (kept: a later use of the key reads the first use's instant)."""
     pk, sk = _key(org_id, scope)
-    item = {"pk": pk, "sk": sk, "type": ITEM_TYPE, "fingerprint": fingerprint}
+    item = {
+        "pk": pk,
+        "sk": sk,
+        "type": ITEM_TYPE,
+        "fingerprint": fingerprint,
+        "first_used_ms": now_ms,
+    }
     try:
         dynamo.put_item(item, condition="attribute_not_exists(pk)")
     except dynamo.ConditionFailed:
@@ -53,8 +63,13 @@ def claim(org_id: str, scope: str, fingerprint: str) -> KeyUse:
         if stored.get("fingerprint") != fingerprint:
             return KeyUse(Claim.OTHER)
         answer = stored.get("answer")
-        return KeyUse(Claim.SAME, json.loads(answer) if answer else None)
-    return KeyUse(Claim.NEW)
+        first = stored.get("first_used_ms")
+        return KeyUse(
+            Claim.SAME,
+            json.loads(answer) if answer else None,
+            None if first is None else int(first),
+        )
+    return KeyUse(Claim.NEW, first_used_ms=now_ms)
 
 
 def remember(org_id: str, scope: str, fingerprint: str, answer: dict[str, Any]) -> None:

@@ -220,13 +220,41 @@ def _count_op(org_id: str, client_id: str, delta: int) -> Op:
     )
 
 
-def create_ops(record: TrackerRecord) -> list[Op]:
+def _count_and_summary_op(before: ClientRecord, after: ClientRecord) -> Op:
+    """The count of a new tracker, with the client summary it counts from, written only if
+    no appointment write changed the summary since `before` was read."""
+    return dynamo.update_op(
+        client_pk(before.org_id, before.id),
+        CLIENT_SK,
+        update="ADD tracker_count :one SET #summary = :summary, state_version = :next_state",
+        condition=(
+            "attribute_exists(pk) AND state_version = :state AND "
+            "(attribute_not_exists(tracker_count) OR tracker_count < :max)"
+        ),
+        names={"#summary": "summary"},
+        values={
+            ":one": 1,
+            ":max": MAX_TRACKERS_PER_CLIENT,
+            ":summary": after.client_summary().to_dict(),
+            ":next_state": before.state_version + 1,
+            ":state": before.state_version,
+        },
+    )
+
+
+def create_ops(
+    record: TrackerRecord, *, widened: tuple[ClientRecord, ClientRecord] | None = None
+) -> list[Op]:
     """A new tracker, counted on its client: fails (ChangedMeanwhile) when the client is gone
-    or has the most trackers allowed by the time it lands."""
-    return [
-        write_op(record, expected_version=0, expected_state_version=0),
-        _count_op(record.org_id, record.client_id, +1),
-    ]
+    or has the most trackers allowed by the time it lands. `widened`: the client as read,
+    and with a summary that counts from the tracker's begin (which is before what the
+    stored one keeps, `logic.summaries.client_counting`), stored in the same update."""
+    count = (
+        _count_op(record.org_id, record.client_id, +1)
+        if widened is None
+        else _count_and_summary_op(*widened)
+    )
+    return [write_op(record, expected_version=0, expected_state_version=0), count]
 
 
 def delete_ops(record: TrackerRecord) -> list[Op]:

@@ -65,7 +65,7 @@ def profile_fields(record: UserRecord) -> dict[str, Any]:
         "invited": record.invited,
         "updated_at": record.updated_at,
         "gsi1pk": users_list_pk(record.org_id),
-        "gsi1sk": name_sort_key(record.name, record.id),
+        "gsi1sk": list_order(record),
     }
 
 
@@ -190,6 +190,16 @@ def list_rows(
         index="gsi1",
     )
     return _rows(items), next_cursor
+
+
+def list_row(record: UserRecord) -> dict[str, Any]:
+    """The row `list_rows` shows for this user (the in-memory fake lists these)."""
+    return _rows([to_item(record)])[0]
+
+
+def list_order(record: UserRecord) -> str:
+    """Where the user sorts in the list: by name, case-insensitively, then id."""
+    return name_sort_key(record.name, record.id)
 
 
 def _rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

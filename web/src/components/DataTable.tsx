@@ -3,9 +3,10 @@ import type { QueryKey } from '@tanstack/react-query';
 import { useDeferredValue } from 'react';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
-import { ErrorState } from './ErrorState';
+import { ErrorState, type Loading } from './ErrorState';
 import { useCursorPager } from './Pager';
 import { TableSkeleton } from './Skeleton';
+import { TableHead, type ColumnSpec } from './Table';
 
 /** One page of a list as the API returns it (SPEC §9: `limit` + `next_cursor`). */
 export interface ListPage<T> {
@@ -43,11 +44,6 @@ export function usePagedQuery<P extends ListPage<unknown>>({
   return { query, pager, pagerProps };
 }
 
-export interface TableColumn {
-  label: string;
-  className?: string | undefined;
-}
-
 /** A list page's table, with what stands in for it: the error (with Try again), a skeleton
  * of its columns while the first page loads, or the empty message. An empty column label
  * is an actions column (its header read out as "Actions"). With `rowHref` (or `onRowClick`)
@@ -68,9 +64,9 @@ export function DataTable<T>({
   renderRow,
   footer,
 }: {
-  query: { isError: boolean; error: unknown; refetch: () => unknown };
+  query: Loading;
   rows: T[] | undefined;
-  columns: (string | TableColumn)[];
+  columns: ColumnSpec[];
   loadingLabel: string;
   skeletonRows?: number;
   empty: ReactNode;
@@ -92,7 +88,6 @@ export function DataTable<T>({
   // milliseconds), so the main thread is never blocked for the whole page at once; until it
   // is ready the skeleton or the previous page stays.
   const rows = useDeferredValue(latestRows);
-  const heads = columns.map((c) => (typeof c === 'string' ? { label: c } : c));
   if (query.isError) {
     return (
       <>
@@ -102,13 +97,7 @@ export function DataTable<T>({
     );
   }
   if (!rows) {
-    return (
-      <TableSkeleton
-        columns={heads.map((c) => c.label).filter(Boolean)}
-        rows={skeletonRows}
-        label={loadingLabel}
-      />
-    );
+    return <TableSkeleton columns={columns} rows={skeletonRows} label={loadingLabel} />;
   }
   if (rows.length === 0) {
     return (
@@ -123,15 +112,7 @@ export function DataTable<T>({
       <div className="table-wrap">
         <table className={open ? 'table table-rows' : 'table'} aria-busy={busy}>
           {caption ? <caption className="visually-hidden">{caption}</caption> : null}
-          <thead>
-            <tr>
-              {heads.map((c, i) => (
-                <th key={`${i}-${c.label}`} scope="col" className={c.className}>
-                  {c.label || <span className="visually-hidden">Actions</span>}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={columns} />
           <tbody>
             {rows.map((row) => (
               <tr

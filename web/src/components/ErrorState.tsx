@@ -1,5 +1,12 @@
 import { ApiError, describeError } from '../api/problem';
 
+/** A query as what stands in for its data reads it: whether it failed, and how to retry. */
+export interface Loading {
+  isError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}
+
 /** A failed load, said plainly: a 403 is "You don't have access to this", never a blank page. */
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { title, detail } = describeError(error);

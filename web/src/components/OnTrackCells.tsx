@@ -1,11 +1,21 @@
 import type { OnTrackReportRow } from '../api/types';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { StatusBadge } from './StatusBadge';
+import { num } from './Table';
 
 type OnTrackFigures = Pick<
   OnTrackReportRow,
   'last_session' | 'days_since' | 'next_session_at' | 'next_session' | 'status' | 'outstanding'
 >;
+
+/** The heads of <OnTrackCells>. */
+export const ON_TRACK_COLUMNS = [
+  'Last session',
+  num('Days since'),
+  'Next session',
+  'Status',
+  num('Outstanding'),
+];
 
 /** A package's On track columns (the report's and the client record's): last session, days
  * since, next session (its time in the organization's timezone when booked), status in

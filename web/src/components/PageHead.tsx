@@ -21,10 +21,22 @@ export function PageHead({
   );
 }
 
-/** A page's main action: adding a record. */
-export function AddButton({ label, onClick }: { label: string; onClick: () => void }) {
+/** A page's main action, or a card's (`small`): adding a record. */
+export function AddButton({
+  label,
+  onClick,
+  small = false,
+}: {
+  label: string;
+  onClick: () => void;
+  small?: boolean;
+}) {
   return (
-    <button type="button" className="button button-primary" onClick={onClick}>
+    <button
+      type="button"
+      className={small ? 'button button-small' : 'button button-primary'}
+      onClick={onClick}
+    >
       + {label}
     </button>
   );

@@ -28,6 +28,18 @@ export function useCursorPager(resetKey: string) {
   return { cursor, page: cursors.length, next, previous };
 }
 
+/** Pages of a list that is all here already (`size` rows a page), for <Pager>. */
+export function useLocalPager<T>(items: T[] | undefined, size: number) {
+  const [page, setPage] = useState(1);
+  const pagerProps = {
+    page,
+    nextCursor: items && items.length > page * size ? 'more' : null,
+    onNext: () => setPage((p) => p + 1),
+    onPrevious: () => setPage((p) => Math.max(1, p - 1)),
+  };
+  return { rows: items?.slice((page - 1) * size, page * size), pagerProps, setPage };
+}
+
 export function Pager({
   page,
   nextCursor,

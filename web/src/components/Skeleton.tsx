@@ -1,3 +1,5 @@
+import { columnsOf, type ColumnSpec } from './Table';
+
 /** Placeholders shaped like what is coming, so a page is never blank while it loads. */
 export function SkeletonLines({
   lines = 3,
@@ -16,15 +18,19 @@ export function SkeletonLines({
   );
 }
 
+/** A table's skeleton: its column heads (not an actions column), rows of placeholders. */
 export function TableSkeleton({
-  columns,
+  columns: specs,
   rows = 8,
   label = 'Loading',
 }: {
-  columns: string[];
-  rows?: number;
+  columns: ColumnSpec[];
+  rows?: number | undefined;
   label?: string;
 }) {
+  const columns = columnsOf(specs)
+    .map((c) => c.label)
+    .filter(Boolean);
   return (
     <div className="table-wrap" role="status" aria-live="polite">
       <span className="visually-hidden">{label}…</span>

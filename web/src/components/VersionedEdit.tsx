@@ -107,6 +107,27 @@ export function useRecordSave<R>({
       onSaved();
     },
   });
-  const fieldErrors = save.error instanceof ApiError ? save.error.fieldErrors : {};
-  return { save, fieldErrors };
+  return { save, fieldErrors: fieldErrorsOf(save.error) };
+}
+
+/** The API's 422 errors by field (none for any other failure), to show next to the fields. */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  return error instanceof ApiError ? error.fieldErrors : {};
+}
+
+/** Saving a form that creates a record: one Idempotency-Key per form opening, so a double
+ * click makes one record. `fieldErrors` are the API's 422 errors by field. */
+export function useCreate<R>({
+  create,
+  onCreated,
+}: {
+  create: (header: { 'Idempotency-Key': string }) => Promise<R>;
+  onCreated: (created: R) => unknown;
+}) {
+  const [key] = useState(idempotencyKey);
+  const save = useMutation({
+    mutationFn: () => create({ 'Idempotency-Key': key }),
+    onSuccess: onCreated,
+  });
+  return { save, fieldErrors: fieldErrorsOf(save.error) };
 }

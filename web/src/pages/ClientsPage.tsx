@@ -1,22 +1,19 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SyntheticEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { api, idempotencyKey, unwrap } from '../api/client';
+import { api, unwrap } from '../api/client';
 import { keys, useLocationName } from '../api/queries';
-import { ApiError } from '../api/problem';
 import type { ClientStatus } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isManager } from '../auth/session';
 import { DataTable, usePagedQuery } from '../components/DataTable';
-import { Dialog } from '../components/Dialog';
-import { ErrorNotice } from '../components/ErrorState';
 import { bindForm, CheckboxField } from '../components/Field';
-import { FormActions } from '../components/FormActions';
+import { FormDialog } from '../components/FormDialog';
 import { LocationFilter } from '../components/LocationFilter';
 import { AddButton, PageHead } from '../components/PageHead';
 import { Pager } from '../components/Pager';
 import { ClientStatusBadge } from '../components/StatusBadge';
+import { useCreate } from '../components/VersionedEdit';
 import { useUrlFilter } from '../lib/useUrlFilter';
 import {
   CLIENT_STATUSES,
@@ -115,7 +112,6 @@ export default function ClientsPage() {
 function NewClientDialog({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [key] = useState(idempotencyKey);
   const [form, setForm] = useState({
     name: '',
     email: '',
@@ -125,11 +121,11 @@ function NewClientDialog({ onClose }: { onClose: () => void }) {
     send_welcome: false,
   });
   const { check } = bindForm(form, setForm);
-  const create = useMutation({
-    mutationFn: () =>
+  const { save: create, fieldErrors: errors } = useCreate({
+    create: (header) =>
       unwrap(
         api.POST('/clients', {
-          params: { header: { 'Idempotency-Key': key } },
+          params: { header },
           body: {
             name: form.name.trim(),
             email: form.email.trim() || null,
@@ -140,45 +136,38 @@ function NewClientDialog({ onClose }: { onClose: () => void }) {
           },
         }),
       ),
-    onSuccess: (client) => {
+    onCreated: (client) => {
       void queryClient.invalidateQueries({ queryKey: keys.clients });
       void navigate(`/app/clients/${client.id}`);
     },
   });
-  const errors = create.error instanceof ApiError ? create.error.fieldErrors : {};
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
   return (
-    <Dialog title="Add a client" onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        {create.error ? <ErrorNotice error={create.error} /> : null}
-        <ClientContactFields form={form} setForm={setForm} errors={errors}>
-          <ClientStatusField
-            value={form.status}
-            onChange={(status) => setForm({ ...form, status })}
-            error={errors.status}
-          />
-          <ClientLocationField
-            value={form.location_id}
-            onChange={(location_id) => setForm({ ...form, location_id })}
-            error={errors.location_id}
-          />
-        </ClientContactFields>
-        <CheckboxField
-          label="Send a welcome email now"
-          {...check('send_welcome')}
-          hint="Only active clients get one."
-          error={errors.send_welcome}
+    <FormDialog
+      title="Add a client"
+      onClose={onClose}
+      save={create}
+      onSubmit={() => create.mutate()}
+      label="Add client"
+      pendingLabel="Adding…"
+    >
+      <ClientContactFields form={form} setForm={setForm} errors={errors}>
+        <ClientStatusField
+          value={form.status}
+          onChange={(status) => setForm({ ...form, status })}
+          error={errors.status}
         />
-        <FormActions
-          onCancel={onClose}
-          pending={create.isPending}
-          label="Add client"
-          pendingLabel="Adding…"
+        <ClientLocationField
+          value={form.location_id}
+          onChange={(location_id) => setForm({ ...form, location_id })}
+          error={errors.location_id}
         />
-      </form>
-    </Dialog>
+      </ClientContactFields>
+      <CheckboxField
+        label="Send a welcome email now"
+        {...check('send_welcome')}
+        hint="Only active clients get one."
+        error={errors.send_welcome}
+      />
+    </FormDialog>
   );
 }

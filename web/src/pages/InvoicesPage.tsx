@@ -1,21 +1,19 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SyntheticEvent } from 'react';
 import { Link } from 'react-router';
-import { api, idempotencyKey, unwrap } from '../api/client';
+import { api, unwrap } from '../api/client';
 import { allPages } from '../api/allPages';
 import { keys, useTimeZone } from '../api/queries';
-import { ApiError } from '../api/problem';
 import type { ClientListItem, Invoice, InvoiceLine } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin } from '../auth/session';
 import { DataTable, usePagedQuery } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
-import { FormActions } from '../components/FormActions';
-import { ErrorNotice } from '../components/ErrorState';
+import { FormDialog } from '../components/FormDialog';
 import { SelectField, TextField } from '../components/Field';
 import { AddButton, PageHead } from '../components/PageHead';
 import { Pager } from '../components/Pager';
+import { useCreate } from '../components/VersionedEdit';
 import { formatDate, todayIn } from '../lib/dates';
 import { formatMoney } from '../lib/money';
 import { useUrlFilter } from '../lib/useUrlFilter';
@@ -214,17 +212,16 @@ function NewInvoiceDialog({
   const timeZone = useTimeZone();
   const queryClient = useQueryClient();
   const templates = useTemplates();
-  const [key] = useState(idempotencyKey);
   const [clientId, setClientId] = useState(initialClient);
   const [date, setDate] = useState(todayIn(timeZone));
   const [currency, setCurrency] = useState('GBP');
   const [lines, setLines] = useState<DraftLine[]>([{ ...EMPTY_LINE }]);
   const openPacks = usePackages(clientId, true);
-  const create = useMutation({
-    mutationFn: () =>
+  const { save: create, fieldErrors: errors } = useCreate({
+    create: (header) =>
       unwrap(
         api.POST('/invoices', {
-          params: { header: { 'Idempotency-Key': key } },
+          params: { header },
           body: {
             client_id: clientId,
             date,
@@ -239,148 +236,142 @@ function NewInvoiceDialog({
           },
         }),
       ),
-    onSuccess: async () => {
+    onCreated: async () => {
       await queryClient.invalidateQueries({ queryKey: keys.invoices });
       await queryClient.invalidateQueries({ queryKey: keys.client(clientId) });
       await queryClient.invalidateQueries({ queryKey: keys.report });
       onClose();
     },
   });
-  const errors = create.error instanceof ApiError ? create.error.fieldErrors : {};
   const setLine = (i: number, patch: Partial<DraftLine>) =>
     setLines(lines.map((l, k) => (k === i ? { ...l, ...patch } : l)));
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
   return (
-    <Dialog title="New invoice" onClose={onClose} wide>
-      <form onSubmit={submit} noValidate>
-        {create.error ? <ErrorNotice error={create.error} /> : null}
-        <div className="form-grid">
-          <SelectField
-            label="Client"
-            value={clientId}
-            onChange={(e) => setClientId(e.target.value)}
-            error={errors.client_id}
-          >
-            <option value="">Choose a client</option>
-            {clients.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </SelectField>
-          <TextField
-            label="Date"
-            type="date"
-            value={date}
-            onChange={(e) => setDate(e.target.value)}
-            error={errors.date}
-          />
-          <TextField
-            label="Currency"
-            value={currency}
-            maxLength={3}
-            onChange={(e) => setCurrency(e.target.value)}
-            error={errors.currency}
-          />
-        </div>
-        {lines.map((line, i) => (
-          <fieldset className="group" key={i}>
-            <legend>Item {i + 1}</legend>
-            <div className="form-grid">
+    <FormDialog
+      title="New invoice"
+      onClose={onClose}
+      wide
+      save={create}
+      onSubmit={() => create.mutate()}
+      label="Create invoice"
+      disabled={!clientId}
+    >
+      <div className="form-grid">
+        <SelectField
+          label="Client"
+          value={clientId}
+          onChange={(e) => setClientId(e.target.value)}
+          error={errors.client_id}
+        >
+          <option value="">Choose a client</option>
+          {clients.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label="Date"
+          type="date"
+          value={date}
+          onChange={(e) => setDate(e.target.value)}
+          error={errors.date}
+        />
+        <TextField
+          label="Currency"
+          value={currency}
+          maxLength={3}
+          onChange={(e) => setCurrency(e.target.value)}
+          error={errors.currency}
+        />
+      </div>
+      {lines.map((line, i) => (
+        <fieldset className="group" key={i}>
+          <legend>Item {i + 1}</legend>
+          <div className="form-grid">
+            <SelectField
+              label="Kind"
+              value={line.kind}
+              onChange={(e) => setLine(i, { kind: e.target.value as DraftLine['kind'] })}
+              error={errors[`lines.${i}.kind`]}
+            >
+              {Object.entries(LINE_KINDS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </SelectField>
+            {line.kind === 'new_pack' ? (
               <SelectField
-                label="Kind"
-                value={line.kind}
-                onChange={(e) => setLine(i, { kind: e.target.value as DraftLine['kind'] })}
-                error={errors[`lines.${i}.kind`]}
+                label="Pack template"
+                value={line.template_id}
+                onChange={(e) => setLine(i, { template_id: e.target.value })}
+                error={errors[`lines.${i}.template_id`]}
               >
-                {Object.entries(LINE_KINDS).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
+                <option value="">Choose a template</option>
+                {templates.data?.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
                   </option>
                 ))}
               </SelectField>
-              {line.kind === 'new_pack' ? (
-                <SelectField
-                  label="Pack template"
-                  value={line.template_id}
-                  onChange={(e) => setLine(i, { template_id: e.target.value })}
-                  error={errors[`lines.${i}.template_id`]}
-                >
-                  <option value="">Choose a template</option>
-                  {templates.data?.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.name}
+            ) : null}
+            {line.kind === 'use_pack' ? (
+              <SelectField
+                label="Open pack"
+                value={line.package_id}
+                onChange={(e) => setLine(i, { package_id: e.target.value })}
+                error={errors[`lines.${i}.package_id`]}
+                hint={
+                  clientId && openPacks.data?.length === 0
+                    ? 'This client has no open pack.'
+                    : undefined
+                }
+              >
+                <option value="">
+                  {clientId ? 'Choose an open pack' : 'Choose a client first'}
+                </option>
+                {[...(openPacks.data ?? [])]
+                  .sort((a, b) => Number(b.preferred) - Number(a.preferred))
+                  .map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name} · {String(p.outstanding)} left{p.preferred ? ' · preferred' : ''}
                     </option>
                   ))}
-                </SelectField>
-              ) : null}
-              {line.kind === 'use_pack' ? (
-                <SelectField
-                  label="Open pack"
-                  value={line.package_id}
-                  onChange={(e) => setLine(i, { package_id: e.target.value })}
-                  error={errors[`lines.${i}.package_id`]}
-                  hint={
-                    clientId && openPacks.data?.length === 0
-                      ? 'This client has no open pack.'
-                      : undefined
-                  }
-                >
-                  <option value="">
-                    {clientId ? 'Choose an open pack' : 'Choose a client first'}
-                  </option>
-                  {[...(openPacks.data ?? [])]
-                    .sort((a, b) => Number(b.preferred) - Number(a.preferred))
-                    .map((p) => (
-                      <option key={p.id} value={p.id}>
-                        {p.name} · {String(p.outstanding)} left{p.preferred ? ' · preferred' : ''}
-                      </option>
-                    ))}
-                </SelectField>
-              ) : null}
-              <TextField
-                label="Description"
-                value={line.description}
-                onChange={(e) => setLine(i, { description: e.target.value })}
-                error={errors[`lines.${i}.description`]}
-              />
-              <TextField
-                label="Amount"
-                inputMode="decimal"
-                value={line.amount}
-                onChange={(e) => setLine(i, { amount: e.target.value })}
-                error={errors[`lines.${i}.amount`]}
-              />
-            </div>
-            {lines.length > 1 ? (
-              <button
-                type="button"
-                className="button button-small button-quiet"
-                onClick={() => setLines(lines.filter((_, k) => k !== i))}
-              >
-                Remove item {i + 1}
-              </button>
+              </SelectField>
             ) : null}
-          </fieldset>
-        ))}
-        {errors.lines ? <p className="field-error">{errors.lines}</p> : null}
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => setLines([...lines, { ...EMPTY_LINE }])}
-        >
-          + Add item
-        </button>
-        <FormActions
-          onCancel={onClose}
-          pending={create.isPending}
-          label="Create invoice"
-          disabled={!clientId}
-        />
-      </form>
-    </Dialog>
+            <TextField
+              label="Description"
+              value={line.description}
+              onChange={(e) => setLine(i, { description: e.target.value })}
+              error={errors[`lines.${i}.description`]}
+            />
+            <TextField
+              label="Amount"
+              inputMode="decimal"
+              value={line.amount}
+              onChange={(e) => setLine(i, { amount: e.target.value })}
+              error={errors[`lines.${i}.amount`]}
+            />
+          </div>
+          {lines.length > 1 ? (
+            <button
+              type="button"
+              className="button button-small button-quiet"
+              onClick={() => setLines(lines.filter((_, k) => k !== i))}
+            >
+              Remove item {i + 1}
+            </button>
+          ) : null}
+        </fieldset>
+      ))}
+      {errors.lines ? <p className="field-error">{errors.lines}</p> : null}
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => setLines([...lines, { ...EMPTY_LINE }])}
+      >
+        + Add item
+      </button>
+    </FormDialog>
   );
 }

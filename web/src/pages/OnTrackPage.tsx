@@ -10,7 +10,7 @@ import { DataTable, usePagedQuery } from '../components/DataTable';
 import { ErrorNotice } from '../components/ErrorState';
 import { ExportButton, useCsvExport } from '../components/ExportCsv';
 import { LocationFilter } from '../components/LocationFilter';
-import { OnTrackCells } from '../components/OnTrackCells';
+import { ON_TRACK_COLUMNS, OnTrackCells } from '../components/OnTrackCells';
 import { PageHead } from '../components/PageHead';
 import { Pager } from '../components/Pager';
 import { useDebounced } from '../lib/useDebounced';
@@ -20,18 +20,7 @@ const PAGE_SIZE = 50;
 // Searching scans the report in big pages (the API has no name filter): 10 × 1,000 rows.
 const SCAN_PAGE = 1000;
 const SCAN_PAGES = 10;
-const COLUMNS = [
-  'Client',
-  'Package',
-  'Last session',
-  'Days since',
-  'Next session',
-  'Status',
-  'Outstanding',
-].map((label) => ({
-  label,
-  className: label === 'Days since' || label === 'Outstanding' ? 'num' : undefined,
-}));
+const COLUMNS = ['Client', 'Package', ...ON_TRACK_COLUMNS];
 
 const FILTERS: { value: '' | TrackStatus; label: string }[] = [
   { value: '', label: 'All' },

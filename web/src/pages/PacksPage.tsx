@@ -1,15 +1,12 @@
 import { useState } from 'react';
-import type { SyntheticEvent } from 'react';
 import { api, unwrap, unwrapVersioned } from '../api/client';
 import { keys } from '../api/queries';
 import type { OnTrackSettings, Template, TemplateInput, TemplatePatch } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin } from '../auth/session';
 import { DataTable, usePagedQuery } from '../components/DataTable';
-import { Dialog } from '../components/Dialog';
-import { ErrorNotice } from '../components/ErrorState';
 import { bindForm, CheckboxField, SelectField, TextField } from '../components/Field';
-import { FormActions } from '../components/FormActions';
+import { FormDialog } from '../components/FormDialog';
 import { OnTrackFields } from '../components/OnTrackFields';
 import { Pager } from '../components/Pager';
 import { AddButton, PageHead } from '../components/PageHead';
@@ -156,91 +153,85 @@ function TemplateDialog({
     ...errorsUnder(remote, 'on_track'),
     ...(checked && settings.enabled ? validateOnTrack(settings) : {}),
   };
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
+  const submit = () => {
     setChecked(true);
     if (settings.enabled && Object.keys(validateOnTrack(settings)).length) return;
     save.mutate();
   };
   return (
-    <Dialog
+    <FormDialog
       title={template ? `Edit ${template.name}` : 'Add a pack template'}
       onClose={onClose}
       wide
+      save={save}
+      onSubmit={submit}
+      label={template ? 'Save template' : 'Add template'}
     >
-      <form onSubmit={submit} noValidate>
-        {save.error ? <ErrorNotice error={save.error} /> : null}
-        <div className="form-grid">
-          <TextField label="Name" {...field('name')} error={remote.name} />
-          <SelectField
-            label="Type"
-            {...field('type')}
-            disabled={template !== null}
-            error={remote.type}
-            hint={template ? 'The type of a template is fixed once made.' : undefined}
-          >
-            <option value="fixed">Fixed number of sessions or hours</option>
-            <option value="subscription">Subscription (per week or month)</option>
-            <option value="usage">Usage (no limit)</option>
-          </SelectField>
-          {form.type !== 'usage' ? (
-            <>
-              <TextField
-                label="Size"
-                type="number"
-                min={1}
-                disabled={template !== null}
-                {...field('size')}
-                error={remote.size}
-              />
-              <SelectField
-                label="Counted in"
-                {...field('unit')}
-                disabled={template !== null}
-                error={remote.unit}
-              >
-                <option value="sessions">Sessions</option>
-                <option value="hours">Hours</option>
-              </SelectField>
-            </>
-          ) : null}
-          {form.type === 'subscription' ? (
-            <SelectField
-              label="Per"
-              {...field('period')}
+      <div className="form-grid">
+        <TextField label="Name" {...field('name')} error={remote.name} />
+        <SelectField
+          label="Type"
+          {...field('type')}
+          disabled={template !== null}
+          error={remote.type}
+          hint={template ? 'The type of a template is fixed once made.' : undefined}
+        >
+          <option value="fixed">Fixed number of sessions or hours</option>
+          <option value="subscription">Subscription (per week or month)</option>
+          <option value="usage">Usage (no limit)</option>
+        </SelectField>
+        {form.type !== 'usage' ? (
+          <>
+            <TextField
+              label="Size"
+              type="number"
+              min={1}
               disabled={template !== null}
-              error={remote.period}
+              {...field('size')}
+              error={remote.size}
+            />
+            <SelectField
+              label="Counted in"
+              {...field('unit')}
+              disabled={template !== null}
+              error={remote.unit}
             >
-              <option value="week">Week</option>
-              <option value="month">Month</option>
+              <option value="sessions">Sessions</option>
+              <option value="hours">Hours</option>
             </SelectField>
-          ) : null}
-          <TextField
-            label="Valid for (days)"
-            type="number"
-            min={1}
-            {...field('validity_days')}
-            error={remote.validity_days}
-            hint="Empty for no end date."
-          />
-        </div>
-        <CheckboxField
-          label="Renew automatically: a new pack from this template when one expires or is used up"
-          {...check('auto_renew')}
-          error={remote.auto_renew}
+          </>
+        ) : null}
+        {form.type === 'subscription' ? (
+          <SelectField
+            label="Per"
+            {...field('period')}
+            disabled={template !== null}
+            error={remote.period}
+          >
+            <option value="week">Week</option>
+            <option value="month">Month</option>
+          </SelectField>
+        ) : null}
+        <TextField
+          label="Valid for (days)"
+          type="number"
+          min={1}
+          {...field('validity_days')}
+          error={remote.validity_days}
+          hint="Empty for no end date."
         />
-        <OnTrackFields
-          legend="On track (package level)"
-          value={settings}
-          onChange={setSettings}
-          errors={onTrackErrors}
-        />
-        <FormActions
-          onCancel={onClose}
-          pending={save.isPending}
-          label={template ? 'Save template' : 'Add template'}
-        />
-      </form>
-    </Dialog>
+      </div>
+      <CheckboxField
+        label="Renew automatically: a new pack from this template when one expires or is used up"
+        {...check('auto_renew')}
+        error={remote.auto_renew}
+      />
+      <OnTrackFields
+        legend="On track (package level)"
+        value={settings}
+        onChange={setSettings}
+        errors={onTrackErrors}
+      />
+    </FormDialog>
   );
 }

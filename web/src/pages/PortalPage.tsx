@@ -1,22 +1,25 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
-import { api, unwrap } from '../api/client';
-import { keys, useOrg, useTimeZone } from '../api/queries';
+import { useEffect } from 'react';
+import { useOrg, useTimeZone } from '../api/queries';
 import { ApiError } from '../api/problem';
 import type { Appointment, Client, Package, PractitionerContact } from '../api/types';
 import { refusalNotice } from '../auth/access';
 import { useClaims, useSession } from '../auth/SessionContext';
 import { ErrorState } from '../components/ErrorState';
-import { Pager, useCursorPager } from '../components/Pager';
+import { Card, CardList } from '../components/Card';
+import { Pager, useLocalPager } from '../components/Pager';
+import { RecordPageLoading } from '../components/RecordPage';
 import { SkeletonLines, TableSkeleton } from '../components/Skeleton';
 import { AppointmentStatusBadge, StatusBadge } from '../components/StatusBadge';
+import { CardTable } from '../components/Table';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { AvailabilityCard } from './client/AvailabilityCard';
 import {
   useClient,
   useClientPractitioners,
+  useNow,
   usePackages,
   usePastAppointments,
+  useUpcomingAppointments,
 } from './client/clientQueries';
 import { CLIENT_EMAIL_KINDS, EmailSettings } from './EmailPreferences';
 
@@ -49,27 +52,13 @@ export default function PortalPage() {
       </div>
     );
   }
-  if (client.isError) {
-    return (
-      <div className="page">
-        <ErrorState error={client.error} onRetry={() => void client.refetch()} />
-      </div>
-    );
-  }
-  if (!client.data) {
-    return (
-      <div className="page">
-        <SkeletonLines lines={2} label="Loading your portal" />
-        <div className="grid-2">
-          <div className="card">
-            <SkeletonLines lines={6} label="Loading your sessions" />
-          </div>
-          <div className="card">
-            <SkeletonLines lines={6} label="Loading your details" />
-          </div>
-        </div>
-      </div>
-    );
+  if (client.isError || !client.data) {
+    const loading = [
+      'Loading your portal',
+      'Loading your sessions',
+      'Loading your details',
+    ] as const;
+    return <RecordPageLoading query={client} loading={loading} />;
   }
   return <Portal client={client.data.data} />;
 }
@@ -109,6 +98,12 @@ function usePackageName(clientId: string): (id: string | null) => string | null 
   return (id) => (id ? (packages.find((p) => p.id === id)?.name ?? null) : null);
 }
 
+const SESSION_COLUMNS = ['When', 'What', 'Package', 'Status'];
+const LOADING_UPCOMING = <TableSkeleton columns={SESSION_COLUMNS} rows={2} />;
+const NO_UPCOMING = 'Nothing booked. Your practice books your sessions with you.';
+const LOADING_HISTORY = <TableSkeleton columns={SESSION_COLUMNS} rows={3} />;
+const LOADING_PACKAGES = <SkeletonLines lines={3} label="Loading your packages" />;
+
 function SessionsTable({
   clientId,
   rows,
@@ -121,104 +116,48 @@ function SessionsTable({
   const timeZone = useTimeZone();
   const packageName = usePackageName(clientId);
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="visually-hidden">{label}</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Package</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((a) => (
-            <tr key={a.id}>
-              <th scope="row">{formatDateTime(a.starts_at, timeZone)}</th>
-              <td>{a.kind === 'discovery_call' ? 'Discovery call' : 'Session'}</td>
-              <td>{packageName(a.package_id) ?? <span className="muted">—</span>}</td>
-              <td>
-                <AppointmentStatusBadge status={a.status} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CardTable columns={SESSION_COLUMNS} caption={label}>
+      {rows.map((a) => (
+        <tr key={a.id}>
+          <th scope="row">{formatDateTime(a.starts_at, timeZone)}</th>
+          <td>{a.kind === 'discovery_call' ? 'Discovery call' : 'Session'}</td>
+          <td>{packageName(a.package_id) ?? <span className="muted">—</span>}</td>
+          <td>
+            <AppointmentStatusBadge status={a.status} />
+          </td>
+        </tr>
+      ))}
+    </CardTable>
   );
 }
 
 function UpcomingCard({ clientId }: { clientId: string }) {
-  // "Now" is fixed for the life of the card so the query keys stay stable.
-  const now = useMemo(() => new Date().toISOString(), []);
-  const pager = useCursorPager(clientId);
-  const upcoming = useQuery({
-    queryKey: [...keys.client(clientId), 'portal', 'upcoming', now, pager.cursor],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(
-        api.GET('/appointments', {
-          params: {
-            query: {
-              client_id: clientId,
-              from: now,
-              limit: PAGE,
-              cursor: pager.cursor ?? undefined,
-            },
-          },
-        }),
-      ),
-  });
+  const { query: upcoming, pagerProps } = useUpcomingAppointments(clientId, useNow(), 'portal');
   return (
-    <section className="card" aria-labelledby="upcoming-title">
-      <h2 id="upcoming-title">Upcoming sessions</h2>
-      {upcoming.isError ? (
-        <ErrorState error={upcoming.error} onRetry={() => void upcoming.refetch()} />
-      ) : !upcoming.data ? (
-        <TableSkeleton columns={['When', 'What', 'Package', 'Status']} rows={2} label="Loading" />
-      ) : upcoming.data.items.length === 0 ? (
-        <p className="empty-small">Nothing booked. Your practice books your sessions with you.</p>
-      ) : (
-        <SessionsTable clientId={clientId} rows={upcoming.data.items} label="Upcoming sessions" />
-      )}
-      <Pager
-        label="Upcoming sessions"
-        page={pager.page}
-        nextCursor={upcoming.data?.next_cursor}
-        onNext={pager.next}
-        onPrevious={pager.previous}
-        busy={upcoming.isFetching}
-      />
-    </section>
+    <Card title="Upcoming sessions">
+      <CardList
+        query={upcoming}
+        rows={upcoming.data?.items}
+        skeleton={LOADING_UPCOMING}
+        empty={NO_UPCOMING}
+      >
+        {(items) => <SessionsTable clientId={clientId} rows={items} label="Upcoming sessions" />}
+      </CardList>
+      <Pager label="Upcoming sessions" {...pagerProps} busy={upcoming.isFetching} />
+    </Card>
   );
 }
 
 function HistoryCard({ clientId }: { clientId: string }) {
-  const now = useMemo(() => new Date().toISOString(), []);
-  const [page, setPage] = useState(1);
-  const past = usePastAppointments(clientId, now, 'portal');
-  const rows = past.data?.slice((page - 1) * PAGE, page * PAGE);
+  const past = usePastAppointments(clientId, useNow(), 'portal');
+  const { rows, pagerProps } = useLocalPager(past.data, PAGE);
   return (
-    <section className="card" aria-labelledby="history-title">
-      <h2 id="history-title">Service history</h2>
-      {past.isError ? (
-        <ErrorState error={past.error} onRetry={() => void past.refetch()} />
-      ) : !rows ? (
-        <TableSkeleton columns={['When', 'What', 'Package', 'Status']} rows={3} label="Loading" />
-      ) : rows.length === 0 ? (
-        <p className="empty-small">No sessions yet.</p>
-      ) : (
-        <SessionsTable clientId={clientId} rows={rows} label="Service history" />
-      )}
-      <Pager
-        label="Service history"
-        page={page}
-        nextCursor={past.data && past.data.length > page * PAGE ? 'more' : null}
-        onNext={() => setPage((p) => p + 1)}
-        onPrevious={() => setPage((p) => Math.max(1, p - 1))}
-      />
-    </section>
+    <Card title="Service history">
+      <CardList query={past} rows={rows} skeleton={LOADING_HISTORY} empty="No sessions yet.">
+        {(items) => <SessionsTable clientId={clientId} rows={items} label="Service history" />}
+      </CardList>
+      <Pager label="Service history" {...pagerProps} />
+    </Card>
   );
 }
 
@@ -233,35 +172,30 @@ function PackagesCard({ clientId }: { clientId: string }) {
   const packages = usePackages(clientId);
   const open = packages.data?.filter((p) => p.open);
   return (
-    <section className="card" aria-labelledby="packages-title">
-      <h2 id="packages-title">My packages</h2>
-      {packages.isError ? (
-        <ErrorState error={packages.error} onRetry={() => void packages.refetch()} />
-      ) : !open ? (
-        <SkeletonLines lines={3} label="Loading your packages" />
-      ) : open.length === 0 ? (
-        <p className="empty-small">No open packages.</p>
-      ) : (
-        <ul className="portal-packages">
-          {open.map((p) => (
-            <li key={p.id} className="portal-package" data-testid="portal-package">
-              <div>
-                <strong>{p.name}</strong>
-                <div className="muted">
-                  {p.end_date ? `Valid until ${formatDate(p.end_date)}` : 'No end date'}
-                  {p.last_session ? ` · last session ${formatDate(p.last_session)}` : ''}
+    <Card title="My packages">
+      <CardList query={packages} rows={open} skeleton={LOADING_PACKAGES} empty="No open packages.">
+        {(items) => (
+          <ul className="portal-packages">
+            {items.map((p) => (
+              <li key={p.id} className="portal-package" data-testid="portal-package">
+                <div>
+                  <strong>{p.name}</strong>
+                  <div className="muted">
+                    {p.end_date ? `Valid until ${formatDate(p.end_date)}` : 'No end date'}
+                    {p.last_session ? ` · last session ${formatDate(p.last_session)}` : ''}
+                  </div>
                 </div>
-              </div>
-              <div className="portal-package-side">
-                <span className="portal-left">{left(p)}</span>
-                {/* The API sends a status only where the practice shares it (client_visible). */}
-                {p.status ? <StatusBadge status={p.status} /> : null}
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+                <div className="portal-package-side">
+                  <span className="portal-left">{left(p)}</span>
+                  {/* The API sends a status only where the practice shares it (client_visible). */}
+                  {p.status ? <StatusBadge status={p.status} /> : null}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </CardList>
+    </Card>
   );
 }
 
@@ -273,25 +207,22 @@ function PractitionersCard({ client }: { client: Client }) {
   const people = useClientPractitioners(client.id, ids);
   const practice = org?.name ?? 'your practice';
   return (
-    <section className="card" aria-labelledby="practitioners-title">
-      <h2 id="practitioners-title">My practitioners</h2>
+    <Card title="My practitioners">
       {ids.length === 0 ? (
         <p className="empty-small">
           No practitioner is assigned to you yet; {practice} will assign one.
         </p>
-      ) : people.isError ? (
-        <ErrorState error={people.error} onRetry={() => void people.refetch()} />
-      ) : !people.data ? (
-        <SkeletonLines lines={2} label="Loading your practitioners" />
-      ) : people.data.length === 0 ? (
-        <p className="empty-small">
-          None of your practitioners can be reached here at the moment; ask {practice} to put you in
-          touch.
-        </p>
       ) : (
-        <ContactList people={people.data} />
+        <CardList
+          query={people}
+          rows={people.data}
+          skeleton={<SkeletonLines lines={2} label="Loading your practitioners" />}
+          empty={`None of your practitioners can be reached here at the moment; ask ${practice} to put you in touch.`}
+        >
+          {(items) => <ContactList people={items} />}
+        </CardList>
       )}
-    </section>
+    </Card>
   );
 }
 
@@ -318,8 +249,7 @@ function ContactList({ people }: { people: PractitionerContact[] }) {
 
 function DetailsCard({ client }: { client: Client }) {
   return (
-    <section className="card" aria-labelledby="details-title">
-      <h2 id="details-title">My details</h2>
+    <Card title="My details">
       <dl className="facts">
         <dt>Name</dt>
         <dd>{client.name}</dd>
@@ -329,6 +259,6 @@ function DetailsCard({ client }: { client: Client }) {
         <dd>{client.phone ?? <span className="muted">—</span>}</dd>
       </dl>
       <p className="field-hint">To change these, ask your practice.</p>
-    </section>
+    </Card>
   );
 }

@@ -9,10 +9,9 @@ import type { Organization, UserListItem } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin, isManager } from '../auth/session';
 import { DataTable, usePagedQuery } from '../components/DataTable';
-import { Dialog } from '../components/Dialog';
 import { ErrorNotice, ErrorState } from '../components/ErrorState';
 import { bindForm, CheckboxField, SelectField, TextField } from '../components/Field';
-import { FormActions } from '../components/FormActions';
+import { FormDialog } from '../components/FormDialog';
 import { Pager } from '../components/Pager';
 import { SkeletonLines } from '../components/Skeleton';
 import { EditDialogs, EditRowButton, useRecordSave } from '../components/VersionedEdit';
@@ -320,66 +319,60 @@ function UserForm({
     invalidate: [keys.users, keys.people],
     onSaved: onClose,
   });
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
-    <Dialog title={user ? `Edit ${user.data.name}` : 'Invite a user'} onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        {save.error ? <ErrorNotice error={save.error} /> : null}
-        <TextField label="Name" {...field('name')} error={errors.name} />
-        <TextField
-          label="Email"
-          type="email"
-          {...field('email')}
-          disabled={user !== null}
-          error={errors.email}
-          hint={user ? 'A login email cannot be changed here.' : undefined}
-        />
-        <SelectField label="Role" {...field('role')} error={errors.role}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {roleName(r)}
-            </option>
+    <FormDialog
+      title={user ? `Edit ${user.data.name}` : 'Invite a user'}
+      onClose={onClose}
+      save={save}
+      onSubmit={() => save.mutate()}
+      label={user ? 'Save user' : 'Send invitation'}
+    >
+      <TextField label="Name" {...field('name')} error={errors.name} />
+      <TextField
+        label="Email"
+        type="email"
+        {...field('email')}
+        disabled={user !== null}
+        error={errors.email}
+        hint={user ? 'A login email cannot be changed here.' : undefined}
+      />
+      <SelectField label="Role" {...field('role')} error={errors.role}>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {roleName(r)}
+          </option>
+        ))}
+      </SelectField>
+      {form.role === 'location_admin' || form.role === 'staff' ? (
+        <fieldset className="group">
+          <legend>Locations</legend>
+          {org?.locations.map((l) => (
+            <CheckboxField
+              key={l.id}
+              label={l.name}
+              checked={form.location_ids.includes(l.id)}
+              onChange={(e) =>
+                setForm({
+                  ...form,
+                  location_ids: e.target.checked
+                    ? [...form.location_ids, l.id]
+                    : form.location_ids.filter((id) => id !== l.id),
+                })
+              }
+            />
           ))}
-        </SelectField>
-        {form.role === 'location_admin' || form.role === 'staff' ? (
-          <fieldset className="group">
-            <legend>Locations</legend>
-            {org?.locations.map((l) => (
-              <CheckboxField
-                key={l.id}
-                label={l.name}
-                checked={form.location_ids.includes(l.id)}
-                onChange={(e) =>
-                  setForm({
-                    ...form,
-                    location_ids: e.target.checked
-                      ? [...form.location_ids, l.id]
-                      : form.location_ids.filter((id) => id !== l.id),
-                  })
-                }
-              />
-            ))}
-            {errors.location_ids ? <p className="field-error">{errors.location_ids}</p> : null}
-          </fieldset>
-        ) : null}
-        {user ? (
-          <CheckboxField
-            label="Active (can sign in)"
-            checked={form.status === 'active'}
-            onChange={(e) => setForm({ ...form, status: e.target.checked ? 'active' : 'inactive' })}
-            hint="Deactivating takes effect within a minute."
-            error={errors.status}
-          />
-        ) : null}
-        <FormActions
-          onCancel={onClose}
-          pending={save.isPending}
-          label={user ? 'Save user' : 'Send invitation'}
+          {errors.location_ids ? <p className="field-error">{errors.location_ids}</p> : null}
+        </fieldset>
+      ) : null}
+      {user ? (
+        <CheckboxField
+          label="Active (can sign in)"
+          checked={form.status === 'active'}
+          onChange={(e) => setForm({ ...form, status: e.target.checked ? 'active' : 'inactive' })}
+          hint="Deactivating takes effect within a minute."
+          error={errors.status}
         />
-      </form>
-    </Dialog>
+      ) : null}
+    </FormDialog>
   );
 }

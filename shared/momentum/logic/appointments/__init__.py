@@ -1,6 +1,8 @@
 """Appointment use cases (SPEC §3). Every write updates the appointment and every summary,
 status and due date it affects (client, packages, engagements, trackers, and the tasks a
-completion triggers) in ONE transaction, after ONE strongly consistent Query.
+completion triggers) in ONE transaction, after reading the client's tracked state with ONE
+strongly consistent Query (and, to change one, the appointment by its key): reads that
+never grow with the client's history.
 
 - `booking`: create, change, delete: load → decide → one transaction (`optimistic_write`);
 - `folds`: what one change does to each record it touches, per aggregate;

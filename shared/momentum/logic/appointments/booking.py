@@ -1,5 +1,6 @@
 """Booking, changing and deleting appointments (SPEC §3): each write loads the client's
-tracked state with ONE strongly consistent Query, decides the change, and writes it with
+tracked state with ONE strongly consistent Query (a change also reads the appointment by
+its key, never the client's other appointments), decides the change, and writes it with
 every summary, status and due date it affects in ONE transaction (`folds.operations`).
 
 Concurrent writes for the same client serialise on `state_version` conditions: the loser
@@ -21,6 +22,7 @@ from momentum.domain.clients import ensure_can_book
 from momentum.domain.errors import Conflict, FieldError, InvalidInput
 from momentum.domain.packages import ensure_can_take_appointment, package_for_new_appointment
 from momentum.domain.people import Member, Part
+from momentum.logic import summaries
 from momentum.logic.appointments.access import ensure_may_book, ensure_may_change
 from momentum.logic.appointments.folds import Change, When, operations
 from momentum.logic.appointments.reads import banners, client_of, when_of
@@ -118,8 +120,13 @@ def _package_of(state: BookingState, package_id: str) -> PackageRecord:
 
 def _ensure_takes(package: PackageRecord, day: date, when: When) -> None:
     """Open, in its dates, and for a subscription with sessions left in the period of the
-    appointment's date `day` (409)."""
-    ensure_can_take_appointment(package.package, package.package_summary(), when.today, day)
+    appointment's date `day` (409). A period older than the summary keeps is counted from
+    the client's appointments (`summaries.with_package_history`)."""
+    summaries.with_package_history(
+        package,
+        when.timezone,
+        lambda summary: ensure_can_take_appointment(package.package, summary, when.today, day),
+    )
 
 
 def _takes(package: PackageRecord, day: date, when: When) -> bool:
@@ -197,7 +204,8 @@ def create_appointment(principal: Principal, data: dict[str, Any]) -> Booked:
         record = replace(record, package_id=package_id)
         ops = operations(state, Change(None, record, new_package), when)
         summary = client.client_summary().apply_change(None, record.facts(when.timezone))
-        return Decision((record, banners(state, record, when, summary)), ops)
+        shown = banners(state.trackers.values(), summary, record, when)
+        return Decision((record, shown), ops)
 
     def already_done() -> Booked | None:
         # A create retried after its first attempt wrote (same Idempotency-Key, same id)

@@ -1,7 +1,8 @@
 """What one appointment change does to each record it touches (SPEC §3), decided per
-aggregate over the state one Query loaded: the appointment itself, the client, each
+aggregate over the state the write loaded: the appointment itself, the client, each
 package it left or joined, each engagement, each of the client's trackers. Each fold
-decides from the state it is handed (it reads nothing) and returns the operations that
+decides from the state it is handed (it reads nothing, but for the rare rebuild of a
+trimmed summary: `logic.summaries`) and returns the operations that
 make it so; `operations` gathers them for ONE transaction, every record written under the
 version it was read at."""
 
@@ -11,10 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from momentum.domain import retention
 from momentum.domain.appointments import AppointmentFacts, check_change
 from momentum.domain.clients import ClientSummary, status_after_appointment
 from momentum.domain.engagements import progress_on
 from momentum.domain.packages import lifecycle_on
+from momentum.logic import summaries
 from momentum.logic.history import LIFECYCLE, PROGRESS, history_op
 from momentum.logic.tracking import evaluate_tracker_now, refresh_engagement, refresh_package
 from momentum.store import appointments as appointment_store
@@ -76,6 +79,17 @@ def operations(state: BookingState, change: Change, when: When) -> list[Op]:
     )
     check_change(facts.after, when.today)
     client = fold_client(state.client, facts)
+    # Kept for the trackers' periods (history re-read only if one reaches past it).
+    kept = summaries.client_kept(
+        state.client,
+        client.client_summary(),
+        facts.before,
+        facts.after,
+        state.trackers.values(),
+        when.today,
+        when.timezone,
+    )
+    client = replace(client, summary=kept)
     ops = appointment_ops(change, tz)
     ops += client_store.appointment_fold_ops(state.client, client)
     for package_id in facts.ids(lambda f: f.package_id):
@@ -113,20 +127,21 @@ def fold_client(client: ClientRecord, facts: Facts) -> ClientRecord:
     )
 
 
-def _folded_package(record: PackageRecord, facts: Facts) -> PackageRecord:
-    return replace(record, summary=record.package_summary().apply_change(facts.before, facts.after))
+def _folded_package(record: PackageRecord, facts: Facts, when: When) -> PackageRecord:
+    summary = summaries.package_after(record, facts.before, facts.after, when.today, when.timezone)
+    return replace(record, summary=summary)
 
 
 def new_package_ops(record: PackageRecord, facts: Facts, when: When) -> list[Op]:
     """A pack made for this appointment: it has no past, so no history."""
-    refreshed = refresh_package(_folded_package(record, facts), when.today, when.timezone)
+    refreshed = refresh_package(_folded_package(record, facts, when), when.today, when.timezone)
     return [package_store.write_op(refreshed, expected_version=0, expected_state_version=0)]
 
 
 def package_ops(record: PackageRecord, facts: Facts, when: When) -> list[Op]:
     """A package the appointment left or joined: its summary, status and due date, caught
     up with what it was before, and the transitions that made in its status history."""
-    folded = replace(_folded_package(record, facts), state_version=record.state_version + 1)
+    folded = replace(_folded_package(record, facts, when), state_version=record.state_version + 1)
     refreshed = refresh_package(folded, when.today, when.timezone, before=record)
     return [
         *package_history(record, refreshed, when.today),
@@ -166,7 +181,9 @@ def engagement_ops(record: EngagementRecord, facts: Facts, when: When) -> list[O
     check, and the progress transition this change caused."""
     folded = replace(
         record,
-        summary=record.engagement_summary().apply_change(facts.before, facts.after),
+        summary=summaries.engagement_after(
+            record, facts.before, facts.after, when.today, when.timezone
+        ),
         state_version=record.state_version + 1,
     )
     was = progress_on(record.engagement, record.engagement_summary(), when.today).status
@@ -189,7 +206,9 @@ def tracker_ops(record: TrackerRecord, summary: ClientSummary, when: When) -> li
     completion that reaches a target creates its task now. A tracker is written only when
     its state, due date or copy moved."""
     evaluated, tasks = evaluate_tracker_now(record, summary, when.today, when.timezone)
-    completed = summary.completed.to_dict()
+    # Only what its next evaluations count (the dates since its period's begin).
+    copy = retention.tracker_copy(summary.completed, record.tracker, evaluated.state, when.today)
+    completed = copy.to_dict()
     ops: list[Op] = []
     if (
         evaluated.state != record.state

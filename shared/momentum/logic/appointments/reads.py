@@ -3,6 +3,7 @@ Also what every appointment use case shares: its moment, and the view a caller g
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,8 @@ from momentum.logic.appointments.access import ensure_may_see, listed_for
 from momentum.logic.appointments.folds import When
 from momentum.logic.organizations import organization_settings
 from momentum.store import appointments as appointment_store
-from momentum.store.appointments import AppointmentList, AppointmentRecord, BookingState
+from momentum.store.appointments import AppointmentList, AppointmentRecord
+from momentum.store.trackers import TrackerRecord
 
 
 def timezone_of(org_id: str) -> str:
@@ -39,20 +41,24 @@ def client_of(appointment_id: str) -> str:
     return client_id
 
 
+def shows_banners(record: AppointmentRecord, when: When) -> bool:
+    """Tracker banners show on appointments dated today or earlier only."""
+    return shows_on_appointment(record.facts(when.timezone).date, when.today)
+
+
 def banners(
-    state: BookingState,
+    trackers: Iterable[TrackerRecord],
+    summary: ClientSummary,
     record: AppointmentRecord,
     when: When,
-    summary: ClientSummary | None = None,
 ) -> list[dict[str, Any]]:
-    """The client's tracker banners (counted from `summary`, by default the stored one),
-    shown on appointments dated today or earlier only."""
-    if not shows_on_appointment(record.facts(when.timezone).date, when.today):
+    """The client's tracker banners, counted from the client's `summary`, on an
+    appointment dated today or earlier (none on a later one)."""
+    if not shows_banners(record, when):
         return []
-    counted = summary if summary is not None else state.client.client_summary()
     shown = []
-    for tracker in sorted(state.trackers.values(), key=lambda t: t.created_at):
-        view = tracker_view(tracker.tracker, counted, when.today)
+    for tracker in sorted(trackers, key=lambda t: t.created_at):
+        view = tracker_view(tracker.tracker, summary, when.today)
         shown.append(
             {
                 "tracker_id": tracker.id,
@@ -73,17 +79,25 @@ def get_appointment(
     principal: Principal, appointment_id: str
 ) -> tuple[AppointmentRecord, list[dict[str, Any]]]:
     """The appointment and, when it is dated today or earlier, the client's tracker
-    banners (never on future appointments). One Query reads both."""
+    banners (never on future appointments). One BatchGetItem reads the appointment and
+    its client; a Query of the client's trackers follows only when it has banners to
+    show. Neither reads the client's other appointments."""
     client_id = client_of(appointment_id)
     ensure_portal_client(principal)
-    state = appointment_store.appointment_state(principal.org_id, client_id, appointment_id)
-    if state is None:
+    found = appointment_store.with_client(principal.org_id, client_id, appointment_id)
+    if found is None:
         raise NotFound("No such appointment.")
-    record = state.appointment
-    ensure_may_see(principal, state.client, record)
+    client, record = found
+    ensure_may_see(principal, client, record)
     if principal.role is Role.CLIENT:
         return record, []  # trackers are staff tools (SPEC §9): no banners in the portal
-    return record, banners(state, record, when_of(principal.org_id))
+    when = when_of(principal.org_id)
+    # The client's tracker count moves in the same transaction as every tracker create
+    # and delete: none counted, none to read.
+    if client.tracker_count == 0 or not shows_banners(record, when):
+        return record, []
+    trackers = appointment_store.client_trackers(principal.org_id, client_id)
+    return record, banners(trackers.values(), client.client_summary(), record, when)
 
 
 def list_appointments(

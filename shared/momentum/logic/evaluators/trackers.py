@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from momentum.domain import retention
 from momentum.domain.clients import ClientSummary
 from momentum.domain.effects import CreateTask
 from momentum.domain.tally import dates_from_dict
@@ -56,7 +57,13 @@ def _tracker_work(record: TrackerRecord, run_at: datetime) -> Work:
             record,
             state=evaluation.state,
             state_version=record.state_version + 1,
-            client_completed=summary.completed.to_dict() if copy is None else copy,
+            client_completed=(
+                retention.tracker_copy(
+                    summary.completed, record.tracker, evaluation.state, today
+                ).to_dict()
+                if copy is None
+                else copy
+            ),
         ),
         check_at(evaluation.next_check, tz),
     )

@@ -1,17 +1,24 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import { api, unwrap } from '../../api/client';
-import { keys, useTimeZone } from '../../api/queries';
+import { useTimeZone } from '../../api/queries';
 import type { Appointment } from '../../api/types';
-import { ErrorState } from '../../components/ErrorState';
-import { Pager, useCursorPager } from '../../components/Pager';
+import { Card, CardList } from '../../components/Card';
+import type { Loading } from '../../components/ErrorState';
+import { AddButton } from '../../components/PageHead';
+import { Pager, useLocalPager } from '../../components/Pager';
 import { TableSkeleton } from '../../components/Skeleton';
+import { CardTable } from '../../components/Table';
 import { AppointmentStatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/dates';
-import { useClientPersonName, usePackages, usePastAppointments } from './clientQueries';
+import {
+  useClientPersonName,
+  useNow,
+  usePackages,
+  usePastAppointments,
+  useUpcomingAppointments,
+} from './clientQueries';
 
 const PAGE = 10;
 const COLUMNS = ['When', 'Practitioner', 'Kind', 'Pack', 'Status'];
+const SKELETON = <TableSkeleton columns={COLUMNS} rows={2} label="Loading appointments" />;
 
 export function AppointmentsCard({
   clientId,
@@ -20,38 +27,16 @@ export function AppointmentsCard({
   clientId: string;
   onOpen: (id: string) => void;
 }) {
-  // "Now" is fixed for the life of the card so the query keys stay stable.
-  const now = useMemo(() => new Date().toISOString(), []);
-  const pager = useCursorPager(clientId);
-  const [pastPage, setPastPage] = useState(1);
-  const upcoming = useQuery({
-    queryKey: [...keys.client(clientId), 'appointments', 'upcoming', now, pager.cursor],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(
-        api.GET('/appointments', {
-          params: {
-            query: {
-              client_id: clientId,
-              from: now,
-              limit: PAGE,
-              cursor: pager.cursor ?? undefined,
-            },
-          },
-        }),
-      ),
-  });
+  const now = useNow();
+  const { query: upcoming, pagerProps } = useUpcomingAppointments(clientId, now, 'appointments');
   const past = usePastAppointments(clientId, now, 'appointments');
-  const pastRows = past.data?.slice((pastPage - 1) * PAGE, pastPage * PAGE);
+  const pastPages = useLocalPager(past.data, PAGE);
 
   return (
-    <section className="card" aria-labelledby="appointments-title">
-      <div className="card-head">
-        <h2 id="appointments-title">Appointments</h2>
-        <button type="button" className="button button-small" onClick={() => onOpen('new')}>
-          + Book or record
-        </button>
-      </div>
+    <Card
+      title="Appointments"
+      action={<AddButton small label="Book or record" onClick={() => onOpen('new')} />}
+    >
       <h3>Upcoming</h3>
       <AppointmentTable
         clientId={clientId}
@@ -60,30 +45,17 @@ export function AppointmentsCard({
         onOpen={onOpen}
         empty="Nothing booked."
       />
-      <Pager
-        label="Upcoming appointments"
-        page={pager.page}
-        nextCursor={upcoming.data?.next_cursor}
-        onNext={pager.next}
-        onPrevious={pager.previous}
-        busy={upcoming.isFetching}
-      />
+      <Pager label="Upcoming appointments" {...pagerProps} busy={upcoming.isFetching} />
       <h3 style={{ marginTop: '1rem' }}>Past</h3>
       <AppointmentTable
         clientId={clientId}
         query={past}
-        rows={pastRows}
+        rows={pastPages.rows}
         onOpen={onOpen}
         empty="No past sessions."
       />
-      <Pager
-        label="Past appointments"
-        page={pastPage}
-        nextCursor={past.data && past.data.length > pastPage * PAGE ? 'more' : null}
-        onNext={() => setPastPage((p) => p + 1)}
-        onPrevious={() => setPastPage((p) => Math.max(1, p - 1))}
-      />
-    </section>
+      <Pager label="Past appointments" {...pastPages.pagerProps} />
+    </Card>
   );
 }
 
@@ -95,7 +67,7 @@ function AppointmentTable({
   empty,
 }: {
   clientId: string;
-  query: { isError: boolean; error: unknown; refetch: () => unknown };
+  query: Loading;
   rows: Appointment[] | undefined;
   onOpen: (id: string) => void;
   empty: string;
@@ -104,23 +76,11 @@ function AppointmentTable({
   // A session's practitioner is one of the client's (booking assigns them).
   const personName = useClientPersonName(clientId);
   const packages = usePackages(clientId).data ?? [];
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
-  if (!rows) return <TableSkeleton columns={COLUMNS} rows={2} label="Loading appointments" />;
-  if (rows.length === 0) return <p className="empty-small">{empty}</p>;
   return (
-    <div className="table-wrap">
-      <table className="table table-rows">
-        <thead>
-          <tr>
-            {COLUMNS.map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((a) => (
+    <CardList query={query} rows={rows} skeleton={SKELETON} empty={empty}>
+      {(items) => (
+        <CardTable columns={COLUMNS} clickable>
+          {items.map((a) => (
             <tr
               key={a.id}
               onClick={(e) => !(e.target as HTMLElement).closest('button') && onOpen(a.id)}
@@ -144,8 +104,8 @@ function AppointmentTable({
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </CardTable>
+      )}
+    </CardList>
   );
 }

@@ -4,6 +4,7 @@ import { api, unwrapVersioned } from '../../api/client';
 import { keys } from '../../api/queries';
 import { ApiError } from '../../api/problem';
 import type { Client, TimeRange } from '../../api/types';
+import { Card } from '../../components/Card';
 import { ErrorNotice } from '../../components/ErrorState';
 import { FormActions } from '../../components/FormActions';
 import {
@@ -20,15 +21,16 @@ export function AvailabilityCard({ client, self = false }: { client: Client; sel
   const [editing, setEditing] = useState(false);
   const current = normalizeAvailability(client.availability);
   return (
-    <section className="card" aria-labelledby="availability-title">
-      <div className="card-head">
-        <h2 id="availability-title">{self ? 'My weekly availability' : 'Availability'}</h2>
-        {!editing ? (
+    <Card
+      title={self ? 'My weekly availability' : 'Availability'}
+      action={
+        !editing ? (
           <button type="button" className="button button-small" onClick={() => setEditing(true)}>
             Edit<span className="visually-hidden"> availability</span>
           </button>
-        ) : null}
-      </div>
+        ) : null
+      }
+    >
       {editing ? (
         <AvailabilityEditor client={client} self={self} onDone={() => setEditing(false)} />
       ) : (
@@ -47,7 +49,7 @@ export function AvailabilityCard({ client, self = false }: { client: Client; sel
           ))}
         </dl>
       )}
-    </section>
+    </Card>
   );
 }
 

@@ -1,8 +1,7 @@
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { useLocationName } from '../../api/queries';
 import { useClaims } from '../../auth/SessionContext';
-import { ErrorState } from '../../components/ErrorState';
-import { SkeletonLines } from '../../components/Skeleton';
+import { Breadcrumb, RecordPageLoading } from '../../components/RecordPage';
 import { ClientStatusBadge } from '../../components/StatusBadge';
 import { AppointmentDialog } from './AppointmentDialog';
 import { AppointmentsCard } from './AppointmentsCard';
@@ -36,38 +35,16 @@ export default function ClientPage() {
     setParams(next);
   };
 
-  if (client.isError) {
-    return (
-      <div className="page">
-        <p className="breadcrumb">
-          <Link to="/app/clients">← Clients</Link>
-        </p>
-        <ErrorState error={client.error} onRetry={() => void client.refetch()} />
-      </div>
-    );
-  }
-  if (!client.data) {
-    return (
-      <div className="page">
-        <SkeletonLines lines={2} label="Loading the client" />
-        <div className="grid-2">
-          <div className="card">
-            <SkeletonLines lines={6} label="Loading packages" />
-          </div>
-          <div className="card">
-            <SkeletonLines lines={6} label="Loading details" />
-          </div>
-        </div>
-      </div>
-    );
+  const back = <Breadcrumb to="/app/clients" label="Clients" />;
+  if (client.isError || !client.data) {
+    const loading = ['Loading the client', 'Loading packages', 'Loading details'] as const;
+    return <RecordPageLoading query={client} back={back} loading={loading} />;
   }
   const { data, etag } = client.data;
 
   return (
     <div className="page">
-      <p className="breadcrumb">
-        <Link to="/app/clients">← Clients</Link>
-      </p>
+      {back}
       <div className="page-head">
         <div>
           <div className="client-title">

@@ -9,6 +9,7 @@ import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 import { Dialog } from '../../components/Dialog';
 import { FormActions } from '../../components/FormActions';
+import { Card } from '../../components/Card';
 import { ErrorNotice } from '../../components/ErrorState';
 import { CheckboxField, TextField } from '../../components/Field';
 import { usePatchClient } from './clientMutations';
@@ -18,11 +19,10 @@ import { useClientPersonName } from './clientQueries';
 export function DetailsCard({ client, etag }: { client: Client; etag: string | null }) {
   const personName = useClientPersonName(client.id);
   return (
-    <section className="card" aria-labelledby="details-title">
-      <div className="card-head">
-        <h2 id="details-title">Practitioners</h2>
-        <EditDetailsButton client={client} etag={etag} label="Edit" small />
-      </div>
+    <Card
+      title="Practitioners"
+      action={<EditDetailsButton client={client} etag={etag} label="Edit" small />}
+    >
       {client.assigned_practitioner_ids.length ? (
         <ul className="list-plain">
           {client.assigned_practitioner_ids.map((id) => (
@@ -35,7 +35,7 @@ export function DetailsCard({ client, etag }: { client: Client; etag: string | n
         </p>
       )}
       <ColorEditor client={client} />
-    </section>
+    </Card>
   );
 }
 
@@ -145,10 +145,9 @@ function EditDetailsDialog({
   });
   const manager = isManager(claims.role);
   const practitioners = people.filter((p) => p.status === 'active' || form.assigned.includes(p.id));
-  const errors = patch.error instanceof ApiError ? patch.error.fieldErrors : {};
+  const errors = fieldErrorsOf(patch.error);
 
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
+  const submit = () => {
     patch.mutate(
       {
         etag,
@@ -166,52 +165,55 @@ function EditDetailsDialog({
     );
   };
 
+  // A 422 shows next to its fields only.
+  const notice = patch.error instanceof ApiError && patch.error.status === 422 ? null : patch.error;
   return (
-    <Dialog title={`Edit ${client.name}`} onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        {patch.error && (patch.error instanceof ApiError ? patch.error.status !== 422 : true) ? (
-          <ErrorNotice error={patch.error} />
-        ) : null}
-        <ClientContactFields form={form} setForm={setForm} errors={errors} />
-        <ClientStatusField
-          value={form.status}
-          onChange={(status) => setForm({ ...form, status })}
-          error={errors.status}
-          hint="Inactive clients cannot be booked or use the portal."
-        />
-        {manager ? (
-          <>
-            <ClientLocationField
-              value={form.location_id}
-              onChange={(location_id) => setForm({ ...form, location_id })}
-              error={errors.location_id}
-            />
-            <fieldset className="group">
-              <legend>Assigned practitioners</legend>
-              {practitioners.length === 0 ? <p className="muted">No team members yet.</p> : null}
-              {practitioners.map((p) => (
-                <CheckboxField
-                  key={p.id}
-                  label={`${p.name} (${p.role.replace('_', ' ')})`}
-                  checked={form.assigned.includes(p.id)}
-                  onChange={(e) =>
-                    setForm({
-                      ...form,
-                      assigned: e.target.checked
-                        ? [...form.assigned, p.id]
-                        : form.assigned.filter((id) => id !== p.id),
-                    })
-                  }
-                />
-              ))}
-              {errors.assigned_practitioner_ids ? (
-                <p className="field-error">{errors.assigned_practitioner_ids}</p>
-              ) : null}
-            </fieldset>
-          </>
-        ) : null}
-        <FormActions onCancel={onClose} pending={patch.isPending} label="Save" />
-      </form>
-    </Dialog>
+    <FormDialog
+      title={`Edit ${client.name}`}
+      onClose={onClose}
+      save={patch}
+      notice={notice}
+      onSubmit={submit}
+      label="Save"
+    >
+      <ClientContactFields form={form} setForm={setForm} errors={errors} />
+      <ClientStatusField
+        value={form.status}
+        onChange={(status) => setForm({ ...form, status })}
+        error={errors.status}
+        hint="Inactive clients cannot be booked or use the portal."
+      />
+      {manager ? (
+        <>
+          <ClientLocationField
+            value={form.location_id}
+            onChange={(location_id) => setForm({ ...form, location_id })}
+            error={errors.location_id}
+          />
+          <fieldset className="group">
+            <legend>Assigned practitioners</legend>
+            {practitioners.length === 0 ? <p className="muted">No team members yet.</p> : null}
+            {practitioners.map((p) => (
+              <CheckboxField
+                key={p.id}
+                label={`${p.name} (${p.role.replace('_', ' ')})`}
+                checked={form.assigned.includes(p.id)}
+                onChange={(e) =>
+                  setForm({
+                    ...form,
+                    assigned: e.target.checked
+                      ? [...form.assigned, p.id]
+                      : form.assigned.filter((id) => id !== p.id),
+                  })
+                }
+              />
+            ))}
+            {errors.assigned_practitioner_ids ? (
+              <p className="field-error">{errors.assigned_practitioner_ids}</p>
+            ) : null}
+          </fieldset>
+        </>
+      ) : null}
+    </FormDialog>
   );
 }

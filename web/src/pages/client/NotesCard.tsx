@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ApiError } from '../../api/problem';
 import type { Client } from '../../api/types';
+import { Card } from '../../components/Card';
 import { ErrorNotice } from '../../components/ErrorState';
 import { TextArea } from '../../components/Field';
 import { usePatchClient } from './clientMutations';
@@ -13,11 +14,7 @@ export function NotesCard({ client, etag }: { client: Client; etag: string | nul
   const errors = patch.error instanceof ApiError ? patch.error.fieldErrors : {};
   const changed = notes !== (client.notes ?? '');
   return (
-    <section className="card" aria-labelledby="notes-title">
-      <div className="card-head">
-        <h2 id="notes-title">Notes</h2>
-        <span className="muted">Staff only</span>
-      </div>
+    <Card title="Notes" action={<span className="muted">Staff only</span>}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -48,6 +45,6 @@ export function NotesCard({ client, etag }: { client: Client; etag: string | nul
           ) : null}
         </div>
       </form>
-    </section>
+    </Card>
   );
 }

@@ -243,7 +243,6 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
   const timeZone = useTimeZone();
   const templates = useTemplates();
   const invalidate = useInvalidateClient(clientId);
-  const [key] = useState(idempotencyKey);
   const [form, setForm] = useState({
     template_id: '',
     name: '',
@@ -267,31 +266,9 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
   const [override, setOverride] = useState(false);
   const [settings, setSettings] = useState<OnTrackSettings>(DEFAULT_ON_TRACK);
   const [checked, setChecked] = useState(false);
-  const create = useMutation({
-    mutationFn: (body: PackageInput) =>
-      unwrap(
-        api.POST('/clients/{client_id}/packages', {
-          params: { path: { client_id: clientId }, header: { 'Idempotency-Key': key } },
-          body,
-        }),
-      ),
-    onSuccess: async () => {
-      await invalidate();
-      onClose();
-    },
-  });
-  const remote = create.error instanceof ApiError ? create.error.fieldErrors : {};
-  const onTrackErrors = {
-    ...errorsUnder(remote, 'on_track'),
-    ...(checked && override ? validateOnTrack(settings) : {}),
-  };
   const fromTemplate = form.template_id !== '';
   const template = templates.data?.find((t) => t.id === form.template_id);
-
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    setChecked(true);
-    if (override && Object.keys(validateOnTrack(settings)).length) return;
+  const packageInput = (): PackageInput => {
     const body: PackageInput = {
       start_date: form.start_date || null,
       preferred: form.preferred,
@@ -317,158 +294,176 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
       };
     }
     if (admin && override) body.on_track = settings;
-    create.mutate(body);
+    return body;
+  };
+  const { save: create, fieldErrors: remote } = useCreate({
+    create: (header) =>
+      unwrap(
+        api.POST('/clients/{client_id}/packages', {
+          params: { path: { client_id: clientId }, header },
+          body: packageInput(),
+        }),
+      ),
+    onCreated: async () => {
+      await invalidate();
+      onClose();
+    },
+  });
+  const onTrackErrors = {
+    ...errorsUnder(remote, 'on_track'),
+    ...(checked && override ? validateOnTrack(settings) : {}),
+  };
+  const submit = () => {
+    setChecked(true);
+    if (override && Object.keys(validateOnTrack(settings)).length) return;
+    create.mutate();
   };
 
   return (
-    <Dialog title="Add a session pack" onClose={onClose} wide>
-      <form onSubmit={submit} noValidate>
-        {create.error ? <ErrorNotice error={create.error} /> : null}
-        <SelectField
-          label="Pack"
-          {...field('template_id')}
-          error={remote.template_id}
-          hint={template ? `On track: ${describeOnTrack(template.on_track)}` : undefined}
-        >
-          <option value="">Custom pack</option>
-          <optgroup label="Session pack templates">
-            {templates.data?.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </optgroup>
-        </SelectField>
-        {!fromTemplate ? (
-          <div className="form-grid">
-            <TextField label="Name" {...field('name')} error={remote.name} />
-            <SelectField label="Type" {...field('type')} error={remote.type}>
-              <option value="fixed">Fixed number</option>
-              <option value="subscription">Subscription (per period)</option>
-              <option value="usage">Usage (no limit)</option>
-            </SelectField>
-            {form.type !== 'usage' ? (
-              <>
-                <TextField
-                  label="Size"
-                  type="number"
-                  min={1}
-                  {...field('size')}
-                  error={remote.size}
-                />
-                <SelectField label="Counted in" {...field('unit')} error={remote.unit}>
-                  <option value="sessions">Sessions</option>
-                  <option value="hours">Hours</option>
-                </SelectField>
-              </>
-            ) : null}
-            {form.type === 'subscription' ? (
-              <SelectField label="Per" {...field('period')} error={remote.period}>
-                <option value="week">Week</option>
-                <option value="month">Month</option>
-              </SelectField>
-            ) : null}
-          </div>
-        ) : null}
+    <FormDialog
+      title="Add a session pack"
+      onClose={onClose}
+      wide
+      save={create}
+      onSubmit={submit}
+      label="Add pack"
+      pendingLabel="Adding…"
+    >
+      <SelectField
+        label="Pack"
+        {...field('template_id')}
+        error={remote.template_id}
+        hint={template ? `On track: ${describeOnTrack(template.on_track)}` : undefined}
+      >
+        <option value="">Custom pack</option>
+        <optgroup label="Session pack templates">
+          {templates.data?.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </optgroup>
+      </SelectField>
+      {!fromTemplate ? (
         <div className="form-grid">
-          <TextField
-            label="Start date"
-            type="date"
-            {...field('start_date')}
-            error={remote.start_date}
-          />
-          <TextField
-            label="Last valid day"
-            type="date"
-            {...field('end_date')}
-            error={remote.end_date}
-            hint={fromTemplate ? "Empty: from the template's validity." : 'Empty for no end.'}
-          />
-          <TeamMemberField
-            value={form.assigned_team_member_id}
-            onChange={(id) => setForm({ ...form, assigned_team_member_id: id })}
-            error={remote.assigned_team_member_id}
-          />
-        </div>
-        <CheckboxField
-          label="Preferred pack (new appointments go into it)"
-          {...check('preferred')}
-        />
-        <CheckboxField
-          label="Authorised by a referrer or insurer"
-          checked={authorised}
-          onChange={(e) => setAuthorised(e.target.checked)}
-        />
-        {authorised ? (
-          <fieldset className="group">
-            <legend>Authorisation</legend>
-            <div className="form-grid">
-              <SelectField
-                label="From"
-                value={authorization.source}
-                onChange={(e) =>
-                  setAuthorization({
-                    ...authorization,
-                    source: e.target.value as 'insurer' | 'referrer',
-                  })
-                }
-              >
-                <option value="insurer">Insurer</option>
-                <option value="referrer">Referrer</option>
-              </SelectField>
+          <TextField label="Name" {...field('name')} error={remote.name} />
+          <SelectField label="Type" {...field('type')} error={remote.type}>
+            <option value="fixed">Fixed number</option>
+            <option value="subscription">Subscription (per period)</option>
+            <option value="usage">Usage (no limit)</option>
+          </SelectField>
+          {form.type !== 'usage' ? (
+            <>
               <TextField
-                label="Name"
-                value={authorization.name}
-                onChange={(e) => setAuthorization({ ...authorization, name: e.target.value })}
-                error={remote['authorization.name']}
-              />
-              <TextField
-                label="Reference"
-                value={authorization.reference}
-                onChange={(e) => setAuthorization({ ...authorization, reference: e.target.value })}
-                error={remote['authorization.reference']}
-              />
-              <TextField
-                label="Sessions authorised"
+                label="Size"
                 type="number"
                 min={1}
-                value={authorization.sessions_authorised}
-                onChange={(e) =>
-                  setAuthorization({ ...authorization, sessions_authorised: e.target.value })
-                }
-                error={remote['authorization.sessions_authorised']}
+                {...field('size')}
+                error={remote.size}
               />
-            </div>
-          </fieldset>
-        ) : null}
-        {admin ? (
-          <>
-            <CheckboxField
-              label={
-                fromTemplate
-                  ? "Use On track settings for this client instead of the template's"
-                  : 'Track this pack On track'
-              }
-              checked={override}
-              onChange={(e) => setOverride(e.target.checked)}
-            />
-            {override ? (
-              <OnTrackFields
-                legend="Client-level On track settings"
-                value={settings}
-                onChange={setSettings}
-                errors={onTrackErrors}
-              />
-            ) : null}
-          </>
-        ) : null}
-        <FormActions
-          onCancel={onClose}
-          pending={create.isPending}
-          label="Add pack"
-          pendingLabel="Adding…"
+              <SelectField label="Counted in" {...field('unit')} error={remote.unit}>
+                <option value="sessions">Sessions</option>
+                <option value="hours">Hours</option>
+              </SelectField>
+            </>
+          ) : null}
+          {form.type === 'subscription' ? (
+            <SelectField label="Per" {...field('period')} error={remote.period}>
+              <option value="week">Week</option>
+              <option value="month">Month</option>
+            </SelectField>
+          ) : null}
+        </div>
+      ) : null}
+      <div className="form-grid">
+        <TextField
+          label="Start date"
+          type="date"
+          {...field('start_date')}
+          error={remote.start_date}
         />
-      </form>
-    </Dialog>
+        <TextField
+          label="Last valid day"
+          type="date"
+          {...field('end_date')}
+          error={remote.end_date}
+          hint={fromTemplate ? "Empty: from the template's validity." : 'Empty for no end.'}
+        />
+        <TeamMemberField
+          value={form.assigned_team_member_id}
+          onChange={(id) => setForm({ ...form, assigned_team_member_id: id })}
+          error={remote.assigned_team_member_id}
+        />
+      </div>
+      <CheckboxField label="Preferred pack (new appointments go into it)" {...check('preferred')} />
+      <CheckboxField
+        label="Authorised by a referrer or insurer"
+        checked={authorised}
+        onChange={(e) => setAuthorised(e.target.checked)}
+      />
+      {authorised ? (
+        <fieldset className="group">
+          <legend>Authorisation</legend>
+          <div className="form-grid">
+            <SelectField
+              label="From"
+              value={authorization.source}
+              onChange={(e) =>
+                setAuthorization({
+                  ...authorization,
+                  source: e.target.value as 'insurer' | 'referrer',
+                })
+              }
+            >
+              <option value="insurer">Insurer</option>
+              <option value="referrer">Referrer</option>
+            </SelectField>
+            <TextField
+              label="Name"
+              value={authorization.name}
+              onChange={(e) => setAuthorization({ ...authorization, name: e.target.value })}
+              error={remote['authorization.name']}
+            />
+            <TextField
+              label="Reference"
+              value={authorization.reference}
+              onChange={(e) => setAuthorization({ ...authorization, reference: e.target.value })}
+              error={remote['authorization.reference']}
+            />
+            <TextField
+              label="Sessions authorised"
+              type="number"
+              min={1}
+              value={authorization.sessions_authorised}
+              onChange={(e) =>
+                setAuthorization({ ...authorization, sessions_authorised: e.target.value })
+              }
+              error={remote['authorization.sessions_authorised']}
+            />
+          </div>
+        </fieldset>
+      ) : null}
+      {admin ? (
+        <>
+          <CheckboxField
+            label={
+              fromTemplate
+                ? "Use On track settings for this client instead of the template's"
+                : 'Track this pack On track'
+            }
+            checked={override}
+            onChange={(e) => setOverride(e.target.checked)}
+          />
+          {override ? (
+            <OnTrackFields
+              legend="Client-level On track settings"
+              value={settings}
+              onChange={setSettings}
+              errors={onTrackErrors}
+            />
+          ) : null}
+        </>
+      ) : null}
+    </FormDialog>
   );
 }

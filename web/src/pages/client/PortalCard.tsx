@@ -4,6 +4,7 @@ import { api, unwrap, unwrapVersioned } from '../../api/client';
 import { keys } from '../../api/queries';
 import { ApiError } from '../../api/problem';
 import type { Client } from '../../api/types';
+import { Card } from '../../components/Card';
 import { ErrorNotice } from '../../components/ErrorState';
 import { TextField } from '../../components/Field';
 
@@ -52,13 +53,14 @@ export function PortalCard({ client }: { client: Client }) {
   const emailError = create.error instanceof ApiError ? create.error.fieldErrors.email : undefined;
 
   return (
-    <section className="card" aria-labelledby="portal-title">
-      <div className="card-head">
-        <h2 id="portal-title">Portal login</h2>
+    <Card
+      title="Portal login"
+      action={
         <span className={`pill ${client.has_login ? 'pill-active' : ''}`}>
           {client.has_login ? 'Has a login' : 'No login'}
         </span>
-      </div>
+      }
+    >
       {message ? (
         <p className="notice notice-success" role="status">
           {message}
@@ -123,6 +125,6 @@ export function PortalCard({ client }: { client: Client }) {
         </button>
       </div>
       <p className="field-hint">A welcome email goes only to active clients.</p>
-    </section>
+    </Card>
   );
 }

@@ -1,15 +1,17 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SyntheticEvent } from 'react';
 import { api, idempotencyKey, unwrap, unwrapVersioned } from '../../api/client';
 import { usePeople, usePersonName, useTimeZone } from '../../api/queries';
-import { ApiError } from '../../api/problem';
 import type { Tracker, TrackerInput } from '../../api/types';
-import { Dialog } from '../../components/Dialog';
-import { ErrorNotice, ErrorState } from '../../components/ErrorState';
+import { Card, CardList } from '../../components/Card';
+import { AddButton } from '../../components/PageHead';
+import { DeleteButton } from '../../components/DeleteButton';
+import { ErrorNotice } from '../../components/ErrorState';
 import { bindForm, CheckboxField, SelectField, TextArea, TextField } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { SkeletonLines } from '../../components/Skeleton';
 import { TrackerBanner } from '../../components/TrackerBanner';
+import { fieldErrorsOf } from '../../components/VersionedEdit';
 import { todayIn } from '../../lib/dates';
 import { useInvalidateClient, useTrackers } from './clientQueries';
 
@@ -19,6 +21,8 @@ const TRIGGERS = {
   end_date: 'When the end date occurs',
   first: 'Whichever comes first',
 } as const;
+const SKELETON = <SkeletonLines lines={2} label="Loading trackers" />;
+const EMPTY = 'No trackers. Add one to count sessions towards a limit or a review.';
 
 export function TrackersCard({ clientId }: { clientId: string }) {
   const trackers = useTrackers(clientId);
@@ -26,45 +30,38 @@ export function TrackersCard({ clientId }: { clientId: string }) {
   const [editing, setEditing] = useState<Tracker | 'new' | null>(null);
   const count = trackers.data?.items.length ?? 0;
   return (
-    <section className="card" aria-labelledby="trackers-title">
-      <div className="card-head">
-        <h2 id="trackers-title">
+    <Card
+      title={
+        <>
           Session trackers{' '}
           {trackers.data ? (
             <span className="muted" style={{ fontWeight: 400, fontSize: '0.9rem' }}>
               ({count} of {MAX_TRACKERS})
             </span>
           ) : null}
-        </h2>
-        <button type="button" className="button button-small" onClick={() => setEditing('new')}>
-          + Add tracker
-        </button>
-      </div>
-      {trackers.isError ? (
-        <ErrorState error={trackers.error} onRetry={() => void trackers.refetch()} />
-      ) : !trackers.data ? (
-        <SkeletonLines lines={2} label="Loading trackers" />
-      ) : count === 0 ? (
-        <p className="empty-small">
-          No trackers. Add one to count sessions towards a limit or a review.
-        </p>
-      ) : (
-        <div className="trackers">
-          {trackers.data.items.map((t) => (
-            <TrackerBanner key={t.id} tracker={t}>
-              <span className="tracker-meta">
-                {t.task
-                  ? `Task for ${personName(t.task.assignee_id)}: ${TRIGGERS[t.task.trigger].toLowerCase()}`
-                  : 'No task'}
-                {t.auto_reset ? ' · resets on the end date' : ''}
-              </span>
-              <button type="button" className="button button-small" onClick={() => setEditing(t)}>
-                Edit<span className="visually-hidden"> tracker {t.note}</span>
-              </button>
-            </TrackerBanner>
-          ))}
-        </div>
-      )}
+        </>
+      }
+      action={<AddButton small label="Add tracker" onClick={() => setEditing('new')} />}
+    >
+      <CardList query={trackers} rows={trackers.data?.items} skeleton={SKELETON} empty={EMPTY}>
+        {(items) => (
+          <div className="trackers">
+            {items.map((t) => (
+              <TrackerBanner key={t.id} tracker={t}>
+                <span className="tracker-meta">
+                  {t.task
+                    ? `Task for ${personName(t.task.assignee_id)}: ${TRIGGERS[t.task.trigger].toLowerCase()}`
+                    : 'No task'}
+                  {t.auto_reset ? ' · resets on the end date' : ''}
+                </span>
+                <button type="button" className="button button-small" onClick={() => setEditing(t)}>
+                  Edit<span className="visually-hidden"> tracker {t.note}</span>
+                </button>
+              </TrackerBanner>
+            ))}
+          </div>
+        )}
+      </CardList>
       {editing ? (
         <TrackerDialog
           clientId={clientId}
@@ -72,7 +69,7 @@ export function TrackersCard({ clientId }: { clientId: string }) {
           onClose={() => setEditing(null)}
         />
       ) : null}
-    </section>
+    </Card>
   );
 }
 
@@ -109,7 +106,6 @@ function TrackerDialog({
     auto_reset: tracker?.auto_reset ?? false,
   });
   const { field, check } = bindForm(form, setForm);
-  const [confirmDelete, setConfirmDelete] = useState(false);
 
   const body = (): TrackerInput => ({
     sessions: Number(form.sessions),
@@ -155,114 +151,90 @@ function TrackerDialog({
       onClose();
     },
   });
-  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
+  const errors = fieldErrorsOf(save.error);
 
   return (
-    <Dialog title={tracker ? 'Edit tracker' : 'Add a session tracker'} onClose={onClose} wide>
-      <form onSubmit={submit} noValidate>
-        {save.error ? <ErrorNotice error={save.error} /> : null}
-        {remove.error ? <ErrorNotice error={remove.error} /> : null}
+    <FormDialog
+      title={tracker ? 'Edit tracker' : 'Add a session tracker'}
+      onClose={onClose}
+      wide
+      save={save}
+      onSubmit={() => save.mutate()}
+      label={tracker ? 'Save tracker' : 'Add tracker'}
+      extra={
+        tracker ? (
+          <DeleteButton
+            what="tracker"
+            onDelete={() => remove.mutate()}
+            pending={remove.isPending}
+          />
+        ) : null
+      }
+    >
+      <ErrorNotice error={remove.error} />
+      <div className="form-grid">
+        <TextField
+          label="Sessions"
+          type="number"
+          min={1}
+          {...field('sessions')}
+          error={errors.sessions}
+          hint="Completed sessions to count."
+        />
+        <TextField
+          label="Begin date"
+          type="date"
+          {...field('begin_date')}
+          error={errors.begin_date}
+        />
+        <TextField
+          label="End date"
+          type="date"
+          {...field('end_date')}
+          error={errors.end_date}
+          hint="Optional."
+        />
+        <TextField label="Colour" type="color" {...field('color')} error={errors.color} />
+      </div>
+      <TextArea
+        label="Tracker note"
+        rows={2}
+        {...field('note')}
+        error={errors.note}
+        hint="Shown on the banner, here and on the client's appointments."
+      />
+      <CheckboxField
+        label="Assign a task once the session number is reached"
+        {...check('withTask')}
+      />
+      {form.withTask ? (
         <div className="form-grid">
-          <TextField
-            label="Sessions"
-            type="number"
-            min={1}
-            {...field('sessions')}
-            error={errors.sessions}
-            hint="Completed sessions to count."
-          />
-          <TextField
-            label="Begin date"
-            type="date"
-            {...field('begin_date')}
-            error={errors.begin_date}
-          />
-          <TextField
-            label="End date"
-            type="date"
-            {...field('end_date')}
-            error={errors.end_date}
-            hint="Optional."
-          />
-          <TextField label="Colour" type="color" {...field('color')} error={errors.color} />
-        </div>
-        <TextArea
-          label="Tracker note"
-          rows={2}
-          {...field('note')}
-          error={errors.note}
-          hint="Shown on the banner, here and on the client's appointments."
-        />
-        <CheckboxField
-          label="Assign a task once the session number is reached"
-          {...check('withTask')}
-        />
-        {form.withTask ? (
-          <div className="form-grid">
-            <SelectField
-              label="Assign to"
-              {...field('assignee')}
-              error={errors['task.assignee_id']}
-            >
-              <option value="">Choose a team member</option>
-              {people
-                .filter((p) => p.status === 'active' || p.id === form.assignee)
-                .map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-            </SelectField>
-            <SelectField label="When" {...field('trigger')} error={errors['task.trigger']}>
-              {Object.entries(TRIGGERS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
+          <SelectField label="Assign to" {...field('assignee')} error={errors['task.assignee_id']}>
+            <option value="">Choose a team member</option>
+            {people
+              .filter((p) => p.status === 'active' || p.id === form.assignee)
+              .map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
                 </option>
               ))}
-            </SelectField>
-          </div>
-        ) : null}
-        {errors.task ? <p className="field-error">{errors.task}</p> : null}
-        <CheckboxField
-          label="Reset automatically on the end date"
-          {...check('auto_reset')}
-          error={errors.auto_reset}
-          hint="Needs an end date. A new period of the same length starts the next day."
-        />
-        <div className="button-row button-row-end">
-          {tracker ? (
-            confirmDelete ? (
-              <button
-                type="button"
-                className="button button-danger"
-                onClick={() => remove.mutate()}
-                disabled={remove.isPending}
-              >
-                Yes, delete this tracker
-              </button>
-            ) : (
-              <button
-                type="button"
-                className="button button-danger"
-                onClick={() => setConfirmDelete(true)}
-              >
-                Delete tracker
-              </button>
-            )
-          ) : null}
-          <span style={{ flex: 1 }} />
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : tracker ? 'Save tracker' : 'Add tracker'}
-          </button>
+          </SelectField>
+          <SelectField label="When" {...field('trigger')} error={errors['task.trigger']}>
+            {Object.entries(TRIGGERS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </SelectField>
         </div>
-      </form>
-    </Dialog>
+      ) : null}
+      {errors.task ? <p className="field-error">{errors.task}</p> : null}
+      <CheckboxField
+        label="Reset automatically on the end date"
+        {...check('auto_reset')}
+        error={errors.auto_reset}
+        hint="Needs an end date. A new period of the same length starts the next day."
+      />
+    </FormDialog>
   );
 }

@@ -1,16 +1,40 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { allPages } from '../../api/allPages';
 import { api, unwrap, unwrapVersioned } from '../../api/client';
 import { keys, usePersonName } from '../../api/queries';
 import type { Appointment, Package, PractitionerContact, Template } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
+import { usePagedQuery } from '../../components/DataTable';
 
 // Small per-client lists (packages, practitioners) and the templates stay short.
 const MAX_PAGES = 20;
 
 // Past sessions: at most 1,000 are gathered for the newest-first history.
 const PAST_PAGES = 10;
+
+// A card's page of upcoming sessions.
+const UPCOMING_PAGE = 10;
+
+/** "Now", fixed for the life of a card so its query keys stay stable. */
+export function useNow(): string {
+  return useMemo(() => new Date().toISOString(), []);
+}
+
+/** The client's sessions from `now` on, a page at a time (`scope` as for the past). */
+export function useUpcomingAppointments(clientId: string, now: string, scope: string) {
+  return usePagedQuery({
+    resetKey: clientId,
+    queryKey: (cursor) => [...keys.client(clientId), scope, 'upcoming', now, cursor],
+    fetchPage: (cursor) =>
+      unwrap(
+        api.GET('/appointments', {
+          params: { query: { client_id: clientId, from: now, limit: UPCOMING_PAGE, cursor } },
+        }),
+      ),
+  });
+}
 
 /** The client's sessions before `now`, newest first: the API lists oldest first, so the
  * past is gathered and turned round here. `scope` keeps the portal's and the practice's

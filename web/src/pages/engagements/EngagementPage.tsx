@@ -1,10 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import type { SyntheticEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, idempotencyKey, unwrap, unwrapVersioned } from '../../api/client';
+import { api, unwrap, unwrapVersioned } from '../../api/client';
 import { keys, useLocationName, usePeople, usePersonName, useTimeZone } from '../../api/queries';
-import { ApiError } from '../../api/problem';
 import type {
   Appointment,
   AppointmentInput,
@@ -16,11 +14,15 @@ import type {
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 import { Dialog } from '../../components/Dialog';
-import { FormActions } from '../../components/FormActions';
-import { ErrorNotice, ErrorState } from '../../components/ErrorState';
+import { FormDialog } from '../../components/FormDialog';
+import { Card, CardList } from '../../components/Card';
+import { fieldErrorsOf, useCreate } from '../../components/VersionedEdit';
+import { ErrorNotice } from '../../components/ErrorState';
 import { bindForm, SelectField, TextField } from '../../components/Field';
 import { ProgressBadge } from '../../components/ProgressBadge';
-import { SkeletonLines, TableSkeleton } from '../../components/Skeleton';
+import { Breadcrumb, RecordPageLoading } from '../../components/RecordPage';
+import { TableSkeleton } from '../../components/Skeleton';
+import { CardTable } from '../../components/Table';
 import { AppointmentStatusBadge } from '../../components/StatusBadge';
 import { addDays, formatDate, formatDateTime, todayIn, zonedTimestamp } from '../../lib/dates';
 import {
@@ -36,6 +38,7 @@ import {
 import { engagementKeys, useEngagementTemplates } from './shared';
 
 const SESSION_PAGES = 10;
+const SESSION_COLUMNS = ['When', 'Kind', 'With', 'Status'];
 
 function useEngagement(id: string) {
   return useQuery({
@@ -99,30 +102,14 @@ export default function EngagementPage() {
   const sessions = useEngagementSessions(data);
   const [dialog, setDialog] = useState<'coach' | 'session' | null>(null);
 
-  if (engagement.isError) {
-    return (
-      <div className="page">
-        <p className="breadcrumb">
-          <Link to="/app/engagements">← Engagements</Link>
-        </p>
-        <ErrorState error={engagement.error} onRetry={() => void engagement.refetch()} />
-      </div>
-    );
-  }
-  if (!engagement.data || !data) {
-    return (
-      <div className="page">
-        <SkeletonLines lines={2} label="Loading the engagement" />
-        <div className="grid-2">
-          <div className="card">
-            <SkeletonLines lines={6} label="Loading its sessions" />
-          </div>
-          <div className="card">
-            <SkeletonLines lines={6} label="Loading its settings" />
-          </div>
-        </div>
-      </div>
-    );
+  const back = <Breadcrumb to="/app/engagements" label="Engagements" />;
+  if (engagement.isError || !engagement.data || !data) {
+    const loading = [
+      'Loading the engagement',
+      'Loading its sessions',
+      'Loading its settings',
+    ] as const;
+    return <RecordPageLoading query={engagement} back={back} loading={loading} />;
   }
   const etag = engagement.data.etag;
   const canChange = mayChangeEngagement(claims, data);
@@ -132,9 +119,7 @@ export default function EngagementPage() {
 
   return (
     <div className="page">
-      <p className="breadcrumb">
-        <Link to="/app/engagements">← Engagements</Link>
-      </p>
+      {back}
       <div className="page-head">
         <div>
           <div className="client-title">
@@ -229,11 +214,7 @@ function ProgressCard({
     detail = notTrackingReason(claims, { ...engagement, threshold_days: threshold });
   }
   return (
-    <section
-      className={`card progress-card progress-card-${engagement.progress}`}
-      aria-labelledby="progress-title"
-    >
-      <h2 id="progress-title">Progress</h2>
+    <Card title="Progress" className={`progress-card progress-card-${engagement.progress}`}>
       <p className="progress-now">
         <ProgressBadge
           progress={engagement.progress}
@@ -246,7 +227,7 @@ function ProgressCard({
           {detail}
         </p>
       ) : null}
-    </section>
+    </Card>
   );
 }
 
@@ -254,8 +235,7 @@ function PeopleCard({ engagement }: { engagement: Engagement }) {
   const personName = usePersonName();
   const locationName = useLocationName();
   return (
-    <section className="card" aria-labelledby="people-title">
-      <h2 id="people-title">People</h2>
+    <Card title="People">
       <dl className="facts">
         <dt>Coachee</dt>
         <dd>
@@ -281,7 +261,7 @@ function PeopleCard({ engagement }: { engagement: Engagement }) {
         <dt>Location</dt>
         <dd>{locationName(engagement.location_id)}</dd>
       </dl>
-    </section>
+    </Card>
   );
 }
 
@@ -291,8 +271,7 @@ function SettingsCard({ engagement }: { engagement: Engagement }) {
   const { threshold_days: threshold, notify_off_track: notify } = engagement.tracking;
   const launched = Boolean(engagement.started_on);
   return (
-    <section className="card" aria-labelledby="settings-title">
-      <h2 id="settings-title">{launched ? 'Settings copied at launch' : 'Settings'}</h2>
+    <Card title={launched ? 'Settings copied at launch' : 'Settings'}>
       <dl className="facts">
         <dt>Template</dt>
         <dd>
@@ -320,7 +299,7 @@ function SettingsCard({ engagement }: { engagement: Engagement }) {
           ? 'Copied from the template when the engagement launched: later changes to the template do not change it.'
           : 'Copied from the template when the engagement launches.'}
       </p>
-    </section>
+    </Card>
   );
 }
 
@@ -337,48 +316,33 @@ function SessionsCard({
   const title = matching ? 'Discovery calls and sessions' : 'Sessions';
   const items = sessions.data ? [...sessions.data].reverse() : undefined;
   return (
-    <section className="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title">{title}</h2>
-      {sessions.isError ? (
-        <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} />
-      ) : !items ? (
-        <TableSkeleton columns={['When', 'Kind', 'With', 'Status']} rows={3} label="Loading" />
-      ) : items.length === 0 ? (
-        <p className="empty-small">
-          {matching ? 'No discovery call yet.' : 'No session yet.'} Booking one puts the engagement
-          On track.
-        </p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Kind</th>
-                <th scope="col">With</th>
-                <th scope="col">Status</th>
+    <Card title={title}>
+      <CardList
+        query={sessions}
+        rows={items}
+        skeleton={<TableSkeleton columns={SESSION_COLUMNS} rows={3} />}
+        empty={`${matching ? 'No discovery call yet.' : 'No session yet.'} Booking one puts the engagement On track.`}
+      >
+        {(rows) => (
+          <CardTable columns={SESSION_COLUMNS}>
+            {rows.map((s) => (
+              <tr key={s.id}>
+                <th scope="row">
+                  <Link to={`/app/clients/${s.client_id}?appointment=${s.id}`}>
+                    {formatDateTime(s.starts_at, timeZone)}
+                  </Link>
+                </th>
+                <td>{s.kind === 'discovery_call' ? 'Discovery call' : 'Session'}</td>
+                <td>{personName(s.practitioner_id)}</td>
+                <td>
+                  <AppointmentStatusBadge status={s.status} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <tr key={s.id}>
-                  <th scope="row">
-                    <Link to={`/app/clients/${s.client_id}?appointment=${s.id}`}>
-                      {formatDateTime(s.starts_at, timeZone)}
-                    </Link>
-                  </th>
-                  <td>{s.kind === 'discovery_call' ? 'Discovery call' : 'Session'}</td>
-                  <td>{personName(s.practitioner_id)}</td>
-                  <td>
-                    <AppointmentStatusBadge status={s.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+            ))}
+          </CardTable>
+        )}
+      </CardList>
+    </Card>
   );
 }
 
@@ -394,59 +358,42 @@ function HistoryCard({ history }: { history: HistoryEntry[] }) {
     .reverse()
     .sort((a, b) => `${b.date}${b.at ?? ''}`.localeCompare(`${a.date}${a.at ?? ''}`));
   return (
-    <section className="card" aria-labelledby="history-title">
-      <h2 id="history-title">Status history</h2>
+    <Card title="Status history">
       {entries.length === 0 ? (
         <p className="empty-small">No changes yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Since</th>
-                <th scope="col">Status</th>
-                <th scope="col">Was</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry, i) => (
-                <tr key={`${entry.field}-${entry.date}-${entry.at ?? i}`}>
-                  <th scope="row">{formatDate(entry.date)}</th>
-                  <td>
-                    {entry.field === 'progress' ? (
-                      <ProgressBadge
-                        progress={
-                          entry.to_status === 'off_track'
-                            ? 'off_track'
-                            : entry.to_status === 'on_track'
-                              ? 'on_track'
-                              : 'not_tracking'
-                        }
-                        withText
-                      />
-                    ) : (
-                      <span className={`pill pill-eng-${entry.to_status}`}>
-                        {statusWord(entry)}
-                      </span>
-                    )}
-                  </td>
-                  <td className="muted">
-                    {entry.from_status
-                      ? statusWord({ ...entry, to_status: entry.from_status })
-                      : '—'}
-                  </td>
-                  <td>
-                    {CAUSES[entry.cause] ?? entry.cause}
-                    {entry.actor_id ? ` by ${personName(entry.actor_id)}` : ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CardTable columns={['Since', 'Status', 'Was', 'Why']}>
+          {entries.map((entry, i) => (
+            <tr key={`${entry.field}-${entry.date}-${entry.at ?? i}`}>
+              <th scope="row">{formatDate(entry.date)}</th>
+              <td>
+                {entry.field === 'progress' ? (
+                  <ProgressBadge
+                    progress={
+                      entry.to_status === 'off_track'
+                        ? 'off_track'
+                        : entry.to_status === 'on_track'
+                          ? 'on_track'
+                          : 'not_tracking'
+                    }
+                    withText
+                  />
+                ) : (
+                  <span className={`pill pill-eng-${entry.to_status}`}>{statusWord(entry)}</span>
+                )}
+              </td>
+              <td className="muted">
+                {entry.from_status ? statusWord({ ...entry, to_status: entry.from_status }) : '—'}
+              </td>
+              <td>
+                {CAUSES[entry.cause] ?? entry.cause}
+                {entry.actor_id ? ` by ${personName(entry.actor_id)}` : ''}
+              </td>
+            </tr>
+          ))}
+        </CardTable>
       )}
-    </section>
+    </Card>
   );
 }
 
@@ -551,43 +498,38 @@ function CoachDialog({
   const people = usePeople();
   const [coach, setCoach] = useState(engagement.coach_id ?? '');
   const patch = usePatchEngagement(engagement, etag);
-  const remote = patch.error instanceof ApiError ? patch.error.fieldErrors : {};
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    patch.mutate({ coach_id: coach || null }, { onSuccess: onClose });
-  };
+  const remote = fieldErrorsOf(patch.error);
   return (
-    <Dialog title={engagement.coach_id ? 'Change coach' : 'Select a coach'} onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <ErrorNotice error={patch.error && !remote.coach_id ? patch.error : null} />
-        <SelectField
-          label="Coach"
-          value={coach}
-          onChange={(e) => setCoach(e.target.value)}
-          error={remote.coach_id}
-          hint={
-            engagement.type === 'coach_matching'
-              ? 'Selecting the coach counts as activity and ends matching.'
-              : undefined
-          }
-        >
-          <option value="">Choose a coach</option>
-          {(people.data ?? [])
-            .filter((p) => p.status === 'active' && p.role === 'staff')
-            .map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-        </SelectField>
-        <FormActions
-          onCancel={onClose}
-          pending={patch.isPending}
-          label="Save coach"
-          disabled={!coach}
-        />
-      </form>
-    </Dialog>
+    <FormDialog
+      title={engagement.coach_id ? 'Change coach' : 'Select a coach'}
+      onClose={onClose}
+      save={patch}
+      notice={remote.coach_id ? null : patch.error}
+      onSubmit={() => patch.mutate({ coach_id: coach || null }, { onSuccess: onClose })}
+      label="Save coach"
+      disabled={!coach}
+    >
+      <SelectField
+        label="Coach"
+        value={coach}
+        onChange={(e) => setCoach(e.target.value)}
+        error={remote.coach_id}
+        hint={
+          engagement.type === 'coach_matching'
+            ? 'Selecting the coach counts as activity and ends matching.'
+            : undefined
+        }
+      >
+        <option value="">Choose a coach</option>
+        {(people.data ?? [])
+          .filter((p) => p.status === 'active' && p.role === 'staff')
+          .map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+      </SelectField>
+    </FormDialog>
   );
 }
 
@@ -596,7 +538,6 @@ function SessionDialog({ engagement, onClose }: { engagement: Engagement; onClos
   const queryClient = useQueryClient();
   const timeZone = useTimeZone();
   const people = usePeople();
-  const [key] = useState(idempotencyKey);
   const defaultKind =
     engagement.type === 'coach_matching' && !engagement.coach_id ? 'discovery_call' : 'session';
   const [form, setForm] = useState({
@@ -611,8 +552,8 @@ function SessionDialog({ engagement, onClose }: { engagement: Engagement; onClos
     () => (people.data ?? []).filter((p) => p.status === 'active'),
     [people.data],
   );
-  const save = useMutation({
-    mutationFn: () => {
+  const { save, fieldErrors: remote } = useCreate({
+    create: (header) => {
       const startsAt = zonedTimestamp(form.date, form.time, timeZone);
       const end = new Date(new Date(startsAt).getTime() + Number(form.minutes) * 60_000);
       const body: AppointmentInput = {
@@ -624,11 +565,9 @@ function SessionDialog({ engagement, onClose }: { engagement: Engagement; onClos
         status: 'scheduled',
         engagement_id: engagement.id,
       };
-      return unwrap(
-        api.POST('/appointments', { params: { header: { 'Idempotency-Key': key } }, body }),
-      );
+      return unwrap(api.POST('/appointments', { params: { header }, body }));
     },
-    onSuccess: async () => {
+    onCreated: async () => {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: engagementKeys.all }),
         queryClient.invalidateQueries({ queryKey: keys.appointments }),
@@ -637,60 +576,48 @@ function SessionDialog({ engagement, onClose }: { engagement: Engagement; onClos
       onClose();
     },
   });
-  const remote = save.error instanceof ApiError ? save.error.fieldErrors : {};
   return (
-    <Dialog
+    <FormDialog
       title={`Book ${form.kind === 'discovery_call' ? 'a discovery call' : 'a session'} with ${engagement.coachee_name ?? 'the coachee'}`}
       onClose={onClose}
+      save={save}
+      onSubmit={() => save.mutate()}
+      label="Book"
+      pendingLabel="Booking…"
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-        noValidate
-      >
-        <ErrorNotice error={save.error} />
-        <div className="form-grid">
-          <TextField label="Date" type="date" {...field('date')} error={remote.starts_at} />
-          <TextField label="Time" type="time" {...field('time')} hint={`In ${timeZone}.`} />
-          <SelectField label="Length" {...field('minutes')} error={remote.ends_at}>
-            <option value="30">30 minutes</option>
-            <option value="45">45 minutes</option>
-            <option value="60">1 hour</option>
-            <option value="90">1½ hours</option>
+      <div className="form-grid">
+        <TextField label="Date" type="date" {...field('date')} error={remote.starts_at} />
+        <TextField label="Time" type="time" {...field('time')} hint={`In ${timeZone}.`} />
+        <SelectField label="Length" {...field('minutes')} error={remote.ends_at}>
+          <option value="30">30 minutes</option>
+          <option value="45">45 minutes</option>
+          <option value="60">1 hour</option>
+          <option value="90">1½ hours</option>
+        </SelectField>
+        <SelectField
+          label="Kind"
+          value={form.kind}
+          onChange={(e) => setForm({ ...form, kind: e.target.value as AppointmentInput['kind'] })}
+          error={remote.kind}
+        >
+          <option value="session">Session</option>
+          <option value="discovery_call">Discovery call</option>
+        </SelectField>
+        {isManager(claims.role) ? (
+          <SelectField label="With" {...field('practitioner')} error={remote.practitioner_id}>
+            <option value="">Choose a coach</option>
+            {practitioners.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
           </SelectField>
-          <SelectField
-            label="Kind"
-            value={form.kind}
-            onChange={(e) => setForm({ ...form, kind: e.target.value as AppointmentInput['kind'] })}
-            error={remote.kind}
-          >
-            <option value="session">Session</option>
-            <option value="discovery_call">Discovery call</option>
-          </SelectField>
-          {isManager(claims.role) ? (
-            <SelectField label="With" {...field('practitioner')} error={remote.practitioner_id}>
-              <option value="">Choose a coach</option>
-              {practitioners.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </SelectField>
-          ) : null}
-        </div>
-        <p className="field-hint">
-          A booked {form.kind === 'discovery_call' ? 'discovery call' : 'session'} puts the
-          engagement On track.
-        </p>
-        <FormActions
-          onCancel={onClose}
-          pending={save.isPending}
-          label="Book"
-          pendingLabel="Booking…"
-        />
-      </form>
-    </Dialog>
+        ) : null}
+      </div>
+      <p className="field-hint">
+        A booked {form.kind === 'discovery_call' ? 'discovery call' : 'session'} puts the engagement
+        On track.
+      </p>
+    </FormDialog>
   );
 }

@@ -1,19 +1,11 @@
 import { useState } from 'react';
-import type { SyntheticEvent } from 'react';
 import { api, unwrap, unwrapVersioned } from '../../api/client';
-import type {
-  EngagementTemplate,
-  EngagementTemplateInput,
-  EngagementTemplatePatch,
-  EngagementType,
-} from '../../api/types';
+import type { EngagementTemplate, EngagementTemplateInput, EngagementType } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isAdmin } from '../../auth/session';
 import { DataTable, usePagedQuery } from '../../components/DataTable';
-import { Dialog } from '../../components/Dialog';
-import { ErrorNotice } from '../../components/ErrorState';
 import { bindForm, CheckboxField, SelectField, TextField } from '../../components/Field';
-import { FormActions } from '../../components/FormActions';
+import { FormDialog } from '../../components/FormDialog';
 import { Pager } from '../../components/Pager';
 import { AddButton, PageHead } from '../../components/PageHead';
 import { EditDialogs, EditRowButton, useRecordSave } from '../../components/VersionedEdit';
@@ -138,100 +130,86 @@ export function TemplateDialog({
   });
   const { field, check } = bindForm(form, setForm);
   const [checked, setChecked] = useState(false);
-  const threshold = form.tracking ? Number(form.threshold) : null;
+  // Adding and editing send the same settings.
+  const body: EngagementTemplateInput = {
+    name: form.name,
+    type: form.type,
+    threshold_days: form.tracking ? Number(form.threshold) : null,
+    notify_off_track: form.tracking && form.notify,
+  };
   const { save, fieldErrors: remote } = useRecordSave({
     editing: template !== null,
     etag,
-    update: (header) => {
-      const body: EngagementTemplatePatch = {
-        name: form.name,
-        type: form.type,
-        threshold_days: threshold,
-        notify_off_track: form.tracking && form.notify,
-      };
-      return unwrap(
+    update: (header) =>
+      unwrap(
         api.PATCH('/engagement-templates/{template_id}', {
           params: { path: { template_id: template?.id ?? '' }, header },
           body,
         }),
-      );
-    },
-    create: (header) => {
-      const body: EngagementTemplateInput = {
-        name: form.name,
-        type: form.type,
-        threshold_days: threshold,
-        notify_off_track: form.tracking && form.notify,
-      };
-      return unwrap(api.POST('/engagement-templates', { params: { header }, body }));
-    },
+      ),
+    create: (header) => unwrap(api.POST('/engagement-templates', { params: { header }, body })),
     invalidate: [engagementKeys.templates],
     onSaved: onClose,
   });
   const local = checked && form.tracking ? thresholdError(form.threshold) : undefined;
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
+  const submit = () => {
     setChecked(true);
     if (form.tracking && thresholdError(form.threshold)) return;
     save.mutate();
   };
   const activity = form.type === 'coach_matching' ? 'discovery call' : 'session';
   return (
-    <Dialog
+    <FormDialog
       title={template ? `Edit ${template.name}` : 'Add an engagement template'}
       onClose={onClose}
+      save={save}
+      notice={Object.keys(remote).length === 0 ? save.error : null}
+      onSubmit={submit}
+      label={template ? 'Save template' : 'Add template'}
     >
-      <form onSubmit={submit} noValidate>
-        {save.error && Object.keys(remote).length === 0 ? <ErrorNotice error={save.error} /> : null}
-        <TextField label="Name" {...field('name')} error={remote.name} />
-        <SelectField label="Type" {...field('type')} error={remote.type}>
-          <option value="one_to_one">One-to-one</option>
-          <option value="on_demand">On demand</option>
-          <option value="coach_matching">Coach matching</option>
-        </SelectField>
-        <fieldset className="group">
-          <legend>Progress tracking</legend>
-          <CheckboxField
-            label="Track progress"
-            {...check('tracking')}
-            hint={`Off track when no ${activity} is booked within the threshold since the start or the last ${activity}.`}
-          />
-          {form.tracking ? (
-            <>
-              <TextField
-                label="Threshold (days)"
-                type="number"
-                min={1}
-                max={3650}
-                inputMode="numeric"
-                {...field('threshold')}
-                error={local ?? remote.threshold_days}
-                hint={
-                  !thresholdError(form.threshold) && form.threshold
-                    ? `${thresholdText(Number(form.threshold))} (21 days is three weeks).`
-                    : '21 days is three weeks.'
-                }
-              />
-              <CheckboxField
-                label="Enable off-track notifications"
-                {...check('notify')}
-                error={remote.notify_off_track}
-                hint="On the day an engagement goes Off track, its coachee, coach and owner are emailed."
-              />
-            </>
-          ) : null}
-        </fieldset>
-        {template ? (
-          <p className="field-hint">
-            Engagements already launched keep the settings they copied; new launches use these.
-          </p>
-        ) : null}
-        <FormActions
-          onCancel={onClose}
-          pending={save.isPending}
-          label={template ? 'Save template' : 'Add template'}
+      <TextField label="Name" {...field('name')} error={remote.name} />
+      <SelectField label="Type" {...field('type')} error={remote.type}>
+        <option value="one_to_one">One-to-one</option>
+        <option value="on_demand">On demand</option>
+        <option value="coach_matching">Coach matching</option>
+      </SelectField>
+      <fieldset className="group">
+        <legend>Progress tracking</legend>
+        <CheckboxField
+          label="Track progress"
+          {...check('tracking')}
+          hint={`Off track when no ${activity} is booked within the threshold since the start or the last ${activity}.`}
         />
-      </form>
-    </Dialog>
+        {form.tracking ? (
+          <>
+            <TextField
+              label="Threshold (days)"
+              type="number"
+              min={1}
+              max={3650}
+              inputMode="numeric"
+              {...field('threshold')}
+              error={local ?? remote.threshold_days}
+              hint={
+                !thresholdError(form.threshold) && form.threshold
+                  ? `${thresholdText(Number(form.threshold))} (21 days is three weeks).`
+                  : '21 days is three weeks.'
+              }
+            />
+            <CheckboxField
+              label="Enable off-track notifications"
+              {...check('notify')}
+              error={remote.notify_off_track}
+              hint="On the day an engagement goes Off track, its coachee, coach and owner are emailed."
+            />
+          </>
+        ) : null}
+      </fieldset>
+      {template ? (
+        <p className="field-hint">
+          Engagements already launched keep the settings they copied; new launches use these.
+        </p>
+      ) : null}
+    </FormDialog>
   );
 }

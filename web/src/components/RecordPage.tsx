@@ -1,0 +1,48 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { ErrorState, type Loading } from './ErrorState';
+import { SkeletonLines } from './Skeleton';
+
+/** The way back from a record to its list ("← Clients"). */
+export function Breadcrumb({ to, label }: { to: string; label: string }) {
+  return (
+    <p className="breadcrumb">
+      <Link to={to}>← {label}</Link>
+    </p>
+  );
+}
+
+/** A record's page until the record has come: the error (with Try again) under the way
+ * back, or a skeleton of its heading and of its two columns of cards, said as `loading`
+ * (the record, then each column). */
+export function RecordPageLoading({
+  query,
+  back,
+  loading: [record, left, right],
+}: {
+  query: Loading;
+  back?: ReactNode;
+  loading: readonly [string, string, string];
+}) {
+  if (query.isError) {
+    return (
+      <div className="page">
+        {back}
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+      </div>
+    );
+  }
+  return (
+    <div className="page">
+      <SkeletonLines lines={2} label={record} />
+      <div className="grid-2">
+        <div className="card">
+          <SkeletonLines lines={6} label={left} />
+        </div>
+        <div className="card">
+          <SkeletonLines lines={6} label={right} />
+        </div>
+      </div>
+    </div>
+  );
+}
