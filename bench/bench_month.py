@@ -47,6 +47,7 @@ ORG = "org-month"
 TIMEZONE = "Europe/London"
 ZONE = ZoneInfo(TIMEZONE)
 START = date(2026, 3, 9)  # a Monday; summer time begins on 29 March
+SUMMER_TIME = date(2026, 3, 29)  # Europe/London moves to UTC+1
 NIGHT_RUN = clock_time(0, 5)  # the hourly schedule (cron(5 * * * ? *)) after local midnight
 TARGET_CHAIN = 1.05  # issue 15 target 3: items read per due item (nightly + evaluator)
 TARGET_MAILER = 1.0  # ... and the mailer: items read per email besides its claim
@@ -196,7 +197,8 @@ def fast_moto() -> Iterator[None]:
     from moto.dynamodb.models.table import Table
 
     query, execute = Table.query, responses.ActionResult.execute_result
-    checked, methods = dynamo_type.LimitedSizeDict.__setitem__, responses.method_names_from_class
+    checked = dynamo_type.LimitedSizeDict.__setitem__
+    methods = responses.method_names_from_class  # type: ignore[attr-defined]
 
     def partition_query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
@@ -223,15 +225,15 @@ def fast_moto() -> Iterator[None]:
 
     Table.query = partition_query  # type: ignore[method-assign]
     responses.ActionResult.execute_result = execute_result  # type: ignore[method-assign]
-    dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[assignment,method-assign]
-    responses.method_names_from_class = functools.cache(methods)
+    dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[method-assign]
+    responses.method_names_from_class = functools.cache(methods)  # type: ignore[attr-defined]
     try:
         yield
     finally:
         Table.query = query  # type: ignore[method-assign]
         responses.ActionResult.execute_result = execute  # type: ignore[method-assign]
         dynamo_type.LimitedSizeDict.__setitem__ = checked  # type: ignore[method-assign]
-        responses.method_names_from_class = methods
+        responses.method_names_from_class = methods  # type: ignore[attr-defined]
 
 
 # -- measuring the chain --------------------------------------------------------------------
@@ -292,6 +294,7 @@ class MonthResult:
     evaluator: dict[str, Tally] = field(default_factory=dict)  # by due type
     mailer: dict[str, Tally] = field(default_factory=dict)  # by email kind
     others: dict[str, Tally] = field(default_factory=dict)  # any other consumer (bounces)
+    outcomes: dict[str, Counter[str]] = field(default_factory=dict)  # deliveries', by kind
     nightly_by_type: Counter[str] = field(default_factory=Counter)  # due items read, by type
     nights: list[Night] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)  # API requests by action
@@ -471,20 +474,35 @@ class Chain:
             answer = self._invoke("MailerFunction", events.sqs_event(arn, [message]), probe)
             probe.units = _ses_sent() - before
             body = json.loads(message["Body"])
-            kind = self._intent_kind(str(body.get("org_id")), str(body.get("intent_id")))
+            kind, status = self._intent(str(body.get("org_id")), str(body.get("intent_id")))
             self.result.mailer.setdefault(kind, Tally()).merge(probe)
+            if probe.units:
+                outcome = "sent"
+            elif status == "sent":
+                outcome = "already sent"  # a second hand-over of a sent intent: no email
+            else:
+                outcome = status  # skipped (opted out, no address, suppressed), failed...
+            self.result.outcomes.setdefault(kind, Counter())[outcome] += 1
             failed |= {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
         return failed
 
-    def _intent_kind(self, org_id: str, intent_id: str) -> str:
-        """The email's kind, read from its intent outside the count."""
+    def _intent(self, org_id: str, intent_id: str) -> tuple[str, str]:
+        """The email's kind and its intent's status after the delivery, read outside the
+        count (docs/data-model.md: `ORG#<org>` / `OUTBOX#<intent>`)."""
         with self.counter.paused():
-            found = self.raw.get_item(
-                TableName="MomentumTable",
-                Key={"pk": {"S": f"ORG#{org_id}"}, "sk": {"S": f"OUTBOX#{intent_id}"}},
-                ProjectionExpression="kind",
-            ).get("Item")
-        return str(found["kind"]["S"]) if found and "kind" in found else "?"
+            found = (
+                self.raw.get_item(
+                    TableName="MomentumTable",
+                    Key={"pk": {"S": f"ORG#{org_id}"}, "sk": {"S": f"OUTBOX#{intent_id}"}},
+                    ProjectionExpression="kind, #status",
+                    ExpressionAttributeNames={"#status": "status"},
+                ).get("Item")
+                or {}
+            )
+        return (
+            str(found.get("kind", {}).get("S", "?")),
+            str(found.get("status", {}).get("S", "?")),
+        )
 
     def _settle(self, queue: str, received: list[dict[str, Any]], failed: set[str]) -> None:
         url = self.local.queue_urls[queue]
@@ -1402,6 +1420,7 @@ def build_report(
                 f"{_ratio(tally.items - tally.claim_items, tally.units):.3f}",
                 _kinds(tally.kinds),
                 f"{_ratio(sum(tally.calls.values()), tally.units):.2f}",
+                ", ".join(f"{k} {v:,}" for k, v in r.outcomes.get(kind, Counter()).most_common()),
             ]
         )
     by_kind = c.table(
@@ -1414,9 +1433,10 @@ def build_report(
             "besides its claim, per email",
             "items read by record kind",
             "calls per email",
+            "deliveries' outcomes",
         ],
         kind_rows,
-        "lrrrrrll",
+        "lrrrrrlrl",
     )
 
     nights = r.nights
@@ -1425,20 +1445,45 @@ def build_report(
     acted = sum(v for k, v in r.requests.items())
     activity = ", ".join(f"{k} {v:,}" for k, v in r.requests.most_common())
     refused = ", ".join(f"{k} x{v}" for k, v in r.refused.most_common()) or "none"
-    baseline_note = (
-        "The synthetic fill could not run in this run "
-        f"({baseline['error']}); the full-scan row is the baseline."
-        if baseline and "error" in baseline
-        else "Baselines, same run: bench_nightly's synthetic fill (2% of the tracked items "
-        "due, packages and trackers seeded straight into the table: no reminders, no "
-        "engagements, no email) — the figure the issue compares the month with — and a "
-        "nightly without the due index, which would read every stored item each night "
-        "(the sum over the nights of the items stored at each night, counted in moto's "
-        "table, not read)."
+    if baseline is None:
+        baseline_note = (
+            "Baseline, same run: a nightly without the due index, which would read every "
+            "stored item each night (the sum over the nights of the items stored at each "
+            "night, counted in moto's table, not read); `--baseline-tracked N` adds "
+            "bench_nightly's synthetic fill."
+        )
+    elif "error" in baseline:
+        baseline_note = (
+            f"The synthetic fill could not run in this run ({baseline['error']}); the "
+            "full-scan row is the baseline."
+        )
+    else:
+        baseline_note = (
+            "Baselines, same run: bench_nightly's synthetic fill (2% of the tracked items due, "
+            "packages and trackers seeded straight into the table: no reminders, no "
+            "engagements, no email) — the figure the issue compares the month with — and a "
+            "nightly without the due index, which would read every stored item each night "
+            "(the sum over the nights of the items stored at each night, counted in moto's "
+            "table, not read)."
+        )
+    mailer_besides = mailer.kinds.copy()
+    mailer_besides.pop("OUTBOX", None)
+    org_reads = nightly.kinds["ORG"] + evaluator.kinds["ORG"]
+    median_due = c.median([float(d) for d in dues]) if dues else 0.0
+    beyond = (
+        "What is read beyond the due items (record kinds): the evaluator "
+        f"{_kinds(evaluator.kinds, 8)}; the mailer besides its claims "
+        f"{_kinds(mailer_besides, 8)}. The organization's "
+        f"record alone ({org_reads} reads by the sweep and the evaluator, cold each night) is "
+        f"{_ratio(org_reads, due):.3f} per due item at this practice's median of "
+        f"{median_due:g} due items a night; ≤ {TARGET_CHAIN} leaves "
+        f"{(TARGET_CHAIN - 1) * median_due:.2f} items a night besides the due items."
     )
+    last = START + timedelta(days=max(len(nights) - 1, 0))
+    dst = ", across the switch to summer time" if last >= SUMMER_TIME else ""
     notes = [
         f"The month: {r.clients:,} clients at the start ({len(r.nights)} nights from "
-        f"{START:%d %B %Y}, Europe/London, across the switch to summer time), "
+        f"{START:%d %B %Y}, {TIMEZONE}{dst}), "
         f"{r.stored:,} items stored at the end. Made and run through the API's real handler "
         f"({acted:,} requests: {activity}); refused (4xx, handled as a front desk would): "
         f"{refused}.",
@@ -1453,13 +1498,14 @@ def build_report(
         f"due item — {_verdict(per_due, TARGET_CHAIN)} ({per_due:.3f}); the mailer ≤ "
         f"{TARGET_MAILER:g} item read per email besides its claim — "
         f"{_verdict(per_email, TARGET_MAILER)} ({per_email:.3f}).",
+        beyond,
         baseline_note,
         "Items read = Query/Scan `ScannedCount` + GetItem hits + BatchGetItem/TransactGetItems "
         "items (bench/_common.py `DynamoCounter`, on every DynamoDB client), counted per "
         "function invocation; a GetItem that finds nothing is a call, not an item. The "
-        "mailer's claim is the intent it delivers (`OUTBOX#` items read); besides it, what "
-        "it reads for the email (preferences, suppression, the organization). Record kinds "
-        "are the sort keys' prefixes (docs/data-model.md).",
+        "mailer's claim is the intent it delivers (`OUTBOX#` items read); besides it, "
+        "whatever else it reads for the email (by kind in the tables). Record kinds are the "
+        "sort keys' prefixes (docs/data-model.md).",
         "How the chain is run: at 00:05 local each night (the hourly schedule's run after "
         "local midnight; the practice's items fall due at local midnight), the nightly "
         "handler, then each queue through its consumer until all are empty, as "

@@ -3,7 +3,8 @@
 Each benchmark runs in its own fresh interpreter, one after the other (the machine has 2
 cores: nothing runs beside a timing), in this order: domain evaluations, cold-start
 imports, API throughput, API DynamoDB calls, appointment reads against history, nightly
-chain, package size. Each can also be run alone:
+chain, a realistic month (the nightly chain per function), package size. Each can also be
+run alone:
 `.venv/bin/python bench/bench_<name>.py --write BENCHMARKS.md`.
 
     .venv/bin/python bench/run_all.py [--write BENCHMARKS.md] [--quick] [--skip NAME ...]
@@ -40,6 +41,13 @@ def _benchmarks(quick: bool) -> list[tuple[str, str, list[str]]]:
             "nightly",
             "bench/bench_nightly.py",
             ["--tracked", "5000" if quick else "50000", "--due-ratio", "0.02"],
+        ),
+        (
+            "month",
+            "bench/bench_month.py",
+            ["--clients", "60", "--days", "7", "--baseline-tracked", "0", "--quiet"]
+            if quick
+            else ["--quiet"],
         ),
         ("package_size", "bench/bench_package_size.py", []),
     ]

@@ -1,22 +1,30 @@
-"""Make moto's DynamoDB answer faster without changing a byte of what it answers.
+"""Make the emulated AWS of the integration tests answer faster without changing what it
+answers. Each patch is idempotent; `install()` applies them all (tests/integration/conftest.py
+does, for every test's fresh moto account).
 
-moto 5.2.5 serialises every response by walking botocore's shape model: each attribute of
-each item returned is an `AttributeValue` structure of ten members (S, N, B, SS, NS, BS,
-M, L, NULL, BOOL), and for each member moto tries several alias spellings before finding
-it absent. A Query returning 1,000 items of 15 attributes makes about 150,000 such
-look-ups; that walk, not DynamoDB's rules, was most of the integration tests' time at
-scale (tests/integration/test_reports_scale.py: 70 % of its run).
-
-The values moto hands the serialiser are already in DynamoDB's wire form ({"S": "x"},
-binaries as bytes); this writes that form directly, as moto's own walk would (binaries
-base64, maps and lists recursively). Anything not exactly one known type key goes the
-generic way. tests/integration/test_moto_speed.py compares both walks on generated
-values, so a moto upgrade that changes the form fails there, not somewhere later."""
+1. moto 5.2.5 serialises every response by walking botocore's shape model: each attribute
+   of each item returned is an `AttributeValue` structure of ten members (S, N, B, SS, NS,
+   BS, M, L, NULL, BOOL), and for each member moto tries several alias spellings before
+   finding it absent. A Query returning 1,000 items of 15 attributes makes about 150,000
+   such look-ups: most of tests/integration/test_reports_scale.py's time. The values moto
+   hands the serialiser are already in DynamoDB's wire form ({"S": "x"}, binaries as
+   bytes); `serialize_attribute_values_directly` writes that form directly, as moto's own
+   walk would (binaries base64, maps and lists recursively); anything not exactly one
+   known type key goes the generic way. tests/integration/test_moto_speed.py compares both
+   walks on generated values, so a moto upgrade that changes the form fails there.
+2. moto signs Cognito tokens with one RSA key, the same file for every user pool, and
+   imports it (recovering its primes: ~50 ms) for each pool it creates, i.e. for each test.
+   `import_the_pool_key_once` keeps the imported key: same key, same signatures.
+3. Every boto3 session parses botocore's service models (JSON files of up to 1 MB) again;
+   local.infra.create opens one per test. `share_botocore_data` parses each file once per
+   process (sessions already share what one session parsed among its clients).
+"""
 
 from __future__ import annotations
 
 import base64
 import functools
+import json
 from typing import Any
 
 _SERVICES = frozenset({"dynamodb", "dynamodbstreams"})
@@ -103,3 +111,74 @@ def generic_serialize_type_structure() -> Any:
 
     method = BaseJSONSerializer._serialize_type_structure
     return getattr(method, "_momentum_generic", method)
+
+
+# -- Cognito's signing key ---------------------------------------------------------------------
+
+
+def import_the_pool_key_once() -> None:
+    """moto.cognitoidp imports its one private key (a packaged file) per user pool: keep the
+    imported key for the same key data."""
+    from joserfc import jwk
+    from moto.cognitoidp import models
+
+    if isinstance(models.jwk, _KeptKeys):
+        return
+    models.jwk = _KeptKeys(jwk)  # type: ignore[assignment]
+
+
+class _KeptKeys:
+    """joserfc.jwk as moto.cognitoidp.models uses it, with RSAKey.import_key remembered."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+        self.RSAKey = _KeptRsaKey(module.RSAKey)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+
+class _KeptRsaKey:
+    def __init__(self, cls: Any) -> None:
+        self._cls = cls
+        self._kept: dict[str, Any] = {}
+
+    def import_key(self, data: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(data, dict):
+            return self._cls.import_key(data, *args, **kwargs)
+        text = json.dumps(data, sort_keys=True)
+        if text not in self._kept:
+            self._kept[text] = self._cls.import_key(data)
+        return self._kept[text]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cls, name)
+
+
+# -- botocore's data files -----------------------------------------------------------------------
+
+
+def share_botocore_data() -> None:
+    """Each of botocore's data files is parsed once per process, whichever session asks
+    (its own cache is per session, and each test opens new ones)."""
+    from botocore.loaders import JSONFileLoader
+
+    original = JSONFileLoader.load_file
+    if getattr(original, "_momentum_shared", False):
+        return
+    parsed: dict[str, Any] = {}
+
+    def load_file(self: Any, file_path: str) -> Any:
+        if file_path not in parsed:
+            parsed[file_path] = original(self, file_path)
+        return parsed[file_path]
+
+    functools.update_wrapper(load_file, original)
+    load_file._momentum_shared = True  # type: ignore[attr-defined]
+    JSONFileLoader.load_file = load_file  # type: ignore[method-assign]
+
+
+def install() -> None:
+    serialize_attribute_values_directly()
+    import_the_pool_key_once()
+    share_botocore_data()

@@ -13,7 +13,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -43,6 +43,19 @@ class Practice:
 
     def url(self, path: str) -> str:
         return self.runner.base_url + path
+
+
+def _appointment(
+    client_id: str, starts: datetime, length: timedelta, **extra: Any
+) -> dict[str, Any]:
+    """The body booking `client_id` from `starts` for `length`."""
+    ends = starts + length
+    return {
+        "client_id": client_id,
+        "starts_at": starts.isoformat(),
+        "ends_at": ends.isoformat(),
+        **extra,
+    }
 
 
 def _burst(calls: list[Callable[[], requests.Response]]) -> list[requests.Response]:
@@ -94,17 +107,14 @@ def test_fifty_concurrent_completions_of_one_package_count_fifty_sessions(
     booked: list[tuple[str, str]] = []  # (id, ETag), all dated in the past: completable
     for n in range(APPOINTMENTS):
         starts = NOW - timedelta(days=1 + n % 10, hours=n // 10)
-        response = runner.post(
-            "/appointments",
-            json={
-                "client_id": client["id"],
-                "practitioner_id": "u-sam",
-                "starts_at": starts.isoformat(),
-                "ends_at": (starts + timedelta(minutes=45)).isoformat(),
-                "package_id": package["id"],
-            },
-            headers=owner,
+        body = _appointment(
+            client["id"],
+            starts,
+            timedelta(minutes=45),
+            practitioner_id="u-sam",
+            package_id=package["id"],
         )
+        response = runner.post("/appointments", json=body, headers=owner)
         assert practice.ok(response, 201)["package_id"] == package["id"]
         booked.append((response.json()["id"], response.headers["ETag"]))
 
@@ -137,16 +147,8 @@ def test_fifty_concurrent_completions_of_one_package_count_fifty_sessions(
     assert [(r["package_id"], r["outstanding"]) for r in rows] == [(package["id"], 0)]
     # Used up: the package takes no more appointments (§4).
     starts = NOW - timedelta(hours=5)
-    refused = runner.post(
-        "/appointments",
-        json={
-            "client_id": client["id"],
-            "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(hours=1)).isoformat(),
-            "package_id": package["id"],
-        },
-        headers=owner,
-    )
+    body = _appointment(client["id"], starts, timedelta(hours=1), package_id=package["id"])
+    refused = runner.post("/appointments", json=body, headers=owner)
     assert refused.status_code == 409, refused.text
 
 
@@ -191,16 +193,8 @@ def test_writers_holding_the_same_appointment_etag_one_wins(practice: Practice) 
     runner, owner = practice.runner, practice.owner
     client = practice.ok(runner.post("/clients", json={"name": "Moved"}, headers=owner), 201)
     starts = NOW + timedelta(days=2)
-    created = runner.post(
-        "/appointments",
-        json={
-            "client_id": client["id"],
-            "practitioner_id": "u-sam",
-            "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(hours=1)).isoformat(),
-        },
-        headers=owner,
-    )
+    body = _appointment(client["id"], starts, timedelta(hours=1), practitioner_id="u-sam")
+    created = runner.post("/appointments", json=body, headers=owner)
     appointment = practice.ok(created, 201)
     # Each writer moves it to another day: only one move may land.
     bodies = [

@@ -40,6 +40,12 @@ class Team:
         body: dict[str, Any] = response.json()
         return body
 
+    def post(
+        self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """POST as the admin (or with `headers`), expecting 201 Created."""
+        return self.ok(self.runner.post(path, json=body, headers=headers or self.admin), 201)
+
     def engagement(
         self, engagement_id: str, headers: dict[str, str] | None = None
     ) -> dict[str, Any]:
@@ -57,7 +63,7 @@ class Team:
             "engagement_id": engagement_id,
             **extra,
         }
-        return self.ok(self.runner.post("/appointments", json=body, headers=self.admin), 201)
+        return self.post("/appointments", body)
 
 
 def setup(runner: Runner) -> tuple[Team, str]:
@@ -68,18 +74,8 @@ def setup(runner: Runner) -> tuple[Team, str]:
     owner = runner.headers(org=org, role="owner", sub="u-owner")
     body = {"name": "Summit", "timezone": "Europe/London", "locations": []}
     team.ok(runner.put("/org", json=body, headers={**owner, "If-Match": '"0"'}))
-    coachee = team.ok(
-        runner.post(
-            "/clients",
-            json={
-                "name": "Cleo",
-                "email": "cleo@example.com",
-                "assigned_practitioner_ids": ["u-sam"],
-            },
-            headers=team.admin,
-        ),
-        201,
-    )
+    cleo = {"name": "Cleo", "email": "cleo@example.com", "assigned_practitioner_ids": ["u-sam"]}
+    coachee = team.post("/clients", cleo)
     return team, str(coachee["id"])
 
 
@@ -87,23 +83,17 @@ def test_given_three_weeks_from_1_march_then_off_track_22_march_until_a_session_
     runner: Runner,
 ) -> None:
     team, coachee = setup(runner)
-    template = team.ok(
-        runner.post(
-            "/engagement-templates",
-            json={"name": "Three weeks", "type": "one_to_one", "threshold_days": 21,
-                  "notify_off_track": True},
-            headers={**team.admin, "Idempotency-Key": f"tpl-{uuid.uuid4()}"},
-        ),
-        201,
-    )  # fmt: skip
+    three_weeks = {
+        "name": "Three weeks",
+        "type": "one_to_one",
+        "threshold_days": 21,
+        "notify_off_track": True,
+    }
+    key = {"Idempotency-Key": f"tpl-{uuid.uuid4()}"}
+    template = team.post("/engagement-templates", three_weeks, {**team.admin, **key})
     set_clock(runner, "2026-03-01T10:00:00+00:00")
-    made = team.ok(
-        runner.post(
-            "/engagements",
-            json={"template_id": template["id"], "coachee_id": coachee, "coach_id": "u-cora"},
-            headers=team.admin,
-        ),
-        201,
+    made = team.post(
+        "/engagements", {"template_id": template["id"], "coachee_id": coachee, "coach_id": "u-cora"}
     )
     activated = runner.patch(
         f"/engagements/{made['id']}",
@@ -158,22 +148,13 @@ def test_given_coach_matching_then_discovery_calls_and_the_coach_selection_keep_
     runner: Runner,
 ) -> None:
     team, coachee = setup(runner)
-    template = team.ok(
-        runner.post(
-            "/engagement-templates",
-            json={"name": "Find a coach", "type": "coach_matching", "threshold_days": 14},
-            headers=team.admin,
-        ),
-        201,
+    template = team.post(
+        "/engagement-templates",
+        {"name": "Find a coach", "type": "coach_matching", "threshold_days": 14},
     )
     set_clock(runner, "2026-03-01T10:00:00+00:00")
-    made = team.ok(
-        runner.post(
-            "/engagements",
-            json={"template_id": template["id"], "coachee_id": coachee, "status": "matching"},
-            headers=team.admin,
-        ),
-        201,
+    made = team.post(
+        "/engagements", {"template_id": template["id"], "coachee_id": coachee, "status": "matching"}
     )
     engagement_id = made["id"]
     set_clock(runner, "2026-03-14T10:00:00+00:00")
@@ -203,22 +184,10 @@ def test_given_an_admin_of_another_organization_then_every_engagement_route_is_4
     runner: Runner,
 ) -> None:
     team, coachee = setup(runner)
-    template = team.ok(
-        runner.post(
-            "/engagement-templates",
-            json={"name": "T", "type": "on_demand", "threshold_days": 7},
-            headers=team.admin,
-        ),
-        201,
+    template = team.post(
+        "/engagement-templates", {"name": "T", "type": "on_demand", "threshold_days": 7}
     )
-    made = team.ok(
-        runner.post(
-            "/engagements",
-            json={"template_id": template["id"], "coachee_id": coachee},
-            headers=team.admin,
-        ),
-        201,
-    )
+    made = team.post("/engagements", {"template_id": template["id"], "coachee_id": coachee})
     stranger = runner.headers(org=_org(), role="admin", sub="u-alien")
     responses = [
         runner.get(f"/engagements/{made['id']}", headers=stranger),
@@ -246,13 +215,9 @@ def test_given_the_on_track_report_over_http_then_the_csv_matches_the_json(
     team, coachee = setup(runner)
     set_clock(runner, "2026-04-10T09:00:00+00:00")
     on_track = {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1}
-    pack = team.ok(
-        runner.post(
-            f"/clients/{coachee}/packages",
-            json={"type": "fixed", "size": 10, "start_date": "2026-01-01", "on_track": on_track},
-            headers=team.admin,
-        ),
-        201,
+    pack = team.post(
+        f"/clients/{coachee}/packages",
+        {"type": "fixed", "size": 10, "start_date": "2026-01-01", "on_track": on_track},
     )
     body = {
         "client_id": coachee,
@@ -262,7 +227,7 @@ def test_given_the_on_track_report_over_http_then_the_csv_matches_the_json(
         "package_id": pack["id"],
         "status": "completed",
     }
-    team.ok(runner.post("/appointments", json=body, headers=team.admin), 201)
+    team.post("/appointments", body)
     as_json = team.ok(runner.get("/reports/on-track", headers=team.staff))["items"]
     assert [(r["package_id"], r["status"], r["outstanding"], r["days_since"]) for r in as_json] == [
         (pack["id"], "at_risk", 9, 8)

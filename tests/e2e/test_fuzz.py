@@ -32,7 +32,15 @@ from schemathesis.checks import (
 from schemathesis.core.failures import FailureGroup
 
 from local.infra import http_routes, load_template
-from tests.e2e.access_matrix import NOW, TODAY, World, drain_output, new_org, settle
+from tests.e2e.access_matrix import (
+    NOW,
+    PATH_IDS,
+    TODAY,
+    World,
+    drain_output,
+    new_org,
+    settle,
+)
 from tests.e2e.conftest import Runner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fuzz]
@@ -128,20 +136,13 @@ def _sometimes_hostile(data: Any) -> st.SearchStrategy[Any]:
 
 # Which seeded record a generated id may be swapped for (by field or parameter name).
 REAL_IDS = {
-    "client_id": "client_id",
+    **PATH_IDS,  # the path parameters' records; then the ids a body names
     "coachee_id": "client_id",
-    "user_id": "target_user_id",
     "practitioner_id": "staff_id",
     "coach_id": "staff_id",
     "assignee_id": "staff_id",
     "assigned_team_member_id": "staff_id",
     "owner_id": "admin_id",
-    "package_id": "package_id",
-    "appointment_id": "appointment_id",
-    "tracker_id": "tracker_id",
-    "task_id": "task_id",
-    "invoice_id": "invoice_id",
-    "engagement_id": "engagement_id",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Runner
+from tests.package_bodies import REMINDED_AT_ONCE, physio_plan
 
 pytestmark = pytest.mark.e2e
 
@@ -84,21 +85,7 @@ def test_reminder_after_two_days_at_risk_goes_to_team_member_and_client(practice
     practice.clock("2026-05-06T09:00:00+01:00")
     pack = practice.post(
         f"/clients/{practice.client_id}/packages",
-        {
-            "type": "usage",
-            "name": "Physio plan",
-            "start_date": "2026-03-01",
-            "assigned_team_member_id": practice.staff_id,
-            "on_track": {
-                "enabled": True,
-                "window_days": 30,
-                "at_risk_below": 2,
-                "off_track_below": 1,
-                "reminder_after_days": 2,
-                "remind_team_member": True,
-                "remind_client": True,
-            },
-        },
+        physio_plan(practice.staff_id),
     )
     for start in ("2026-04-10T10:00:00+01:00", "2026-05-05T10:00:00+01:00"):
         practice.post(
@@ -182,18 +169,7 @@ def test_a_pack_expires_and_renews_once(practice: Practice) -> None:
 def test_the_nightly_twice_in_one_day_sends_nothing_new(practice: Practice) -> None:
     practice.post(
         f"/clients/{practice.client_id}/packages",
-        {
-            "type": "usage",
-            "start_date": "2026-01-01",
-            "on_track": {
-                "enabled": True,
-                "window_days": 30,
-                "at_risk_below": 1,
-                "off_track_below": 0,
-                "reminder_after_days": 0,
-                "remind_client": True,
-            },
-        },
+        REMINDED_AT_ONCE,
     )
     first = practice.nights(date(2026, 4, 2), date(2026, 4, 2))
     assert len(first["2026-04-02"]) == 1

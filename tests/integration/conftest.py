@@ -15,10 +15,9 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from local import infra
+from local import infra, moto_speed
 from local.lambdas import LocalContext, load_handler
 from local.moto_atomic import make_dynamodb_atomic
-from local.moto_speed import serialize_attribute_values_directly
 from momentum import adapters, clock
 from momentum.api.auth import principal_from_claims
 from momentum.domain.errors import DomainError
@@ -51,7 +50,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[infra.LocalAws]:
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     make_dynamodb_atomic()
-    serialize_attribute_values_directly()  # same bytes, without moto's slow shape walk
+    moto_speed.install()  # the same answers, without moto's slowest steps
+    _RAW.clear()  # a new account: a new client for it
     with mock_aws():
         local = infra.create(infra.load_template(), endpoint_url="")  # in-process mock
         for key, value in local.environment.items():
@@ -87,9 +87,15 @@ def claims(
     return result
 
 
+_RAW: dict[str, Any] = {}
+
+
 def _raw_dynamodb() -> Any:
     # Not dynamo.client(): what the fixtures do here is not what `dynamodb_calls` counts.
-    return boto3.client("dynamodb", region_name=infra.REGION)
+    # One per test (the `aws` fixture forgets it): making a client costs more than a call.
+    if "dynamodb" not in _RAW:
+        _RAW["dynamodb"] = boto3.client("dynamodb", region_name=infra.REGION)
+    return _RAW["dynamodb"]
 
 
 def seed_user(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.integration.conftest import HttpCall
+from tests.package_bodies import physio_plan
 
 
 def physio_plan_with_two_sessions(
@@ -16,21 +17,7 @@ def physio_plan_with_two_sessions(
         "POST",
         f"/clients/{client_id}/packages",
         caller=caller,
-        body={
-            "type": "usage",
-            "name": "Physio plan",
-            "start_date": "2026-03-01",
-            "assigned_team_member_id": staff_id,
-            "on_track": {
-                "enabled": True,
-                "window_days": 30,
-                "at_risk_below": 2,
-                "off_track_below": 1,
-                "reminder_after_days": 2,
-                "remind_team_member": True,
-                "remind_client": True,
-            },
-        },
+        body=physio_plan(staff_id),
         route="POST /clients/{client_id}/packages",
         path_parameters={"client_id": client_id},
     )

@@ -4,23 +4,18 @@ people, and an administrator's task list."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pytest
 
-from momentum import clock
 from tests.integration.conftest import HttpCall, Report, claims
 from tests.integration.people import seed_staff
+from tests.integration.routes import at, call, ok
 
 OWNER = claims(role="owner", sub="user-owner")
 ADMIN = claims(role="admin", sub="user-adam")
 SAM = claims(role="staff", sub="user-sam")
 TOM = claims(role="staff", sub="user-tom")
-
-
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
 
 
 def _problem(response: dict[str, Any], status: int) -> dict[str, Any]:
@@ -136,31 +131,18 @@ def test_an_owner_sees_every_open_task_of_the_organization_and_staff_their_own(
         client_id = api(
             "POST", "/clients", body={"name": name, "assigned_practitioner_ids": [assignee]}
         )["json"]["id"]
-        tracker = api(
-            "POST",
-            f"/clients/{client_id}/trackers",
-            caller=caller,
-            route="POST /clients/{client_id}/trackers",
-            path_parameters={"client_id": client_id},
-            body={
-                "sessions": 1,
-                "begin_date": "2026-03-01",
-                "task": {"assignee_id": assignee, "trigger": "count_reached"},
-            },
-        )
-        assert tracker["status"] == 201, tracker
-        booked = api(
-            "POST",
-            "/appointments",
-            caller=caller,
-            body={
-                "client_id": client_id,
-                "starts_at": "2026-03-01T08:00:00+00:00",
-                "ends_at": "2026-03-01T08:30:00+00:00",
-                "status": "completed",
-            },
-        )
-        assert booked["status"] == 201, booked
+        params = {"client_id": client_id}
+        task = {"assignee_id": assignee, "trigger": "count_reached"}
+        tracker = {"sessions": 1, "begin_date": "2026-03-01", "task": task}
+        route = "/clients/{client_id}/trackers"
+        ok(call(api, "POST", route, caller=caller, params=params, body=tracker), 201)
+        session = {
+            "client_id": client_id,
+            "starts_at": "2026-03-01T08:00:00+00:00",
+            "ends_at": "2026-03-01T08:30:00+00:00",
+            "status": "completed",
+        }
+        ok(api("POST", "/appointments", caller=caller, body=session), 201)
     for caller in (OWNER, ADMIN):
         assert sorted(_tasks(api, caller)) == ["user-sam:Ada", "user-tom:Ben"]
     assert _tasks(api, OWNER, assignee_id="user-tom") == ["user-tom:Ben"]
@@ -169,14 +151,8 @@ def test_an_owner_sees_every_open_task_of_the_organization_and_staff_their_own(
     # Marked done, a task leaves the open list and joins the done one.
     listed = api("GET", "/tasks", caller=SAM)["json"]["items"]
     task_ids["sam"] = listed[0]["id"]
-    done = api(
-        "PATCH",
-        f"/tasks/{task_ids['sam']}",
-        caller=SAM,
-        route="PATCH /tasks/{task_id}",
-        path_parameters={"task_id": task_ids["sam"]},
-        body={"done": True},
-    )
+    params = {"task_id": task_ids["sam"]}
+    done = call(api, "PATCH", "/tasks/{task_id}", caller=SAM, params=params, body={"done": True})
     assert done["status"] == 200, done
     assert _tasks(api, OWNER) == ["user-tom:Ben"]
     assert _tasks(api, OWNER, done="true") == ["user-sam:Ada"]
@@ -209,48 +185,35 @@ def test_the_old_names_of_renamed_fields_are_refused(api: HttpCall, report: Repo
     assert created["json"]["assigned_practitioner_ids"] == ["user-sam"]
     assert "assigned_practitioners" not in created["json"]
 
-    patched = api(
-        "PATCH",
-        f"/clients/{client_id}",
-        route="PATCH /clients/{client_id}",
-        path_parameters={"client_id": client_id},
-        body={"assigned_practitioners": []},
-    )
+    ids = {"client_id": client_id}
+    body = {"assigned_practitioners": []}
+    patched = call(api, "PATCH", "/clients/{client_id}", caller=OWNER, params=ids, body=body)
     assert set(_errors(patched)) == {"body.assigned_practitioners"}
 
-    def tracker(
-        method: str, path: str, route: str, ids: dict[str, str], body: dict[str, Any]
-    ) -> dict[str, Any]:
-        return api(method, path, route=f"{method} {route}", path_parameters=ids, body=body)
+    def new_tracker(task: dict[str, str]) -> dict[str, Any]:
+        body = {"sessions": 2, "begin_date": "2026-03-01", "task": task}
+        return call(
+            api, "POST", "/clients/{client_id}/trackers", caller=OWNER, params=ids, body=body
+        )
 
-    new = {"sessions": 2, "begin_date": "2026-03-01"}
-    refused = tracker(
-        "POST",
-        f"/clients/{client_id}/trackers",
-        "/clients/{client_id}/trackers",
-        {"client_id": client_id},
-        {**new, "task": {"assignee": "user-sam", "trigger": "count_reached"}},
-    )
+    refused = new_tracker({"assignee": "user-sam", "trigger": "count_reached"})
     assert _errors(refused) == {
         "body.task.assignee": "is not a field this request takes (check its spelling)",
         "body.task.assignee_id": "is required",
     }
-    made = tracker(
-        "POST",
-        f"/clients/{client_id}/trackers",
-        "/clients/{client_id}/trackers",
-        {"client_id": client_id},
-        {**new, "task": {"assignee_id": "user-sam", "trigger": "count_reached"}},
-    )
+    made = new_tracker({"assignee_id": "user-sam", "trigger": "count_reached"})
     assert made["status"] == 201, made
     assert made["json"]["task"] == {"assignee_id": "user-sam", "trigger": "count_reached"}
     tracker_id = made["json"]["id"]
-    kept = tracker(
+    kept = call(
+        api,
         "PATCH",
-        f"/trackers/{tracker_id}",
         "/trackers/{tracker_id}",
-        {"tracker_id": tracker_id},
-        {"task": {"assignee": "user-sam", "assignee_id": "user-sam", "trigger": "count_reached"}},
+        caller=OWNER,
+        params={"tracker_id": tracker_id},
+        body={
+            "task": {"assignee": "user-sam", "assignee_id": "user-sam", "trigger": "count_reached"}
+        },
     )
     assert set(_errors(kept)) == {"body.task.assignee"}
 

@@ -27,6 +27,7 @@ from momentum.logic import clients as client_logic
 from momentum.store import dynamo
 from tests.integration.conftest import HttpCall, claims, sent_emails
 from tests.integration.people import seed_staff
+from tests.package_bodies import REMINDED_AT_ONCE
 
 ADMIN = claims(role="admin", sub="user-adam")
 
@@ -84,6 +85,26 @@ def _package_now(api: HttpCall, package_id: str) -> dict[str, Any]:
     assert got["status"] == 200, got
     package: dict[str, Any] = got["json"]
     return package
+
+
+def _booking(api: HttpCall) -> tuple[str, dict[str, Any]]:
+    """Ada's ten-session package and an appointment booked into it: the package's id, and
+    the booking's response."""
+    client_id = _client(api)
+    package_id = _package(api, client_id)
+    return package_id, _book(api, client_id, package_id)
+
+
+def _complete(api: HttpCall, booked: dict[str, Any], **kwargs: Any) -> Any:
+    ids = {"appointment_id": booked["json"]["id"]}
+    return _on(
+        api, "PATCH", "/appointments/{appointment_id}", ids, body={"status": "completed"}, **kwargs
+    )
+
+
+def _assert_used_once(api: HttpCall, package_id: str) -> None:
+    package = _package_now(api, package_id)
+    assert (package["used_sessions"], package["outstanding"]) == (1, 9)
 
 
 def _appointments(api: HttpCall, client_id: str) -> list[dict[str, Any]]:
@@ -222,18 +243,12 @@ def test_throttling_on_the_wire_is_retried_and_the_booking_lands_once(
 def test_throttling_that_clears_is_retried_by_the_api_and_counts_once(
     api: HttpCall, org: None
 ) -> None:
-    client_id = _client(api)
-    package_id = _package(api, client_id)
-    booked = _book(api, client_id, package_id)
-    ids = {"appointment_id": booked["json"]["id"]}
+    package_id, booked = _booking(api)
     error = lambda: _error("ProvisionedThroughputExceededException")  # noqa: E731
     with failing("TransactWriteItems", error, times=3) as failed:
-        done = _on(
-            api, "PATCH", "/appointments/{appointment_id}", ids, body={"status": "completed"}
-        )
+        done = _complete(api, booked)
     assert (len(failed), done["status"]) == (3, 200), done
-    package = _package_now(api, package_id)
-    assert (package["used_sessions"], package["outstanding"]) == (1, 9)
+    _assert_used_once(api, package_id)
 
 
 @pytest.mark.parametrize("code", ["ProvisionedThroughputExceededException", "ThrottlingException"])
@@ -316,48 +331,33 @@ def _conflict() -> ClientError:
 def test_a_transaction_conflict_on_completion_is_retried_and_counts_once(
     api: HttpCall, org: None
 ) -> None:
-    client_id = _client(api)
-    package_id = _package(api, client_id)
-    booked = _book(api, client_id, package_id)
-    ids = {"appointment_id": booked["json"]["id"]}
+    package_id, booked = _booking(api)
     with failing("TransactWriteItems", _conflict, times=3) as failed:
-        done = _on(
-            api,
-            "PATCH",
-            "/appointments/{appointment_id}",
-            ids,
-            body={"status": "completed"},
-            headers={"If-Match": booked["headers"]["etag"]},
-        )
+        done = _complete(api, booked, headers={"If-Match": booked["headers"]["etag"]})
     assert len(failed) == 3
     assert done["status"] == 200, done
     assert done["json"]["version"] == 2
-    package = _package_now(api, package_id)
-    assert (package["used_sessions"], package["outstanding"]) == (1, 9)
+    _assert_used_once(api, package_id)
 
 
 @pytest.mark.parametrize("fault", ["TransactionConflictException", "TransactionCanceled"])
 def test_conflicts_that_never_clear_are_a_503_and_nothing_is_half_written(
     api: HttpCall, org: None, raw_dynamodb: Any, fault: str
 ) -> None:
-    client_id = _client(api)
-    package_id = _package(api, client_id)
-    booked = _book(api, client_id, package_id)
-    ids = {"appointment_id": booked["json"]["id"]}
+    package_id, booked = _booking(api)
+    ids = {"client_id": booked["json"]["client_id"]}
     before = _table(raw_dynamodb)
 
     def error() -> ClientError:
         return _conflict() if fault == "TransactionCanceled" else _error(fault)
 
     with failing("TransactWriteItems", error, times=-1):
-        done = _on(
-            api, "PATCH", "/appointments/{appointment_id}", ids, body={"status": "completed"}
-        )
+        done = _complete(api, booked)
         tracker = _on(
             api,
             "POST",
             "/clients/{client_id}/trackers",
-            {"client_id": client_id},
+            ids,
             body={"sessions": 2, "begin_date": "2026-04-01"},
         )
     _assert_unavailable(done)
@@ -457,18 +457,7 @@ def test_messages_delivered_twice_change_nothing_twice(
             "POST",
             "/clients/{client_id}/packages",
             {"client_id": client_id},
-            body={
-                "type": "usage",
-                "start_date": "2026-01-01",
-                "on_track": {
-                    "enabled": True,
-                    "window_days": 30,
-                    "at_risk_below": 1,
-                    "off_track_below": 0,
-                    "reminder_after_days": 0,
-                    "remind_client": True,
-                },
-            },
+            body=REMINDED_AT_ONCE,
         )
         assert made["status"] == 201, made
     clock.install(clock.SettableClock(datetime(2026, 4, 1, 23, 30, tzinfo=UTC)))

@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 import pytest
 
-from momentum import clock
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
-from tests.integration.people import seed_staff
+from tests.integration.routes import call, client_of_sam
+from tests.integration.routes import route_of as path
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
 ON_TRACK = {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1}
 
 
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-def path(method: str, template: str, **params: str) -> dict[str, Any]:
-    return {"route": f"{method} {template}", "path_parameters": params}
-
-
 @pytest.fixture
 def client_id(api: HttpCall) -> str:
-    at("2026-05-01T09:00:00+00:00")
-    api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
-    seed_staff("user-sam")
-    return str(
-        api(
-            "POST",
-            "/clients",
-            body={"name": "Ada", "assigned_practitioner_ids": ["user-sam"]},
-            caller=ADMIN,
-        )["json"]["id"]
-    )
+    return client_of_sam(api, "2026-05-01T09:00:00+00:00", ADMIN)
 
 
 def test_a_payment_blocks_deleting_the_client(api: HttpCall, client_id: str) -> None:
@@ -49,18 +28,12 @@ def test_a_payment_blocks_deleting_the_client(api: HttpCall, client_id: str) -> 
         **route,
     )
     assert paid["status"] == 201, paid
-    listed = api(
-        "GET",
-        f"/clients/{client_id}/payments",
-        caller=ADMIN,
-        **path("GET", "/clients/{client_id}/payments", client_id=client_id),
+    listed = call(
+        api, "GET", "/clients/{client_id}/payments", caller=ADMIN, params={"client_id": client_id}
     )
     assert [p["amount"] for p in listed["json"]["items"]] == ["60.00"]
-    refused = api(
-        "DELETE",
-        f"/clients/{client_id}",
-        caller=ADMIN,
-        **path("DELETE", "/clients/{client_id}", client_id=client_id),
+    refused = call(
+        api, "DELETE", "/clients/{client_id}", caller=ADMIN, params={"client_id": client_id}
     )
     assert refused["status"] == 409
     assert "1 payment" in refused["json"]["detail"]
@@ -100,12 +73,13 @@ def test_an_invoice_line_with_a_template_creates_the_pack(api: HttpCall, client_
     assert invoice["status"] == 201, invoice
     assert invoice["json"]["total"] == "290.00"
     pack_id = invoice["json"]["lines"][0]["package_id"]
-    packs = api(
+    packs = call(
+        api,
         "GET",
-        f"/clients/{client_id}/packages",
+        "/clients/{client_id}/packages",
         caller=ADMIN,
         query={"open": "true"},
-        **path("GET", "/clients/{client_id}/packages", client_id=client_id),
+        params={"client_id": client_id},
     )
     assert [p["id"] for p in packs["json"]["items"]] == [pack_id]
     use = api(
@@ -120,30 +94,29 @@ def test_an_invoice_line_with_a_template_creates_the_pack(api: HttpCall, client_
         },
     )
     assert use["status"] == 201
-    got = api(
-        "GET",
-        f"/invoices/{use['json']['id']}",
-        caller=ADMIN,
-        **path("GET", "/invoices/{invoice_id}", invoice_id=use["json"]["id"]),
+    got = call(
+        api, "GET", "/invoices/{invoice_id}", caller=ADMIN, params={"invoice_id": use["json"]["id"]}
     )
     assert got["json"]["lines"][0]["package_id"] == pack_id
-    foreign = api(
+    foreign = call(
+        api,
         "GET",
-        f"/invoices/{use['json']['id']}",
+        "/invoices/{invoice_id}",
         caller=claims(org=OTHER_ORG),
-        **path("GET", "/invoices/{invoice_id}", invoice_id=use["json"]["id"]),
+        params={"invoice_id": use["json"]["id"]},
     )
     assert foreign["status"] == 404
     assert len(api("GET", "/invoices", caller=ADMIN)["json"]["items"]) == 2
 
 
 def test_client_on_track_rows_predict_the_next_change(api: HttpCall, client_id: str) -> None:
-    pack = api(
+    pack = call(
+        api,
         "POST",
-        f"/clients/{client_id}/packages",
+        "/clients/{client_id}/packages",
         caller=ADMIN,
         body={"type": "usage", "start_date": "2026-03-01", "on_track": ON_TRACK},
-        **path("POST", "/clients/{client_id}/packages", client_id=client_id),
+        params={"client_id": client_id},
     )["json"]
     for start in ("2026-04-20T10:00:00+00:00", "2026-04-28T10:00:00+00:00"):
         api(
@@ -158,11 +131,8 @@ def test_client_on_track_rows_predict_the_next_change(api: HttpCall, client_id: 
                 "package_id": pack["id"],
             },
         )
-    rows = api(
-        "GET",
-        f"/clients/{client_id}/on-track",
-        caller=ADMIN,
-        **path("GET", "/clients/{client_id}/on-track", client_id=client_id),
+    rows = call(
+        api, "GET", "/clients/{client_id}/on-track", caller=ADMIN, params={"client_id": client_id}
     )["json"]["items"]
     assert len(rows) == 1
     row = rows[0]

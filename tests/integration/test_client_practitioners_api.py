@@ -4,31 +4,19 @@ active assigned practitioners, by name, for whoever may see the client."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
-from momentum import clock
+from tests.integration import routes
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
+from tests.integration.routes import at, client_with_login
 
 OWNER = claims(role="owner", sub="user-owner")
 OTHER_OWNER = claims(org=OTHER_ORG, role="owner", sub="user-other-owner")
 ROUTE = "/clients/{client_id}/practitioners"
-
-
-def _call(
-    api: HttpCall, method: str, template: str, caller: dict[str, str] = OWNER, **kw: Any
-) -> dict[str, Any]:
-    params: dict[str, str] = kw.pop("params", {})
-    return api(
-        method,
-        template.format(**params),
-        caller=caller,
-        route=f"{method} {template}",
-        path_parameters=params or None,
-        **kw,
-    )
+_call = partial(routes.call, caller=OWNER)
 
 
 def _ok(response: dict[str, Any], status: int = 200) -> dict[str, Any]:
@@ -37,7 +25,8 @@ def _ok(response: dict[str, Any], status: int = 200) -> dict[str, Any]:
 
 
 def _read(api: HttpCall, client_id: str, caller: dict[str, str], **query: str) -> dict[str, Any]:
-    return _call(api, "GET", ROUTE, caller, params={"client_id": client_id}, query=query or None)
+    params = {"client_id": client_id}
+    return _call(api, "GET", ROUTE, caller=caller, params=params, query=query or None)
 
 
 def _user(api: HttpCall, name: str, **fields: Any) -> str:
@@ -47,26 +36,14 @@ def _user(api: HttpCall, name: str, **fields: Any) -> str:
 
 def _client(api: HttpCall, name: str, practitioners: list[str]) -> tuple[str, dict[str, str]]:
     """A client with a portal login, and their token."""
-    body = {"name": name, "email": f"{name.lower()}@example.com"}
-    client = _ok(
-        api(
-            "POST",
-            "/clients",
-            caller=OWNER,
-            body={**body, "assigned_practitioner_ids": practitioners},
-        ),
-        201,
-    )
-    client_id = str(client["id"])
-    _ok(_call(api, "PUT", "/clients/{client_id}/login", params={"client_id": client_id}, body={}))
-    return client_id, claims(role="client", sub=f"portal-{client_id}", client_id=client_id)
+    return client_with_login(api, name, caller=OWNER, assigned_practitioner_ids=practitioners)
 
 
 @pytest.fixture
 def practice(api: HttpCall) -> dict[str, Any]:
     """Ada is assigned Zoe, Sam (with a phone) and Ina, who has since left (inactive); Bob
     only Sam; Cy nobody. Tom is staff assigned to none of them."""
-    clock.install(clock.SettableClock(datetime.fromisoformat("2026-05-04T09:00:00+01:00")))
+    at("2026-05-04T09:00:00+01:00")
     _ok(api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"}, caller=OWNER))
     sam = _user(api, "Sam Carter", phone="+44 20 7946 0001")
     zoe = _user(api, "zoe Adams")  # lower case: the order is by name, whatever the case

@@ -11,58 +11,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
-from momentum import clock
+from tests.integration import routes
 from tests.integration.conftest import HttpCall, claims
 from tests.integration.people import seed_staff
+from tests.integration.routes import at, client_with_login, ok
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
 ON_TRACK = {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1}
-
-
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-def call(
-    api: HttpCall, method: str, route: str, *, caller: dict[str, str] = ADMIN, **kw: Any
-) -> dict[str, Any]:
-    params: dict[str, str] = kw.pop("params", {})
-    return api(
-        method,
-        route.format(**params),
-        caller=caller,
-        route=f"{method} {route}",
-        path_parameters=params or None,
-        **kw,
-    )
-
-
-def ok(response: dict[str, Any]) -> dict[str, Any]:
-    assert response["status"] in (200, 201), response
-    return dict(response["json"])
+call = partial(routes.call, caller=ADMIN)
 
 
 def new_client(api: HttpCall, name: str) -> tuple[str, dict[str, str]]:
     """A client assigned to Sam, with a portal login; and their token."""
-    client = ok(
-        call(
-            api,
-            "POST",
-            "/clients",
-            body={
-                "name": name,
-                "email": f"{name}@example.com",
-                "assigned_practitioner_ids": ["user-sam"],
-            },
-        )
-    )
-    ok(call(api, "PUT", "/clients/{client_id}/login", params={"client_id": client["id"]}, body={}))
-    return client["id"], claims(role="client", sub=f"c-{name}", client_id=client["id"])
+    return client_with_login(api, name, caller=ADMIN, assigned_practitioner_ids=["user-sam"])
 
 
 def book(api: HttpCall, client_id: str, start: str, **extra: Any) -> dict[str, Any]:
@@ -110,17 +77,17 @@ def _package_with_history(api: HttpCall, client_id: str, *, client_visible: bool
     return str(package["id"])
 
 
-def _history(api: HttpCall, package_id: str, caller: dict[str, str]) -> list[tuple[str, str]]:
-    got = ok(
-        call(
-            api,
-            "GET",
-            "/packages/{package_id}",
-            caller=caller,
-            params={"package_id": package_id},
-            query={"include": "history"},
-        )
+def _package(
+    api: HttpCall, package_id: str, caller: dict[str, str], **query: str
+) -> dict[str, Any]:
+    params = {"package_id": package_id}
+    return call(
+        api, "GET", "/packages/{package_id}", caller=caller, params=params, query=query or None
     )
+
+
+def _history(api: HttpCall, package_id: str, caller: dict[str, str]) -> list[tuple[str, str]]:
+    got = ok(_package(api, package_id, caller, include="history"))
     return sorted((h["field"], h["to_status"]) for h in got["history"])
 
 
@@ -141,15 +108,7 @@ def test_a_client_sees_no_on_track_history_of_a_package_that_is_not_client_visib
     assert _history(api, hidden, ADMIN) == ALL
     assert _history(api, hidden, STAFF) == ALL
     assert _history(api, hidden, practice["ada_token"]) == [("lifecycle", "used_up")]
-    package = ok(
-        call(
-            api,
-            "GET",
-            "/packages/{package_id}",
-            caller=practice["ada_token"],
-            params={"package_id": hidden},
-        )
-    )
+    package = ok(_package(api, hidden, practice["ada_token"]))
     assert package["status"] is None  # the same rule as the status itself
 
 
@@ -158,28 +117,13 @@ def test_a_client_sees_the_on_track_history_of_a_client_visible_package(
 ) -> None:
     shown = _package_with_history(api, practice["ada"], client_visible=True)
     assert _history(api, shown, practice["ada_token"]) == ALL
-    package = ok(
-        call(
-            api,
-            "GET",
-            "/packages/{package_id}",
-            caller=practice["ada_token"],
-            params={"package_id": shown},
-        )
-    )
+    package = ok(_package(api, shown, practice["ada_token"]))
     assert package["status"] == "not_tracking"  # used up: no longer tracked
 
 
 def test_another_clients_package_history_is_404(api: HttpCall, practice: dict[str, Any]) -> None:
     package_id = _package_with_history(api, practice["ada"], client_visible=True)
-    response = call(
-        api,
-        "GET",
-        "/packages/{package_id}",
-        caller=practice["bob_token"],
-        params={"package_id": package_id},
-        query={"include": "history"},
-    )
+    response = _package(api, package_id, practice["bob_token"], include="history")
     assert response["status"] == 404
 
 

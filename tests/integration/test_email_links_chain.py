@@ -6,24 +6,20 @@ the day before in UTC — and says why it was sent."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import pytest
 
 from local import infra
-from momentum import adapters, clock
+from momentum import adapters
 from tests.integration.conftest import HttpCall, claims, sent_emails
 from tests.integration.packs import physio_plan_with_two_sessions
+from tests.integration.routes import at, call, ok
 
 APP = "https://app.example"
 OWNER = claims(role="owner", sub="user-olivia")
 ADMIN = claims(role="admin", sub="user-adam")
 Nightly = Callable[[], dict[str, Any]]
-
-
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
 
 
 @pytest.fixture(autouse=True)
@@ -39,15 +35,13 @@ def _org(api: HttpCall, name: str) -> None:
 
 
 def _user(api: HttpCall, name: str, email: str, role: str) -> str:
-    made = api("POST", "/users", caller=OWNER, body={"name": name, "email": email, "role": role})
-    assert made["status"] == 201, made
-    return str(made["json"]["id"])
+    body = {"name": name, "email": email, "role": role}
+    return str(ok(api("POST", "/users", caller=OWNER, body=body), 201)["id"])
 
 
 def _client(api: HttpCall, name: str, email: str) -> str:
-    made = api("POST", "/clients", caller=ADMIN, body={"name": name, "email": email})
-    assert made["status"] == 201, made
-    return str(made["json"]["id"])
+    body = {"name": name, "email": email}
+    return str(ok(api("POST", "/clients", caller=ADMIN, body=body), 201)["id"])
 
 
 def _to(address: str, emails: list[dict[str, Any]]) -> dict[str, Any]:
@@ -103,32 +97,22 @@ def test_off_track_engagements_link_to_the_engagement_the_report_and_the_portal(
     admin_id = _user(api, "Ann Admin", "ann@summit.example", "admin")
     coach_id = _user(api, "Cora Coach", "cora@summit.example", "staff")
     coachee_id = _client(api, "Cleo <Coachee>", "cleo@example.com")
-    template = api(
-        "POST",
-        "/engagement-templates",
-        caller=OWNER,
-        body={
-            "name": "Three weeks",
-            "type": "one_to_one",
-            "threshold_days": 21,
-            "notify_off_track": True,
-        },
-    )
-    assert template["status"] == 201, template
-    made = api(
-        "POST",
-        "/engagements",
-        caller=OWNER,
-        body={
-            "template_id": template["json"]["id"],
-            "coachee_id": coachee_id,
-            "coach_id": coach_id,
-            "owner_id": admin_id,
-            "status": "active",
-        },
-    )
-    assert made["status"] == 201, made
-    engagement = f"{APP}/app/engagements/{made['json']['id']}"
+    three_weeks = {
+        "name": "Three weeks",
+        "type": "one_to_one",
+        "threshold_days": 21,
+        "notify_off_track": True,
+    }
+    template = ok(api("POST", "/engagement-templates", caller=OWNER, body=three_weeks), 201)
+    body = {
+        "template_id": template["id"],
+        "coachee_id": coachee_id,
+        "coach_id": coach_id,
+        "owner_id": admin_id,
+        "status": "active",
+    }
+    made = ok(api("POST", "/engagements", caller=OWNER, body=body), 201)
+    engagement = f"{APP}/app/engagements/{made['id']}"
 
     at("2026-03-21T11:30:00+00:00")  # 00:30 on Sunday 22 March in Auckland
     nightly()
@@ -168,13 +152,8 @@ def test_the_welcome_email_links_to_sign_in_then_the_portal(
     at("2026-03-01T09:00:00+13:00")
     _org(api, "Harbour Physio")
     client_id = _client(api, "Ada Lovelace", "ada@example.com")
-    sent = api(
-        "POST",
-        f"/clients/{client_id}/welcome-email",
-        caller=ADMIN,
-        route="POST /clients/{client_id}/welcome-email",
-        path_parameters={"client_id": client_id},
-    )
+    params = {"client_id": client_id}
+    sent = call(api, "POST", "/clients/{client_id}/welcome-email", caller=ADMIN, params=params)
     assert sent["status"] in (200, 202), sent
     nightly()  # drains the mail queue
     welcome = _to("ada@example.com", sent_emails())

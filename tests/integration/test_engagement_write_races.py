@@ -7,13 +7,13 @@ a first attempt that landed) answers with what that attempt wrote."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from functools import partial
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from momentum import clock, ids
+from momentum import ids
 from momentum.domain.access import Principal, Role
 from momentum.logic import engagements
 from momentum.store import clients as client_store
@@ -22,40 +22,21 @@ from momentum.store import engagement_templates as template_store
 from momentum.store import engagements as engagement_store
 from momentum.store.clients import CLIENT_SK
 from momentum.store.keys import client_pk
+from tests.integration import routes
 from tests.integration.conftest import ORG, HttpCall, claims
+from tests.integration.routes import at
 
 ADMIN = claims(role="admin", sub="user-adam")
 ADMIN_PRINCIPAL = Principal(org_id=ORG, user_id="user-adam", role=Role.ADMIN)
 TEMPLATE = "/engagement-templates/{template_id}"
 ENGAGEMENT = "/engagements/{engagement_id}"
-
-
-def _call(
-    api: HttpCall,
-    method: str,
-    route: str,
-    *,
-    body: Any = None,
-    headers: dict[str, str] | None = None,
-    query: dict[str, str] | None = None,
-    **params: str,
-) -> dict[str, Any]:
-    return api(
-        method,
-        route.format(**params),
-        caller=ADMIN,
-        body=body,
-        headers=headers,
-        query=query,
-        route=f"{method} {route}",
-        path_parameters=params or None,
-    )
+_call = partial(routes.send, caller=ADMIN)
 
 
 @pytest.fixture
 def practice(api: HttpCall) -> dict[str, str]:
     """A coachee and a three-week template."""
-    clock.install(clock.SettableClock(datetime.fromisoformat("2026-03-02T09:00:00+00:00")))
+    at("2026-03-02T09:00:00+00:00")
     coachee = _call(api, "POST", "/clients", body={"name": "Cleo", "email": "cleo@example.com"})
     assert coachee["status"] == 201, coachee
     body = {"name": "Three weeks", "type": "one_to_one", "threshold_days": 21}
@@ -81,17 +62,39 @@ def _after_first_read(
     monkeypatch.setattr(module, "get", get)
 
 
+def _threshold_changed_meanwhile(monkeypatch: pytest.MonkeyPatch, template_id: str) -> None:
+    """Another writer sets the template's threshold to 10 days between the request's read
+    and its write."""
+    change = {"threshold_days": 10}
+    _after_first_read(
+        monkeypatch,
+        template_store,
+        lambda: engagements.update_template(ADMIN_PRINCIPAL, template_id, change, None),
+    )
+
+
+def _renamed_meanwhile(monkeypatch: pytest.MonkeyPatch, engagement_id: str) -> None:
+    """Another writer renames the engagement "Theirs" between the request's read and its
+    write."""
+    change = {"name": "Theirs"}
+    _after_first_read(
+        monkeypatch,
+        engagement_store,
+        lambda: engagements.update_engagement(ADMIN_PRINCIPAL, engagement_id, change, None),
+    )
+
+
+def _new_engagement(api: HttpCall, practice: dict[str, str]) -> dict[str, Any]:
+    """POST /engagements: the practice's coachee on its template."""
+    body = {"template_id": practice["template"], "coachee_id": practice["coachee"]}
+    return _call(api, "POST", "/engagements", body=body)
+
+
 def test_a_template_change_that_lost_a_race_is_decided_again_and_keeps_the_other(
     api: HttpCall, practice: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     template_id = practice["template"]
-    _after_first_read(
-        monkeypatch,
-        template_store,
-        lambda: engagements.update_template(
-            ADMIN_PRINCIPAL, template_id, {"threshold_days": 10}, None
-        ),
-    )
+    _threshold_changed_meanwhile(monkeypatch, template_id)
     renamed = _call(api, "PATCH", TEMPLATE, body={"name": "Renamed"}, template_id=template_id)
     assert renamed["status"] == 200, renamed
     got = renamed["json"]
@@ -103,13 +106,7 @@ def test_a_template_change_whose_if_match_no_longer_holds_is_412_and_changes_not
 ) -> None:
     template_id = practice["template"]
     tag = _call(api, "GET", TEMPLATE, template_id=template_id)["headers"]["etag"]
-    _after_first_read(
-        monkeypatch,
-        template_store,
-        lambda: engagements.update_template(
-            ADMIN_PRINCIPAL, template_id, {"threshold_days": 10}, None
-        ),
-    )
+    _threshold_changed_meanwhile(monkeypatch, template_id)
     stale = _call(
         api,
         "PATCH",
@@ -127,17 +124,10 @@ def test_a_template_change_whose_if_match_no_longer_holds_is_412_and_changes_not
 def test_an_engagement_change_whose_if_match_no_longer_holds_is_412_and_keeps_the_other(
     api: HttpCall, practice: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    body = {"template_id": practice["template"], "coachee_id": practice["coachee"]}
-    made = _call(api, "POST", "/engagements", body=body)
+    made = _new_engagement(api, practice)
     assert made["status"] == 201, made
     engagement_id = made["json"]["id"]
-    _after_first_read(
-        monkeypatch,
-        engagement_store,
-        lambda: engagements.update_engagement(
-            ADMIN_PRINCIPAL, engagement_id, {"name": "Theirs"}, None
-        ),
-    )
+    _renamed_meanwhile(monkeypatch, engagement_id)
     stale = _call(
         api,
         "PATCH",
@@ -155,15 +145,8 @@ def test_an_engagement_change_whose_if_match_no_longer_holds_is_412_and_keeps_th
 def test_an_engagement_change_without_if_match_that_lost_a_race_keeps_both_changes(
     api: HttpCall, practice: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    body = {"template_id": practice["template"], "coachee_id": practice["coachee"]}
-    engagement_id = _call(api, "POST", "/engagements", body=body)["json"]["id"]
-    _after_first_read(
-        monkeypatch,
-        engagement_store,
-        lambda: engagements.update_engagement(
-            ADMIN_PRINCIPAL, engagement_id, {"name": "Theirs"}, None
-        ),
-    )
+    engagement_id = _new_engagement(api, practice)["json"]["id"]
+    _renamed_meanwhile(monkeypatch, engagement_id)
     launched = _call(
         api, "PATCH", ENGAGEMENT, body={"status": "active"}, engagement_id=engagement_id
     )
@@ -186,8 +169,7 @@ def test_an_engagement_whose_coachee_was_deleted_meanwhile_is_404_and_nothing_is
         client_store,
         lambda: dynamo.delete_item(client_pk(ORG, coachee_id), CLIENT_SK),
     )
-    body = {"template_id": practice["template"], "coachee_id": coachee_id}
-    made = _call(api, "POST", "/engagements", body=body)
+    made = _new_engagement(api, practice)
     assert made["status"] == 404, made
     assert made["json"]["detail"] == "No such client."
     assert engagement_store.list_for_client(ORG, coachee_id) == []

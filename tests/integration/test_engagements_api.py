@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
-from momentum import clock
+from tests.integration import routes
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims, sent_emails
 from tests.integration.people import seed_staff
+from tests.integration.routes import at
 
 OWNER = claims(role="owner", sub="user-owner")
 ADMIN = claims(role="admin", sub="user-adam")
@@ -22,35 +24,8 @@ COACH = claims(role="staff", sub="user-cora")
 ASSIGNED_STAFF = claims(role="staff", sub="user-sam")
 OTHER_STAFF = claims(role="staff", sub="user-zoe")
 FOREIGN_ADMIN = claims(org=OTHER_ORG, role="admin", sub="user-alien")
-
-
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-def call(
-    api: HttpCall,
-    method: str,
-    route: str,
-    *,
-    caller: dict[str, str] = ADMIN,
-    body: Any = None,
-    headers: dict[str, str] | None = None,
-    query: dict[str, str] | None = None,
-    **params: str,
-) -> dict[str, Any]:
-    """Call `route` (e.g. "/engagements/{engagement_id}") with its path parameters."""
-    path = route.format(**params)
-    return api(
-        method,
-        path,
-        caller=caller,
-        body=body,
-        headers=headers,
-        query=query,
-        route=f"{method} {route}",
-        path_parameters=params or None,
-    )
+# Call a route (e.g. "/engagements/{engagement_id}") with its path parameters as keywords.
+call = partial(routes.send, caller=ADMIN)
 
 
 def new_template(api: HttpCall, **fields: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import pytest
 from local import infra
 from momentum import clock
 from momentum.store import dynamo
+from tests.integration import routes
 from tests.integration.conftest import ORG, HttpCall, claims
 from tests.integration.history import (
     TIMEZONE,
@@ -57,14 +58,7 @@ def items_read(aws: infra.LocalAws) -> Iterator[dict[str, Any]]:
 def _caller(api: HttpCall) -> Callable[..., dict[str, Any]]:
     def call(method: str, template: str, params: dict[str, str], body: Any) -> dict[str, Any]:
         caller = STAFF if template.startswith("/appointments") else ADMIN
-        return api(
-            method,
-            template.format(**params),
-            body=body,
-            caller=caller,
-            route=f"{method} {template}",
-            path_parameters=params or None,
-        )
+        return routes.call(api, method, template, caller=caller, params=params, body=body)
 
     return call
 

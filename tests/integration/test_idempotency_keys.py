@@ -171,10 +171,12 @@ def test_a_key_reused_with_another_body_is_422_also_after_the_record_expired(
     key = f"{kind}-1"
     first = create.post(api, practice, create.body(practice), key)
     assert first["status"] == 201, first
-    # While the Powertools record lives, it refuses the other body itself.
+    # While the Powertools record lives, it refuses the other body itself (a booking: its
+    # claim, whose condition fails the booking's transaction).
     _refused_as_reused(create.post(api, practice, create.other(practice), key))
 
-    assert expire_powertools_records() >= 1
+    # A booking claims its key in its own transaction, with no Powertools record (issue 15).
+    assert expire_powertools_records() >= (0 if kind == "appointment" else 1)
     before = _table(raw_dynamodb)
     _refused_as_reused(create.post(api, practice, create.other(practice), key))
     assert _changes(before, _table(raw_dynamodb)) == []  # nothing of the new body written

@@ -4,16 +4,18 @@ none answers a bare JSON array. Then walk the per-client lists page by page."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
-from momentum import clock
+from tests.integration import routes
 from tests.integration.conftest import HttpCall, claims
+from tests.integration.routes import at
 
 ADMIN = claims(role="admin", sub="user-adam")
 OWNER = claims(role="owner", sub="user-olivia")
+call = partial(routes.call, caller=ADMIN)
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -91,66 +93,44 @@ def test_every_list_operation_takes_limit_and_cursor_and_answers_next_cursor(
 # --- the per-client lists, page by page ------------------------------------------------------
 
 
-def _at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-def _route(method: str, template: str, **params: str) -> dict[str, Any]:
-    return {"route": f"{method} {template}", "path_parameters": params}
+def _client_list(api: HttpCall, client_id: str, list_name: str, **kw: Any) -> dict[str, Any]:
+    """GET or POST (`body=`) one of the client's lists, e.g. "packages"."""
+    method = "GET" if kw.get("body") is None else "POST"
+    params = {"client_id": client_id}
+    return call(api, method, f"/clients/{{client_id}}/{list_name}", params=params, **kw)
 
 
 @pytest.fixture
 def client_with_three_of_each(api: HttpCall) -> str:
-    _at("2026-05-04T09:00:00+01:00")
+    at("2026-05-04T09:00:00+01:00")
     api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"}, caller=OWNER)
     client = api("POST", "/clients", caller=ADMIN, body={"name": "Ada"})
     assert client["status"] == 201, client
     client_id = str(client["json"]["id"])
     for index, start in enumerate(("2026-05-01", "2026-03-01", "2026-04-01")):
-        made = api(
-            "POST",
-            f"/clients/{client_id}/packages",
-            caller=ADMIN,
-            body={"type": "usage", "name": f"Pack {index}", "start_date": start},
-            **_route("POST", "/clients/{client_id}/packages", client_id=client_id),
-        )
-        assert made["status"] == 201, made
-        paid = api(
-            "POST",
-            f"/clients/{client_id}/payments",
-            caller=ADMIN,
-            body={"amount": "10.00", "currency": "GBP", "date": start},
-            **_route("POST", "/clients/{client_id}/payments", client_id=client_id),
-        )
-        assert paid["status"] == 201, paid
-        tracked = api(
-            "POST",
-            f"/clients/{client_id}/trackers",
-            caller=ADMIN,
-            body={"sessions": 4, "begin_date": start, "note": f"Tracker {index}"},
-            **_route("POST", "/clients/{client_id}/trackers", client_id=client_id),
-        )
-        assert tracked["status"] == 201, tracked
+        for list_name, body in (
+            ("packages", {"type": "usage", "name": f"Pack {index}", "start_date": start}),
+            ("payments", {"amount": "10.00", "currency": "GBP", "date": start}),
+            ("trackers", {"sessions": 4, "begin_date": start, "note": f"Tracker {index}"}),
+        ):
+            made = _client_list(api, client_id, list_name, body=body)
+            assert made["status"] == 201, (list_name, made)
     return client_id
 
 
 def _walk(api: HttpCall, client_id: str, list_name: str, limit: int) -> list[dict[str, Any]]:
-    path = f"/clients/{client_id}/{list_name}"
-    template = f"/clients/{{client_id}}/{list_name}"
     items: list[dict[str, Any]] = []
     cursor: str | None = None
     for _ in range(10):
         query = {"limit": str(limit)} | ({"cursor": cursor} if cursor else {})
-        page = api(
-            "GET", path, caller=ADMIN, query=query, **_route("GET", template, client_id=client_id)
-        )
+        page = _client_list(api, client_id, list_name, query=query)
         assert page["status"] == 200, page
         assert len(page["json"]["items"]) <= limit
         items += page["json"]["items"]
         cursor = page["json"].get("next_cursor")
         if not cursor:
             return items
-    raise AssertionError(f"{path}: the pages never ended")
+    raise AssertionError(f"{list_name}: the pages never ended")
 
 
 @pytest.mark.parametrize(
@@ -174,28 +154,10 @@ def test_each_client_list_pages_with_limit_and_next_cursor(
 
 def test_a_cursor_is_bound_to_its_list(api: HttpCall, client_with_three_of_each: str) -> None:
     client_id = client_with_three_of_each
-    first = api(
-        "GET",
-        f"/clients/{client_id}/packages",
-        caller=ADMIN,
-        query={"limit": "1"},
-        **_route("GET", "/clients/{client_id}/packages", client_id=client_id),
-    )["json"]
+    first = _client_list(api, client_id, "packages", query={"limit": "1"})["json"]
     cursor = first["next_cursor"]
     assert cursor
-    replayed = api(
-        "GET",
-        f"/clients/{client_id}/payments",
-        caller=ADMIN,
-        query={"limit": "1", "cursor": cursor},
-        **_route("GET", "/clients/{client_id}/payments", client_id=client_id),
-    )
+    replayed = _client_list(api, client_id, "payments", query={"limit": "1", "cursor": cursor})
     assert replayed["status"] == 400, replayed
-    too_big = api(
-        "GET",
-        f"/clients/{client_id}/trackers",
-        caller=ADMIN,
-        query={"limit": "1000"},
-        **_route("GET", "/clients/{client_id}/trackers", client_id=client_id),
-    )
+    too_big = _client_list(api, client_id, "trackers", query={"limit": "1000"})
     assert too_big["status"] == 422, too_big

@@ -1,16 +1,27 @@
-"""local/moto_speed.py writes DynamoDB's AttributeValues straight to moto's JSON response:
-byte for byte what moto's own shape walk writes, for every kind of value (generated), and
-what boto3 reads back is what was stored. The `aws` fixture installs it."""
+"""local/moto_speed.py changes how fast the emulated AWS answers, never what it answers:
+DynamoDB's AttributeValues go straight to moto's JSON response, byte for byte what moto's
+own shape walk writes, for every kind of value (generated), and what boto3 reads back is
+what was stored; every Cognito user pool signs with moto's one packaged key, imported once;
+botocore's data files are parsed once, to what a fresh parse gives. The `aws` fixture
+installs it."""
 
 from __future__ import annotations
 
+import gzip
 import json
+from pathlib import Path
 from typing import Any
 
+import boto3
+import botocore
+from botocore.loaders import JSONFileLoader
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from joserfc import jwk
+from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.serialize import BaseJSONSerializer, XFormedAttributePicker, get_serializer_class
 from moto.core.utils import get_service_model
+from moto.utilities.utils import load_resource
 
 from local import infra, moto_speed
 from momentum.store import dynamo
@@ -81,6 +92,7 @@ def test_the_aws_fixture_installs_it_and_items_round_trip(
     aws: infra.LocalAws, raw_dynamodb: Any
 ) -> None:
     assert getattr(BaseJSONSerializer._serialize_type_structure, "_momentum_direct", False)
+    assert getattr(JSONFileLoader.load_file, "_momentum_shared", False)
     item = {
         "pk": {"S": "TEST#types"},
         "sk": {"S": "ITEM"},
@@ -106,3 +118,21 @@ def test_the_aws_fixture_installs_it_and_items_round_trip(
     for found in (got["Item"], queried[0]):
         # botocore hands back sets in the order sent; numbers as DynamoDB keeps them.
         assert found == expected
+
+
+def test_every_user_pool_signs_with_the_packaged_key(aws: infra.LocalAws) -> None:
+    cognito = boto3.client("cognito-idp", region_name=infra.REGION)
+    ids = [cognito.create_user_pool(PoolName=f"p{n}")["UserPool"]["Id"] for n in range(2)]
+    pools = cognitoidp_backends[infra.ACCOUNT_ID][infra.REGION].user_pools
+    keys = [pools[i].json_web_key for i in ids]
+    assert keys[0] is keys[1]  # imported once
+    packaged = jwk.RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
+    assert keys[0].as_dict(private=True) == packaged.as_dict(private=True)
+
+
+def test_botocore_files_parse_to_what_a_fresh_parse_gives(aws: infra.LocalAws) -> None:
+    path = Path(botocore.__file__).parent / "data" / "dynamodb" / "2012-08-10" / "service-2"
+    first = JSONFileLoader().load_file(str(path))
+    assert JSONFileLoader().load_file(str(path)) is first  # another loader: parsed once
+    with gzip.open(f"{path}.json.gz", "rt", encoding="utf-8") as packaged:
+        assert first == json.load(packaged)

@@ -8,45 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
-from momentum import clock
 from momentum.store import users as user_store
+from tests.integration import routes
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
 from tests.integration.people import seed_user
+from tests.integration.routes import at, ids_of
+from tests.integration.routes import ok as created
 
 ADMIN = claims(role="admin", sub="user-adam")
 SAM = claims(role="staff", sub="user-sam")
 NORTH_ADMIN = claims(role="location_admin", sub="user-nora", locations="north")
 
 Ids = dict[str, str]
-
-
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-def call(
-    api: HttpCall, method: str, route: str, *, caller: dict[str, str] = ADMIN, **kw: Any
-) -> dict[str, Any]:
-    """`route` with {placeholders} filled from `params`."""
-    params: dict[str, str] = kw.pop("params", {})
-    return api(
-        method,
-        route.format(**params),
-        caller=caller,
-        route=f"{method} {route}",
-        path_parameters=params or None,
-        **kw,
-    )
-
-
-def created(response: dict[str, Any]) -> dict[str, Any]:
-    assert response["status"] in (200, 201), response
-    return dict(response["json"])
+call = partial(routes.call, caller=ADMIN)
 
 
 @pytest.fixture
@@ -69,61 +48,37 @@ def practice(api: HttpCall) -> Ids:
         "locations": [{"id": "north", "name": "North"}, {"id": "south", "name": "South"}],
     }
     assert api("PUT", "/org", body=body)["status"] == 200
-    client = created(
-        call(
-            api,
-            "POST",
-            "/clients",
-            body={"name": "Ada", "location_id": "north", "assigned_practitioner_ids": ["user-sam"]},
-        )
+    ids: Ids = {}
+
+    def make(thing: str, route: str, body: dict[str, Any]) -> None:
+        ids[thing] = created(call(api, "POST", route, params=ids_of(route, ids), body=body))["id"]
+
+    make(
+        "client",
+        "/clients",
+        {"name": "Ada", "location_id": "north", "assigned_practitioner_ids": ["user-sam"]},
     )
-    package = created(
-        call(
-            api,
-            "POST",
-            "/clients/{client_id}/packages",
-            params={"client_id": client["id"]},
-            body={"type": "usage", "assigned_team_member_id": "user-sam"},
-        )
+    make(
+        "package",
+        "/clients/{client_id}/packages",
+        {"type": "usage", "assigned_team_member_id": "user-sam"},
     )
-    tracker = created(
-        call(
-            api,
-            "POST",
-            "/clients/{client_id}/trackers",
-            params={"client_id": client["id"]},
-            body={
-                "sessions": 4,
-                "begin_date": "2026-04-01",
-                "task": {"assignee_id": "user-sam", "trigger": "count_reached"},
-            },
-        )
+    tracker_task = {"assignee_id": "user-sam", "trigger": "count_reached"}
+    make(
+        "tracker",
+        "/clients/{client_id}/trackers",
+        {"sessions": 4, "begin_date": "2026-04-01", "task": tracker_task},
     )
-    template = created(
-        call(
-            api,
-            "POST",
-            "/engagement-templates",
-            body={"name": "Coaching", "type": "one_to_one", "threshold_days": 21},
-        )
+    make(
+        "template",
+        "/engagement-templates",
+        {"name": "Coaching", "type": "one_to_one", "threshold_days": 21},
     )
-    engagement = created(
-        call(
-            api,
-            "POST",
-            "/engagements",
-            body={"template_id": template["id"], "coachee_id": client["id"]},
-        )
+    make(
+        "engagement", "/engagements", {"template_id": ids["template"], "coachee_id": ids["client"]}
     )
-    appointment = created(book(api, client["id"], "user-sam"))
-    return {
-        "client": client["id"],
-        "package": package["id"],
-        "tracker": tracker["id"],
-        "template": template["id"],
-        "engagement": engagement["id"],
-        "appointment": appointment["id"],
-    }
+    ids["appointment"] = created(book(api, ids["client"], "user-sam"))["id"]
+    return ids
 
 
 def book(
@@ -149,94 +104,72 @@ class Sender:
     role_wrong: str  # a user of the organization whose role does not fit this field
 
 
-def _new_client(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-    body = {"name": "Bo", "location_id": "north", "assigned_practitioner_ids": ["user-zoe", person]}
-    return call(api, "POST", "/clients", body=body)
+def _sender(
+    method: str, route: str, body: Callable[[Ids, str], dict[str, Any]]
+) -> Callable[[HttpCall, Ids, str], dict[str, Any]]:
+    """Sends `body(ids, person)` to `route`, its {thing_id} the practice's ids["thing"]."""
+
+    def send(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
+        return call(api, method, route, params=ids_of(route, ids), body=body(ids, person))
+
+    return send
 
 
-def _patch_client(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-    return call(
-        api,
-        "PATCH",
-        "/clients/{client_id}",
-        params={"client_id": ids["client"]},
-        body={"assigned_practitioner_ids": ["user-sam", person]},
-    )
+_new_client = _sender(
+    "POST",
+    "/clients",
+    lambda ids, person: {
+        "name": "Bo",
+        "location_id": "north",
+        "assigned_practitioner_ids": ["user-zoe", person],
+    },
+)
+_patch_client = _sender(
+    "PATCH",
+    "/clients/{client_id}",
+    lambda ids, person: {"assigned_practitioner_ids": ["user-sam", person]},
+)
+_patch_appointment = _sender(
+    "PATCH", "/appointments/{appointment_id}", lambda ids, person: {"practitioner_id": person}
+)
+_new_package = _sender(
+    "POST",
+    "/clients/{client_id}/packages",
+    lambda ids, person: {"type": "usage", "assigned_team_member_id": person},
+)
+_patch_package = _sender(
+    "PATCH", "/packages/{package_id}", lambda ids, person: {"assigned_team_member_id": person}
+)
+_new_tracker = _sender(
+    "POST",
+    "/clients/{client_id}/trackers",
+    lambda ids, person: {
+        "sessions": 2,
+        "begin_date": "2026-04-01",
+        "task": {"assignee_id": person, "trigger": "count_reached"},
+    },
+)
+_patch_tracker = _sender(
+    "PATCH",
+    "/trackers/{tracker_id}",
+    lambda ids, person: {"task": {"assignee_id": person, "trigger": "count_reached"}},
+)
 
 
-def _patch_appointment(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-    return call(
-        api,
-        "PATCH",
-        "/appointments/{appointment_id}",
-        params={"appointment_id": ids["appointment"]},
-        body={"practitioner_id": person},
-    )
-
-
-def _new_package(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-    return call(
-        api,
+def _new_engagement(field: str) -> Callable[[HttpCall, Ids, str], dict[str, Any]]:
+    return _sender(
         "POST",
-        "/clients/{client_id}/packages",
-        params={"client_id": ids["client"]},
-        body={"type": "usage", "assigned_team_member_id": person},
-    )
-
-
-def _patch_package(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-    return call(
-        api,
-        "PATCH",
-        "/packages/{package_id}",
-        params={"package_id": ids["package"]},
-        body={"assigned_team_member_id": person},
-    )
-
-
-def _new_tracker(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-    return call(
-        api,
-        "POST",
-        "/clients/{client_id}/trackers",
-        params={"client_id": ids["client"]},
-        body={
-            "sessions": 2,
-            "begin_date": "2026-04-01",
-            "task": {"assignee_id": person, "trigger": "count_reached"},
+        "/engagements",
+        lambda ids, person: {
+            "template_id": ids["template"],
+            "coachee_id": ids["client"],
+            field: person,
         },
     )
 
 
-def _patch_tracker(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-    return call(
-        api,
-        "PATCH",
-        "/trackers/{tracker_id}",
-        params={"tracker_id": ids["tracker"]},
-        body={"task": {"assignee_id": person, "trigger": "count_reached"}},
-    )
-
-
-def _new_engagement(field: str) -> Callable[[HttpCall, Ids, str], dict[str, Any]]:
-    def send(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-        body = {"template_id": ids["template"], "coachee_id": ids["client"], field: person}
-        return call(api, "POST", "/engagements", body=body)
-
-    return send
-
-
 def _patch_engagement(field: str) -> Callable[[HttpCall, Ids, str], dict[str, Any]]:
-    def send(api: HttpCall, ids: Ids, person: str) -> dict[str, Any]:
-        return call(
-            api,
-            "PATCH",
-            "/engagements/{engagement_id}",
-            params={"engagement_id": ids["engagement"]},
-            body={field: person},
-        )
-
-    return send
+    return _sender("PATCH", "/engagements/{engagement_id}", lambda ids, person: {field: person})
 
 
 # South's location admin may not practise on a North client; staff may not own engagements.
@@ -342,14 +275,14 @@ def test_staff_book_only_themselves_as_practitioner(api: HttpCall, practice: Ids
     colleague = book(api, practice["client"], "user-zoe", caller=SAM)
     assert colleague["status"] == 403, colleague
     assert "only with themselves as practitioner" in colleague["json"]["detail"]
-    moved = call(
-        api,
-        "PATCH",
-        "/appointments/{appointment_id}",
-        caller=SAM,
-        params={"appointment_id": practice["appointment"]},
-        body={"practitioner_id": "user-zoe"},
-    )
+
+    def sam_changes_the_appointment(**body: str) -> dict[str, Any]:
+        params = {"appointment_id": practice["appointment"]}
+        return call(
+            api, "PATCH", "/appointments/{appointment_id}", caller=SAM, params=params, body=body
+        )
+
+    moved = sam_changes_the_appointment(practitioner_id="user-zoe")
     assert moved["status"] == 403, moved
     after = call(api, "GET", "/appointments", query={"client_id": practice["client"]})["json"]
     assert after == before
@@ -359,14 +292,7 @@ def test_staff_book_only_themselves_as_practitioner(api: HttpCall, practice: Ids
     assert client["assigned_practitioner_ids"] == ["user-sam"]  # Zoe was not given access
     # Themself, named or by default, and a status change re-sending the current practitioner.
     assert book(api, practice["client"], "user-sam", caller=SAM)["status"] == 201
-    unchanged = call(
-        api,
-        "PATCH",
-        "/appointments/{appointment_id}",
-        caller=SAM,
-        params={"appointment_id": practice["appointment"]},
-        body={"practitioner_id": "user-sam", "notes": "ok"},
-    )
+    unchanged = sam_changes_the_appointment(practitioner_id="user-sam", notes="ok")
     assert unchanged["status"] == 200, unchanged
 
 

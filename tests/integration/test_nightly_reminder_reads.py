@@ -293,3 +293,25 @@ def test_a_failed_read_of_the_recipient_gives_the_lease_back_and_the_retry_sends
         mail.Delivery.DUPLICATE
     )
     assert [e["to"] for e in sent_emails()] == ["ada@example.com"]
+
+
+def test_a_renamed_client_is_named_by_their_new_name_in_the_team_members_reminder(
+    api: HttpCall, reminded: dict[str, str], chain: Chain
+) -> None:
+    """The evaluator names the client from the package's copy of the name (it reads no
+    client record): renaming the client renames that copy in the same transaction."""
+    renamed = api(
+        "PATCH",
+        f"/clients/{reminded['ada']}",
+        caller=ADMIN,
+        body={"name": "Ada King"},
+        route="PATCH /clients/{client_id}",
+        path_parameters={"client_id": reminded["ada"]},
+    )
+    assert renamed["status"] == 200, renamed
+    at(REMINDER_NIGHT)
+    assert chain.nightly_and_evaluator() == 4
+    chain.drain("MailQueue", "MailerFunction")
+    staff_subjects = [e["subject"] for e in sent_emails() if "sam@" in e["to"]]
+    assert any("Ada King" in s for s in staff_subjects), staff_subjects
+    assert not any("Ada Lovelace" in s for s in staff_subjects), staff_subjects

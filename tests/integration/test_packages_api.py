@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
-from tests.integration.people import seed_staff, seed_user
+from tests.integration.people import seed_user
+from tests.integration.routes import call, client_of_sam, route_of
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
@@ -22,19 +23,7 @@ TEN_PACK = {
 
 @pytest.fixture
 def client_id(api: HttpCall) -> str:
-    api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
-    seed_staff("user-sam")
-    created = api(
-        "POST",
-        "/clients",
-        body={"name": "Ada", "assigned_practitioner_ids": ["user-sam"]},
-        caller=ADMIN,
-    )
-    return str(created["json"]["id"])
-
-
-def _route(method: str, template: str, path: str, **params: str) -> dict[str, Any]:
-    return {"route": f"{method} {template}", "path_parameters": params}
+    return client_of_sam(api, None, ADMIN)
 
 
 def _template(api: HttpCall, body: dict[str, Any] = TEN_PACK) -> dict[str, Any]:
@@ -46,12 +35,13 @@ def _template(api: HttpCall, body: dict[str, Any] = TEN_PACK) -> dict[str, Any]:
 def _package(
     api: HttpCall, client_id: str, body: dict[str, Any], caller: dict[str, str] = ADMIN
 ) -> dict[str, Any]:
-    return api(
+    return call(
+        api,
         "POST",
-        f"/clients/{client_id}/packages",
+        "/clients/{client_id}/packages",
         body=body,
         caller=caller,
-        **_route("POST", "/clients/{client_id}/packages", "", client_id=client_id),
+        params={"client_id": client_id},
     )
 
 
@@ -80,13 +70,10 @@ def test_given_a_template_when_a_package_is_made_then_its_settings_are_copied(
             }
         },
         caller=ADMIN,
-        **_route("PATCH", "/package-templates/{template_id}", "", template_id=template["id"]),
+        **route_of("PATCH", "/package-templates/{template_id}", template_id=template["id"]),
     )
-    again = api(
-        "GET",
-        f"/packages/{package['id']}",
-        caller=ADMIN,
-        **_route("GET", "/packages/{package_id}", "", package_id=package["id"]),
+    again = call(
+        api, "GET", "/packages/{package_id}", caller=ADMIN, params={"package_id": package["id"]}
     )
     assert again["json"]["on_track"]["window_days"] == 30
 
@@ -122,7 +109,7 @@ def test_only_owners_and_admins_change_thresholds(api: HttpCall, client_id: str)
     package = _package(api, client_id, {"type": "fixed", "size": 5}, caller=STAFF)
     assert package["status"] == 201
     package_id = package["json"]["id"]
-    route = _route("PATCH", "/packages/{package_id}", "", package_id=package_id)
+    route = route_of("PATCH", "/packages/{package_id}", package_id=package_id)
     override = {
         "on_track": {"enabled": True, "window_days": 14, "at_risk_below": 1, "off_track_below": 0}
     }
@@ -146,7 +133,7 @@ def test_open_filter_and_end_date_is_the_last_valid_day(api: HttpCall, client_id
         client_id,
         {"type": "fixed", "size": 5, "start_date": "2026-05-01", "end_date": "2026-05-31"},
     )["json"]
-    route = _route("GET", "/clients/{client_id}/packages", "", client_id=client_id)
+    route = route_of("GET", "/clients/{client_id}/packages", client_id=client_id)
     clock.install(clock.SettableClock(datetime(2026, 5, 31, 22, 30, tzinfo=UTC)))  # 23:30 London
     listed = api(
         "GET", f"/clients/{client_id}/packages", caller=ADMIN, query={"open": "true"}, **route
@@ -164,16 +151,13 @@ def test_open_filter_and_end_date_is_the_last_valid_day(api: HttpCall, client_id
 def test_foreign_package_ids_are_404(api: HttpCall, client_id: str) -> None:
     package_id = _package(api, client_id, {"type": "usage"})["json"]["id"]
     foreign = claims(org=OTHER_ORG, role="owner")
-    route = _route("GET", "/packages/{package_id}", "", package_id=package_id)
+    route = route_of("GET", "/packages/{package_id}", package_id=package_id)
     assert api("GET", f"/packages/{package_id}", caller=foreign, **route)["status"] == 404
     bogus = "pkg_nope"
     assert (
-        api(
-            "GET",
-            f"/packages/{bogus}",
-            caller=ADMIN,
-            **_route("GET", "/packages/{package_id}", "", package_id=bogus),
-        )["status"]
+        call(api, "GET", "/packages/{package_id}", caller=ADMIN, params={"package_id": bogus})[
+            "status"
+        ]
         == 404
     )
 
@@ -181,7 +165,7 @@ def test_foreign_package_ids_are_404(api: HttpCall, client_id: str) -> None:
 def test_one_preferred_package_per_client(api: HttpCall, client_id: str) -> None:
     first = _package(api, client_id, {"type": "usage", "preferred": True})["json"]
     second = _package(api, client_id, {"type": "usage", "preferred": True})["json"]
-    route = _route("GET", "/clients/{client_id}/packages", "", client_id=client_id)
+    route = route_of("GET", "/clients/{client_id}/packages", client_id=client_id)
     listed = {
         p["id"]: p["preferred"]
         for p in api("GET", f"/clients/{client_id}/packages", caller=ADMIN, **route)["json"][
@@ -195,7 +179,7 @@ def test_reading_a_package_is_one_dynamodb_call(
     api: HttpCall, client_id: str, dynamodb_calls: list[str]
 ) -> None:
     package_id = _package(api, client_id, {"type": "usage"})["json"]["id"]
-    route = _route("GET", "/packages/{package_id}", "", package_id=package_id)
+    route = route_of("GET", "/packages/{package_id}", package_id=package_id)
     dynamodb_calls.clear()
     api("GET", f"/packages/{package_id}", caller=ADMIN, **route)
     assert dynamodb_calls == ["BatchGetItem"]
@@ -219,7 +203,7 @@ def test_a_location_admin_changes_thresholds_of_their_locations_packages_only(
     assert made["status"] == 201, made
     assert made["json"]["on_track_override"]["window_days"] == 14
     package_id = made["json"]["id"]
-    route = _route("PATCH", "/packages/{package_id}", "", package_id=package_id)
+    route = route_of("PATCH", "/packages/{package_id}", package_id=package_id)
     changed = api(
         "PATCH",
         f"/packages/{package_id}",

@@ -5,41 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
-from moto.ses.models import ses_backends
 
-from local import events, infra
-from local.lambdas import LocalContext, load_handler
+from local import infra
 from momentum import clock
 from momentum.logic import mail
 from momentum.notify.intents import EmailIntent, EmailKind, Recipient, intent_id
 from momentum.store import preferences as prefs_store
+from tests.integration import mailbox
 from tests.integration.conftest import ORG, OTHER_ORG, HttpCall, claims
+from tests.integration.routes import client_with_login
 
 OWNER = claims(role="owner", sub="user-olivia")
 STAFF = claims(role="staff", sub="user-sam")
 ALL_ON = {kind.value: True for kind in EmailKind}
-
-
-def _sent() -> list[Any]:
-    return list(ses_backends[infra.ACCOUNT_ID][infra.REGION].sent_messages)
-
-
-def _run_mailer(aws: infra.LocalAws) -> None:
-    """Deliver everything waiting in the mail queue through the mailer function."""
-    sqs = boto3.client("sqs", region_name=infra.REGION)
-    handler = load_handler(infra.handler_of(infra.load_template(), "MailerFunction"))
-    arn = f"arn:aws:sqs:{infra.REGION}:{infra.ACCOUNT_ID}:MailQueue"
-    while messages := sqs.receive_message(
-        QueueUrl=aws.queue_urls["MailQueue"], MaxNumberOfMessages=10
-    ).get("Messages", []):
-        result = handler(events.sqs_event(arn, messages), LocalContext(function_name="mailer"))
-        assert result["batchItemFailures"] == []
-        for message in messages:
-            sqs.delete_message(
-                QueueUrl=aws.queue_urls["MailQueue"], ReceiptHandle=message["ReceiptHandle"]
-            )
 
 
 def _email(person: str, kind: EmailKind, tag: str = "1") -> EmailIntent:
@@ -50,20 +29,6 @@ def _email(person: str, kind: EmailKind, tag: str = "1") -> EmailIntent:
         recipient=Recipient(person_id=person, email=f"{person}@example.com", name="Sam"),
         data={"portal_url": "https://portal.example"},
     )
-
-
-def _client_with_login(api: HttpCall) -> str:
-    created = api("POST", "/clients", body={"name": "Ada", "email": "ada@example.com"})
-    client_id: str = created["json"]["id"]
-    login = api(
-        "PUT",
-        f"/clients/{client_id}/login",
-        route="PUT /clients/{client_id}/login",
-        path_parameters={"client_id": client_id},
-        body={},
-    )
-    assert login["status"] == 200, login
-    return client_id
 
 
 def test_given_nobody_changed_anything_then_every_kind_is_on(api: HttpCall) -> None:
@@ -104,23 +69,22 @@ def test_given_a_kind_turned_off_then_the_mailer_skips_it_for_that_person_only(
     assert api("PUT", "/me/preferences", caller=STAFF, body=body)["status"] == 200
     now = clock.current().now()
     mail.queue_intents([_email("user-sam", EmailKind.WELCOME)], now)
-    _run_mailer(aws)
-    assert _sent() == []
+    mailbox.run_mailer(aws)
+    assert mailbox.sent() == []
     mail.queue_intents([_email("user-olivia", EmailKind.WELCOME)], now)
-    _run_mailer(aws)
-    assert len(_sent()) == 1
+    mailbox.run_mailer(aws)
+    assert len(mailbox.sent()) == 1
     # Turned back on: the next one goes out.
     api("PUT", "/me/preferences", caller=STAFF, body={"emails": ALL_ON})
     mail.queue_intents([_email("user-sam", EmailKind.WELCOME, "2")], now)
-    _run_mailer(aws)
-    assert len(_sent()) == 2
+    mailbox.run_mailer(aws)
+    assert len(mailbox.sent()) == 2
 
 
 def test_given_a_client_with_portal_access_then_their_preferences_are_their_clients(
     api: HttpCall,
 ) -> None:
-    client_id = _client_with_login(api)
-    me = claims(role="client", sub="c-ada", client_id=client_id)
+    client_id, me = client_with_login(api)
     response = api("PUT", "/me/preferences", caller=me, body={"emails": {"welcome": False}})
     assert response["status"] == 200, response
     assert prefs_store.kinds_off(ORG, client_id) == {"welcome"}
@@ -133,7 +97,7 @@ def test_given_a_client_whose_portal_access_is_refused_then_403_and_nothing_chan
     created = api("POST", "/clients", body={"name": "Bo", "email": "bo@example.com"})
     no_login = claims(role="client", sub="c-bo", client_id=created["json"]["id"])
     assert api("GET", "/me/preferences", caller=no_login)["status"] == 403
-    client_id = _client_with_login(api)
+    client_id, inactive = client_with_login(api)
     api(
         "PATCH",
         f"/clients/{client_id}",
@@ -141,7 +105,6 @@ def test_given_a_client_whose_portal_access_is_refused_then_403_and_nothing_chan
         path_parameters={"client_id": client_id},
         body={"status": "inactive"},
     )
-    inactive = claims(role="client", sub="c-ada", client_id=client_id)
     assert api("GET", "/me/preferences", caller=inactive)["status"] == 403
     put = api("PUT", "/me/preferences", caller=inactive, body={"emails": {"welcome": False}})
     assert put["status"] == 403
@@ -149,7 +112,7 @@ def test_given_a_client_whose_portal_access_is_refused_then_403_and_nothing_chan
 
 
 def test_given_a_client_token_of_another_organization_then_404(api: HttpCall) -> None:
-    client_id = _client_with_login(api)
+    client_id, _ = client_with_login(api)
     foreign = claims(org=OTHER_ORG, role="client", sub="c-ada", client_id=client_id)
     assert api("GET", "/me/preferences", caller=foreign)["status"] == 404
 

@@ -17,8 +17,8 @@ import pytest
 
 from local import infra
 from local.lambdas import LocalContext, load_handler
-from momentum import clock
 from momentum.store import dynamo
+from tests.integration import routes
 from tests.integration.conftest import (
     OTHER_ORG,
     REPORTS_SAMPLE,
@@ -29,6 +29,7 @@ from tests.integration.conftest import (
     seed_caller,
 )
 from tests.integration.people import seed_staff
+from tests.integration.routes import at, ok
 
 OWNER = claims(role="owner", sub="user-owner")
 ADMIN = claims(role="admin", sub="user-adam")
@@ -36,10 +37,6 @@ NORTH_ADMIN = claims(role="location_admin", sub="user-nora", locations="north")
 SAM = claims(role="staff", sub="user-sam")
 CORA = claims(role="staff", sub="user-cora")
 ON_TRACK = {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1}
-
-
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
 
 
 @pytest.fixture
@@ -56,24 +53,10 @@ def dynamodb_requests(aws: infra.LocalAws) -> Iterator[list[tuple[str, dict[str,
 
 
 def call(
-    api: HttpCall,
-    method: str,
-    route: str,
-    *,
-    caller: dict[str, str] = ADMIN,
-    body: Any = None,
-    **params: str,
+    api: HttpCall, method: str, route: str, *, caller: dict[str, str] = ADMIN, **kw: Any
 ) -> dict[str, Any]:
-    response = api(
-        method,
-        route.format(**params),
-        caller=caller,
-        body=body,
-        route=f"{method} {route}",
-        path_parameters=params or None,
-    )
-    assert response["status"] in (200, 201), response
-    return response["json"]
+    """`routes.send` that must succeed: its JSON."""
+    return ok(routes.send(api, method, route, caller=caller, **kw))
 
 
 def client(api: HttpCall, name: str, **fields: Any) -> str:

@@ -6,65 +6,44 @@ the appointment's date in the organization's timezone."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 
-from momentum import clock
+from tests.integration import routes
 from tests.integration.conftest import HttpCall, claims
+from tests.integration.routes import at, ok
 
 ADMIN = claims(role="admin", sub="user-adam")
 OWNER = claims(role="owner", sub="user-olivia")
 # New York is 4 hours behind UTC in May: 23:30 local on 10 May is 03:30 UTC on 11 May.
 NEW_YORK = "America/New_York"
-
-
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-def route(method: str, template: str, **params: str) -> dict[str, Any]:
-    return {"route": f"{method} {template}", "path_parameters": params}
+call = partial(routes.call, caller=ADMIN)
 
 
 @pytest.fixture
 def practice(api: HttpCall) -> dict[str, str]:
     at("2026-05-04T09:00:00-04:00")
     api("PUT", "/org", body={"name": "Hudson Physio", "timezone": NEW_YORK}, caller=OWNER)
-    staff = api(
-        "POST",
-        "/users",
-        caller=OWNER,
-        body={"name": "Sam Rivers", "email": "sam@hudson.example", "role": "staff"},
-    )
-    assert staff["status"] == 201, staff
-    client = api(
-        "POST",
-        "/clients",
-        caller=ADMIN,
-        body={"name": "Ada", "assigned_practitioner_ids": [staff["json"]["id"]]},
-    )
-    assert client["status"] == 201, client
+    sam = {"name": "Sam Rivers", "email": "sam@hudson.example", "role": "staff"}
+    staff_id = str(ok(api("POST", "/users", caller=OWNER, body=sam), 201)["id"])
+    ada = {"name": "Ada", "assigned_practitioner_ids": [staff_id]}
+    client_id = str(ok(api("POST", "/clients", caller=ADMIN, body=ada), 201)["id"])
     # Weekly, one session a week, periods Monday 4 May - Sunday 10 May, 11 - 17 May...
-    pack = api(
-        "POST",
-        f"/clients/{client['json']['id']}/packages",
-        caller=ADMIN,
-        body={
-            "type": "subscription",
-            "size": 1,
-            "period": "week",
-            "start_date": "2026-05-04",
-            "preferred": True,
-        },
-        **route("POST", "/clients/{client_id}/packages", client_id=client["json"]["id"]),
-    )
-    assert pack["status"] == 201, pack
-    return {
-        "client_id": client["json"]["id"],
-        "staff_id": staff["json"]["id"],
-        "pack_id": pack["json"]["id"],
+    weekly = {
+        "type": "subscription",
+        "size": 1,
+        "period": "week",
+        "start_date": "2026-05-04",
+        "preferred": True,
     }
+    pack = call(api, "POST", "/clients/{client_id}/packages", body=weekly, params=_of(client_id))
+    return {"client_id": client_id, "staff_id": staff_id, "pack_id": str(ok(pack, 201)["id"])}
+
+
+def _of(client_id: str) -> dict[str, str]:
+    return {"client_id": client_id}
 
 
 def book(
@@ -89,16 +68,17 @@ def book(
 
 
 def open_packages(api: HttpCall, practice: dict[str, str]) -> list[str]:
-    client_id = practice["client_id"]
-    listed = api(
-        "GET",
-        f"/clients/{client_id}/packages",
-        caller=ADMIN,
-        query={"open": "true"},
-        **route("GET", "/clients/{client_id}/packages", client_id=client_id),
+    params = _of(practice["client_id"])
+    listed = call(
+        api, "GET", "/clients/{client_id}/packages", query={"open": "true"}, params=params
     )
-    assert listed["status"] == 200, listed
-    return [p["id"] for p in listed["json"]["items"]]
+    return [p["id"] for p in ok(listed, 200)["items"]]
+
+
+def _a_session_used_this_week(api: HttpCall, practice: dict[str, str]) -> None:
+    """On Wednesday 6 May, the week's one session is used (completed on Tuesday)."""
+    at("2026-05-06T12:00:00-04:00")
+    assert book(api, practice, "2026-05-05T10:00:00-04:00", status="completed")["status"] == 201
 
 
 def test_a_used_weekly_allowance_refuses_the_period_and_reopens_with_the_next(
@@ -124,10 +104,7 @@ def test_a_used_weekly_allowance_refuses_the_period_and_reopens_with_the_next(
     # Not offered for the rest of this period, though it is still an open (running) package.
     assert open_packages(api, practice) == []
     pack_id = practice["pack_id"]
-    got = api(
-        "GET", f"/packages/{pack_id}", caller=ADMIN, **route("GET", "/packages/{package_id}",
-        package_id=pack_id)
-    )["json"]  # fmt: skip
+    got = call(api, "GET", "/packages/{package_id}", params={"package_id": pack_id})["json"]
     assert (got["lifecycle"], got["open"], got["outstanding"]) == ("open", False, 0)
     at("2026-05-10T23:59:00-04:00")
     assert open_packages(api, practice) == []
@@ -138,8 +115,7 @@ def test_a_used_weekly_allowance_refuses_the_period_and_reopens_with_the_next(
 def test_the_preferred_package_does_not_take_an_appointment_its_period_has_no_room_for(
     api: HttpCall, practice: dict[str, str]
 ) -> None:
-    at("2026-05-06T12:00:00-04:00")
-    assert book(api, practice, "2026-05-05T10:00:00-04:00", status="completed")["status"] == 201
+    _a_session_used_this_week(api, practice)
     this_week = book(api, practice, "2026-05-08T10:00:00-04:00", package=False)
     assert this_week["status"] == 201, this_week
     assert this_week["json"]["package_id"] is None
@@ -151,17 +127,16 @@ def test_the_preferred_package_does_not_take_an_appointment_its_period_has_no_ro
 def test_moving_an_appointment_into_a_used_period_of_the_package_is_refused(
     api: HttpCall, practice: dict[str, str]
 ) -> None:
-    at("2026-05-06T12:00:00-04:00")
-    assert book(api, practice, "2026-05-05T10:00:00-04:00", status="completed")["status"] == 201
+    _a_session_used_this_week(api, practice)
     loose = book(api, practice, "2026-05-09T10:00:00-04:00", package=False)
     assert loose["json"]["package_id"] is None  # the preferred package had no room
     appointment_id = loose["json"]["id"]
-    moved = api(
+    moved = call(
+        api,
         "PATCH",
-        f"/appointments/{appointment_id}",
-        caller=ADMIN,
+        "/appointments/{appointment_id}",
         body={"package_id": practice["pack_id"]},
-        **route("PATCH", "/appointments/{appointment_id}", appointment_id=appointment_id),
+        params={"appointment_id": appointment_id},
     )
     assert moved["status"] == 409, moved
     assert "is used up for 2026-05-04 to 2026-05-10" in moved["json"]["detail"]

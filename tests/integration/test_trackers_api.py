@@ -8,44 +8,27 @@ from typing import Any
 
 import pytest
 
-from momentum import clock
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
-from tests.integration.people import seed_staff
+from tests.integration.routes import at, call, client_of_sam
+from tests.integration.routes import route_of as path
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
 
 
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-def path(method: str, template: str, **params: str) -> dict[str, Any]:
-    return {"route": f"{method} {template}", "path_parameters": params}
-
-
 @pytest.fixture
 def client_id(api: HttpCall) -> str:
-    at("2026-03-01T09:00:00+00:00")
-    api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})
-    seed_staff("user-sam")
-    return str(
-        api(
-            "POST",
-            "/clients",
-            body={"name": "Ada", "assigned_practitioner_ids": ["user-sam"]},
-            caller=ADMIN,
-        )["json"]["id"]
-    )
+    return client_of_sam(api, "2026-03-01T09:00:00+00:00", ADMIN)
 
 
 def add_tracker(api: HttpCall, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    return api(
+    return call(
+        api,
         "POST",
-        f"/clients/{client_id}/trackers",
+        "/clients/{client_id}/trackers",
         body=body,
         caller=STAFF,
-        **path("POST", "/clients/{client_id}/trackers", client_id=client_id),
+        params={"client_id": client_id},
     )
 
 
@@ -98,19 +81,17 @@ def test_given_a_count_reached_tracker_the_completing_request_creates_the_task(
     # A third completion in the same period does not make a second task.
     complete(api, client_id, "2026-03-05T08:00:00+00:00")
     assert len(tasks(api)) == 1
-    got = api(
-        "GET",
-        f"/trackers/{tracker['id']}",
-        caller=STAFF,
-        **path("GET", "/trackers/{tracker_id}", tracker_id=tracker["id"]),
+    got = call(
+        api, "GET", "/trackers/{tracker_id}", caller=STAFF, params={"tracker_id": tracker["id"]}
     )["json"]
     assert (got["used"], got["remaining"]) == (3, 0)
-    done = api(
+    done = call(
+        api,
         "PATCH",
-        f"/tasks/{listed[0]['id']}",
+        "/tasks/{task_id}",
         body={"done": True},
         caller=STAFF,
-        **path("PATCH", "/tasks/{task_id}", task_id=listed[0]["id"]),
+        params={"task_id": listed[0]["id"]},
     )
     assert done["json"]["done"] is True
     assert api("GET", "/tasks", caller=STAFF, query={"done": "false"})["json"]["items"] == []
@@ -156,11 +137,8 @@ def test_the_ninth_tracker_is_refused_even_when_created_concurrently(
         results = list(pool.map(create, range(12)))
     assert results.count("created") == 8
     assert results.count("refused") == 4
-    listed = api(
-        "GET",
-        f"/clients/{client_id}/trackers",
-        caller=STAFF,
-        **path("GET", "/clients/{client_id}/trackers", client_id=client_id),
+    listed = call(
+        api, "GET", "/clients/{client_id}/trackers", caller=STAFF, params={"client_id": client_id}
     )["json"]["items"]
     assert len(listed) == 8
 

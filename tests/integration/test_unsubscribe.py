@@ -11,11 +11,9 @@ from email import message_from_string, policy
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
 import pytest
-from moto.ses.models import ses_backends
 
-from local import events, infra
+from local import infra
 from local.lambdas import LocalContext, load_handler
 from momentum import clock, signing
 from momentum.api import forms
@@ -23,6 +21,7 @@ from momentum.logic import mail
 from momentum.notify.intents import EmailIntent, EmailKind, Recipient, intent_id
 from momentum.store import preferences as prefs_store
 from momentum.store.cursors import encode_cursor
+from tests.integration import mailbox
 from tests.integration.conftest import ORG, OTHER_ORG, HttpCall, claims, load_event
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -42,25 +41,6 @@ def _post(api: HttpCall, token: str) -> dict[str, Any]:
     return api(
         "POST", "/unsubscribe", anonymous=True, query={"token": token}, body=ONE_CLICK, headers=FORM
     )
-
-
-def _sent() -> list[Any]:
-    return list(ses_backends[infra.ACCOUNT_ID][infra.REGION].sent_messages)
-
-
-def _run_mailer(aws: infra.LocalAws) -> None:
-    sqs = boto3.client("sqs", region_name=infra.REGION)
-    handler = load_handler(infra.handler_of(infra.load_template(), "MailerFunction"))
-    arn = f"arn:aws:sqs:{infra.REGION}:{infra.ACCOUNT_ID}:MailQueue"
-    while messages := sqs.receive_message(
-        QueueUrl=aws.queue_urls["MailQueue"], MaxNumberOfMessages=10
-    ).get("Messages", []):
-        result = handler(events.sqs_event(arn, messages), LocalContext(function_name="mailer"))
-        assert result["batchItemFailures"] == []
-        for message in messages:
-            sqs.delete_message(
-                QueueUrl=aws.queue_urls["MailQueue"], ReceiptHandle=message["ReceiptHandle"]
-            )
 
 
 def _welcome(person: str, tag: str) -> EmailIntent:
@@ -210,8 +190,8 @@ def test_given_the_link_in_a_sent_email_when_posted_then_later_emails_of_that_ki
 ) -> None:
     now = clock.current().now()
     mail.queue_intents([_welcome("cl_ada", "1")], now)
-    _run_mailer(aws)
-    (sent,) = _sent()
+    mailbox.run_mailer(aws)
+    (sent,) = mailbox.sent()
     message = message_from_string(sent.raw_data, policy=policy.default)
     assert message["List-Unsubscribe-Post"] == ONE_CLICK
     url = str(message["List-Unsubscribe"]).strip("<>")
@@ -220,8 +200,8 @@ def test_given_the_link_in_a_sent_email_when_posted_then_later_emails_of_that_ki
     assert prefs_store.kinds_off(ORG, "cl_ada") == frozenset()
     assert _post(api, token)["status"] == 200
     mail.queue_intents([_welcome("cl_ada", "2")], now)
-    _run_mailer(aws)
-    assert len(_sent()) == 1
+    mailbox.run_mailer(aws)
+    assert len(mailbox.sent()) == 1
 
 
 def test_the_public_routes_are_documented_without_the_bearer_requirement(api: HttpCall) -> None:

@@ -10,6 +10,7 @@ import pytest
 from local import infra
 from momentum.store import users as user_store
 from tests.integration.conftest import ORG, OTHER_ORG, HttpCall, claims
+from tests.integration.routes import client_with_login
 
 OWNER = claims(role="owner", sub="user-olivia")
 ADMIN = claims(role="admin", sub="user-adam")
@@ -57,17 +58,7 @@ def _portal(api: HttpCall, caller: dict[str, str]) -> dict[str, str]:
     client item, and one for a client that does not exist is refused before any route."""
     if caller is not CLIENT:
         return caller
-    client = api("POST", "/clients", body={"name": "Ada", "email": "ada@example.com"})
-    client_id = client["json"]["id"]
-    login = api(
-        "PUT",
-        f"/clients/{client_id}/login",
-        route="PUT /clients/{client_id}/login",
-        path_parameters={"client_id": client_id},
-        body={},
-    )
-    assert login["status"] == 200, login
-    return claims(role="client", sub="c-ada", client_id=client_id)
+    return client_with_login(api)[1]
 
 
 def _cognito_attributes(aws: infra.LocalAws, username: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { Api, expectAccessible, screenshot, signIn, unique } from './support';
+import { formatDate } from '../src/lib/dates';
 
 // The seeds' practice stories, done by clicking (issue 12). Each story makes its own client
 // through the API so the stories never depend on one another or on the demo's state.
@@ -191,13 +192,5 @@ test('an inactive client cannot be booked', async ({ page }) => {
 
 /** How the appointments table starts a row dated `date` ("Fri, 4 Dec 2026"), any time. */
 function dayLabel(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const at = new Date(Date.UTC(y, m - 1, d, 12));
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'UTC',
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-  }).format(at);
+  return formatDate(date, 'en-GB');
 }

@@ -97,24 +97,23 @@ export class Api {
     return new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10);
   }
 
-  async templateId(name: string): Promise<string> {
+  /** The id of the record named `name` in the first 100 of a list. */
+  private async idOf(list: string, name: string, what: string): Promise<string> {
     const page = await this.call<{ items: { id: string; name: string }[] }>(
       'GET',
-      '/package-templates?limit=100',
+      `${list}?limit=100`,
     );
-    const found = page.items.find((t) => t.name === name);
-    if (!found) throw new Error(`No template ${name}`);
+    const found = page.items.find((r) => r.name === name);
+    if (!found) throw new Error(`No ${what} ${name}`);
     return found.id;
   }
 
-  async userId(name: string): Promise<string> {
-    const page = await this.call<{ items: { id: string; name: string }[] }>(
-      'GET',
-      '/users?limit=100',
-    );
-    const found = page.items.find((u) => u.name === name);
-    if (!found) throw new Error(`No user ${name}`);
-    return found.id;
+  templateId(name: string): Promise<string> {
+    return this.idOf('/package-templates', name, 'template');
+  }
+
+  userId(name: string): Promise<string> {
+    return this.idOf('/users', name, 'user');
   }
 
   async client(

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from momentum.api import contract, lazy, respond
 from momentum.api.etags import expected_version
-from momentum.api.idempotency import create_once
+from momentum.api.idempotency import create_claiming
 from momentum.api.pagination import Page, page_of
 from momentum.api.params import DEFAULT_LIMIT, Cursor, IdempotencyKey, IdFilter, IfMatch, Limit
 from momentum.api.request import principal
@@ -21,6 +21,7 @@ from momentum.schemas.common import ApiTimestamp, RecordId
 # store, mail and rules behind it) loads on the first request that needs it (cold start).
 if TYPE_CHECKING:
     from momentum.logic import appointments
+    from momentum.logic.idempotency_keys import KeyedRequest
 else:
     appointments = lazy.module("momentum.logic.appointments")
 
@@ -82,11 +83,12 @@ def create_appointment(
 
     made: list[tuple[appointments.AppointmentRecord, list[dict[str, Any]]]] = []
 
-    def create() -> dict[str, Any]:
-        made.append(appointments.create_appointment(caller, body.model_dump()))
-        return {"id": made[0][0].id}
+    def create(key: KeyedRequest | None) -> dict[str, Any]:
+        made.append(appointments.create_appointment(caller, body.model_dump(), key))
+        return {"id": made[-1][0].id}
 
-    created = create_once(router, "POST /appointments", idempotency_key, body, create)
+    # The booking's transaction claims the key itself (issue 15: no Powertools record).
+    created = create_claiming(router, "POST /appointments", idempotency_key, body, create)
     # A replayed request (same Idempotency-Key) reads the appointment it made the first time.
     record, banners = made[0] if made else appointments.get_appointment(caller, created["id"])
     return respond.created(

@@ -27,6 +27,8 @@ from momentum.domain.errors import Conflict, ServiceUnavailable
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 
+    from momentum.logic.idempotency_keys import KeyedRequest
+
 EXPIRES_AFTER_SECONDS = 24 * 3600
 
 
@@ -117,6 +119,30 @@ def create_once(
     return idempotent_create(
         principal(router), route, key, body, create, lambda_context=router.lambda_context
     )
+
+
+def create_claiming(
+    router: BaseRouter,
+    route: str,
+    key: str | None,
+    body: BaseModel,
+    create: Callable[[KeyedRequest | None], dict[str, Any]],
+) -> dict[str, Any]:
+    """As `create_once`, for a use case that writes the key's claim (fingerprint and
+    answer) in its own transaction (`momentum.logic.idempotency_keys.run_claiming`): no
+    Powertools record — the claim alone answers a retry with the first answer and refuses
+    another body (422), within 24 hours and after, and a request refused for a caller error
+    wrote nothing, so its key stays free."""
+    if not key:
+        return create(None)
+    from momentum.logic import idempotency_keys  # a use case: loaded by the first keyed create
+
+    caller = principal(router)
+    scope = "|".join((caller.org_id, caller.user_id, route, key))
+    request = idempotency_keys.KeyedRequest(
+        caller.org_id, scope, fingerprint(body.model_dump(mode="json"))
+    )
+    return idempotency_keys.run_claiming(request, create)
 
 
 @config.on_reset

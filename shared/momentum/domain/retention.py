@@ -9,11 +9,11 @@ summary keeps, and why:
 - package `completed`/`completed_minutes`: from today - 365 days (the longest On track
   window; subscription periods and "last session" are shorter). A fixed package keeps every
   date: its used-up day is counted from its first session, and it holds at most its size.
-- client `completed`: from today - 365 days (so a tracker created with a begin date in the
-  last year needs no re-read), or from the earliest current-period begin of the client's
+- client `completed`: from today - 92 days (so a tracker created with a begin date in the
+  last quarter needs no re-read), or from the earliest current-period begin of the client's
   trackers (`used` counts from there, however long the period). A tracker whose period
   began before the client's first completed session needs none of the dates: it counts
-  them all, listed and trimmed — unless its period ended more than a year ago.
+  them all, listed and trimmed — unless its period ended before what the client keeps.
 - engagement `activity`: from the day before its last evaluation (the next one replays from
   the day after; crossings of older activity are superseded by the newest kept one).
 - every `scheduled`: from yesterday (the next scheduled start is asked from now on).
@@ -39,9 +39,11 @@ from momentum.domain.packages import Package, PackageKind, PackageSummary
 from momentum.domain.tally import Tally
 from momentum.domain.trackers import Tracker, TrackerPeriod, TrackerState, period, period_index
 
-KEEP_NEWEST = 5
+KEEP_NEWEST = 3
 PACKAGE_DAYS = MAX_WINDOW_DAYS  # the longest On track window
-CLIENT_DAYS = 365
+# A tracker created with a begin date in the last quarter counts from the client's summary
+# without a re-read (older ones re-read once: `logic.summaries.client_counting`).
+CLIENT_DAYS = 92
 # The engagement evaluator's history compares the day before the due day with it.
 ENGAGEMENT_MARGIN = timedelta(days=2)
 
@@ -163,7 +165,7 @@ def tracker_copy(
 def engagement_kept_from(state: EngagementState, today: date) -> date:
     """The next evaluation replays from the day after `state.evaluated_on`; views ask
     about today."""
-    return _seen(state.evaluated_on, today) - ENGAGEMENT_MARGIN
+    return today
 
 
 def engagement_summary(

@@ -33,9 +33,11 @@ from momentum.logic.writes import Decision, ensure_version, optimistic_write
 from momentum.notify.intents import EmailIntent, EmailKind, Recipient, intent_id
 from momentum.store import clients as client_store
 from momentum.store import organizations as org_store
+from momentum.store import packages as package_store
 from momentum.store import transactions
 from momentum.store.clients import ClientList, ClientRecord
 from momentum.store.due import instant_text
+from momentum.store.transactions import Op
 
 __all__ = [
     "ADDRESS_UNUSABLE",
@@ -202,7 +204,8 @@ def _save(principal: Principal, record: ClientRecord, fields: dict[str, Any]) ->
         updated = replace(
             current, **fields, updated_at=instant_text(_now()), version=current.version + 1
         )
-        return Decision(updated, client_store.profile_update_ops(current, updated))
+        ops = client_store.profile_update_ops(current, updated)
+        return Decision(updated, ops + _renamed_packages(current, updated, room=len(ops)))
 
     return optimistic_write(
         thing=CLIENT,
@@ -212,6 +215,29 @@ def _save(principal: Principal, record: ClientRecord, fields: dict[str, Any]) ->
         expected_version=record.version,
         loaded=record,
     )
+
+
+def _renamed_packages(before: ClientRecord, after: ClientRecord, *, room: int) -> list[Op]:
+    """A renamed client's packages carry the new name: the nightly's reminders to the team
+    member name the client from the package's copy (it reads no client record). Newest
+    first, as many as one transaction holds; conditioned on each package's versions, so a
+    package write racing the rename retries from the renamed copy."""
+    if after.name == before.name:
+        return []
+    stale = [
+        p
+        for p in package_store.list_for_client(after.org_id, after.id)
+        if p.client_name != after.name
+    ]
+    stale.sort(key=lambda p: p.created_at, reverse=True)
+    return [
+        package_store.write_op(
+            replace(p, client_name=after.name, state_version=p.state_version + 1),
+            expected_version=p.version,
+            expected_state_version=p.state_version,
+        )
+        for p in stale[: transactions.MAX_OPS - room]
+    ]
 
 
 def delete_client(principal: Principal, client_id: str) -> None:

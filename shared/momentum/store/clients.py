@@ -7,7 +7,8 @@ can therefore both land, while two bookings (or a booking and a delete) serialis
 Lists: all clients on `gsi1` (`ORG#<org>#CLIENTS`, by name), a location's on `gsi2`
 (`ORG#<org>#LOC#<location>#CLIENTS`), and a staff member's through one assignment item
 per assigned practitioner (`sk = U#ASSIGN#<staff>`, on `gsi2` as
-`ORG#<org>#STAFF#<staff>#CLIENTS`) carrying a copy of the list fields."""
+`ORG#<org>#STAFF#<staff>#CLIENTS`) carrying a copy of the list fields and of the summary's
+scheduled instants (the staff report's "next session" without reading the client)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from momentum.domain.clients import ClientStatus, ClientSummary
+from momentum.domain.tally import Tally, instants_from_dict
 from momentum.store import dynamo
 from momentum.store.cursors import decode_cursor, encode_cursor
 from momentum.store.keys import (
@@ -182,9 +184,28 @@ def assignment_item(record: ClientRecord, staff_id: str) -> dict[str, Any]:
         "staff_id": staff_id,
         **{name: getattr(record, name) for name in LIST_FIELDS},
         "status": record.status.value,
+        "scheduled": record.client_summary().scheduled.to_dict(),
         "gsi2pk": staff_clients_pk(record.org_id, staff_id),
         "gsi2sk": name_sort_key(record.name, record.id),
     }
+
+
+def _assignment_refresh_op(record: ClientRecord, staff_id: str) -> dict[str, Any]:
+    """Rewrite an existing assignment's list fields but not its `scheduled` copy: a profile
+    edit does not serialise with appointment writes (`state_version`), so its view of the
+    summary may be older than the copy the last appointment write left."""
+    fields = {
+        k: v
+        for k, v in assignment_item(record, staff_id).items()
+        if k not in ("pk", "sk", "scheduled")
+    }
+    return dynamo.update_op(
+        client_pk(record.org_id, record.id),
+        ASSIGN_PREFIX + staff_id,
+        update="SET " + ", ".join(f"#{k} = :{k}" for k in fields),
+        names={f"#{k}": k for k in fields},
+        values={f":{k}": v for k, v in fields.items()},
+    )
 
 
 def create_ops(record: ClientRecord) -> list[dict[str, Any]]:
@@ -209,7 +230,11 @@ def profile_update_ops(before: ClientRecord, after: ClientRecord) -> list[dict[s
     ]
     removed = set(before.assigned_practitioner_ids) - set(after.assigned_practitioner_ids)
     ops += [dynamo.delete_op(client_pk(after.org_id, after.id), ASSIGN_PREFIX + s) for s in removed]
-    ops += [dynamo.put_op(assignment_item(after, s)) for s in after.assigned_practitioner_ids]
+    kept = set(before.assigned_practitioner_ids)
+    ops += [
+        _assignment_refresh_op(after, s) if s in kept else dynamo.put_op(assignment_item(after, s))
+        for s in after.assigned_practitioner_ids
+    ]
     return ops
 
 
@@ -217,7 +242,8 @@ def appointment_fold_ops(before: ClientRecord, after: ClientRecord) -> list[dict
     """Write what an appointment write changed on the client (its summary, status and
     assigned practitioners) only if no other appointment write landed since `before` was
     read (`state_version`). The ETag moves only when the status or the assignment did, and
-    then the staff lists' copies follow, in the same transaction."""
+    then the staff lists' copies follow, in the same transaction; when only the scheduled
+    instants moved, just the assignments' copy of them does (the staff report reads it)."""
     profile_changed = (
         after.status != before.status
         or after.assigned_practitioner_ids != before.assigned_practitioner_ids
@@ -244,6 +270,19 @@ def appointment_fold_ops(before: ClientRecord, after: ClientRecord) -> list[dict
     ]
     if profile_changed:
         ops += [dynamo.put_op(assignment_item(after, s)) for s in after.assigned_practitioner_ids]
+    elif after.client_summary().scheduled != before.client_summary().scheduled:
+        # No condition: a profile edit may have removed the assignment meanwhile, and that
+        # must not cancel the appointment write. Such a leftover has no list keys (it is in
+        # no staff list), is no assignment to `assignment()`, and goes with the client.
+        ops += [
+            dynamo.update_op(
+                client_pk(after.org_id, after.id),
+                ASSIGN_PREFIX + s,
+                update="SET scheduled = :scheduled",
+                values={":scheduled": after.client_summary().scheduled.to_dict()},
+            )
+            for s in after.assigned_practitioner_ids
+        ]
     return ops
 
 
@@ -390,6 +429,8 @@ class Assignment:
     client_id: str
     name: str
     location_id: str | None = None
+    # The client's scheduled instants (None: an item written before they were copied).
+    scheduled: Tally[datetime] | None = None
 
     @property
     def name_key(self) -> str:
@@ -397,15 +438,22 @@ class Assignment:
 
 
 def _assignment(org_id: str, staff_id: str, item: dict[str, Any]) -> Assignment:
+    scheduled = item.get("scheduled")
     return Assignment(
-        org_id, staff_id, str(item["id"]), str(item.get("name", "")), item.get("location_id")
+        org_id,
+        staff_id,
+        str(item["id"]),
+        str(item.get("name", "")),
+        item.get("location_id"),
+        None if scheduled is None else instants_from_dict(scheduled),
     )
 
 
 def assignment(org_id: str, client_id: str, staff_id: str) -> Assignment | None:
     """The client's assignment to `staff_id`, if the client is assigned to them."""
     item = dynamo.get_item(client_pk(org_id, client_id), ASSIGN_PREFIX + staff_id)
-    return None if item is None else _assignment(org_id, staff_id, item)
+    # Without its id it is only a `scheduled` copy left after the assignment was removed.
+    return None if item is None or "id" not in item else _assignment(org_id, staff_id, item)
 
 
 def assigned_page(

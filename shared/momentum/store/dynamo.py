@@ -47,6 +47,7 @@ class ConditionFailed(ChangedMeanwhile):
         *,
         old_item: Mapping[str, Any] | None = None,
         retried: bool = False,
+        reason_items: Sequence[Mapping[str, Any] | None] = (),
     ) -> None:
         super().__init__(", ".join(reasons) or "condition failed")
         # For transactions: one reason code per operation ("None" where it passed).
@@ -56,6 +57,9 @@ class ConditionFailed(ChangedMeanwhile):
         # sent the request more than once (an earlier attempt may have landed).
         self.old_item = old_item
         self.retried = retried
+        # For transactions: per operation, the item its failed condition found, for the
+        # operations that asked for it (ReturnValuesOnConditionCheckFailure=ALL_OLD).
+        self.reason_items = list(reason_items)
 
 
 @dataclass(eq=False)
@@ -161,11 +165,11 @@ def translate_errors() -> Iterator[None]:
                 retried=_retry_attempts(error) > 0,
             ) from error
         if code == "TransactionCanceledException":
-            reasons = [
-                str(r.get("Code", "None")) for r in error.response.get("CancellationReasons", [])
-            ]
+            cancelled = error.response.get("CancellationReasons", [])
+            reasons = [str(r.get("Code", "None")) for r in cancelled]
             if any(r in ("ConditionalCheckFailed",) for r in reasons):
-                raise ConditionFailed(reasons) from error
+                items = [_old_item(r) for r in cancelled]
+                raise ConditionFailed(reasons, reason_items=items) from error
             raise WriteConflict(
                 "The record is busy with another change; please retry.", retry_after_seconds=1
             ) from error

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from momentum.domain.errors import ServiceUnavailable
+from momentum.domain.errors import ChangedMeanwhile, ServiceUnavailable
 from momentum.store import dynamo
 from momentum.store.keys import org_pk
+from momentum.store.transactions import Op
 
 PREFIX = "IDEMKEY#"
 ITEM_TYPE = "idempotency_key"
@@ -60,16 +61,57 @@ def claim(org_id: str, scope: str, fingerprint: str, *, now_ms: int) -> KeyUse:
         stored = dynamo.get_item(pk, sk)
         if stored is None:  # released meanwhile: the caller may try again
             raise
-        if stored.get("fingerprint") != fingerprint:
-            return KeyUse(Claim.OTHER)
-        answer = stored.get("answer")
-        first = stored.get("first_used_ms")
-        return KeyUse(
-            Claim.SAME,
-            json.loads(answer) if answer else None,
-            None if first is None else int(first),
-        )
+        return _use_of(stored, fingerprint)
     return KeyUse(Claim.NEW, first_used_ms=now_ms)
+
+
+def _use_of(stored: dict[str, Any], fingerprint: str) -> KeyUse:
+    """How a key whose claim is `stored` was used, seen by the request `fingerprint`."""
+    if stored.get("fingerprint") != fingerprint:
+        return KeyUse(Claim.OTHER)
+    answer = stored.get("answer")
+    first = stored.get("first_used_ms")
+    return KeyUse(
+        Claim.SAME,
+        json.loads(answer) if answer else None,
+        None if first is None else int(first),
+    )
+
+
+def claim_op(
+    org_id: str, scope: str, fingerprint: str, answer: dict[str, Any], *, now_ms: int
+) -> Op:
+    """The key's claim with its answer, written by the create's own transaction: the key is
+    bound to the request exactly when the create lands. Its condition fails when the key
+    was used before (`used_before` then tells how), and nothing of the create is written."""
+    pk, sk = _key(org_id, scope)
+    item = {
+        "pk": pk,
+        "sk": sk,
+        "type": ITEM_TYPE,
+        "fingerprint": fingerprint,
+        "first_used_ms": now_ms,
+        "answer": json.dumps(answer, default=str),
+    }
+    op = dynamo.put_op(item, condition="attribute_not_exists(pk)")
+    # The failed condition hands back the claim it found: no read to learn its answer.
+    op["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    return op
+
+
+def used_before(
+    org_id: str, scope: str, fingerprint: str, failed: ChangedMeanwhile
+) -> KeyUse | None:
+    """After a transaction holding `claim_op` failed a condition: how the key was used
+    before, or None if its claim's condition held (something else changed)."""
+    pk, sk = _key(org_id, scope)
+    if isinstance(failed, dynamo.ConditionFailed) and failed.reason_items:
+        for found in failed.reason_items:
+            if found is not None and found.get("sk", {}).get("S") == sk:
+                return _use_of(dynamo.from_attributes(found), fingerprint)
+        return None
+    stored = dynamo.get_item(pk, sk)  # the failure did not say which condition: read it
+    return None if stored is None else _use_of(stored, fingerprint)
 
 
 def remember(org_id: str, scope: str, fingerprint: str, answer: dict[str, Any]) -> None:

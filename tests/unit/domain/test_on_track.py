@@ -302,15 +302,20 @@ class TestReminders:
         assert {day for day, _ in effects} == {d("2024-05-10")}
 
 
+def may_package_renewing(size: int) -> Package:
+    """A fixed package of `size` sessions for May 2024 that renews from template t1."""
+    return package(
+        size=PackageSize(PackageKind.FIXED, size),
+        start_date=d("2024-05-01"),
+        end_date=d("2024-05-31"),
+        auto_renew=True,
+        template_id="t1",
+    )
+
+
 class TestExpiryAndRenewal:
     def test_given_a_package_ending_31_may_then_the_1_june_run_expires_and_renews_it(self) -> None:
-        pkg = package(
-            size=PackageSize(PackageKind.FIXED, 10),
-            start_date=d("2024-05-01"),
-            end_date=d("2024-05-31"),
-            auto_renew=True,
-            template_id="t1",
-        )
+        pkg = may_package_renewing(10)
         state, effects, next_check = run(pkg, SEED, sessions_on("2024-05-03"), ["2024-05-31"])
         assert (state.lifecycle, effects, next_check) == (Lifecycle.OPEN, [], d("2024-06-01"))
         state, effects, next_check = run(
@@ -328,13 +333,7 @@ class TestExpiryAndRenewal:
         )
 
     def test_given_use_up_and_expiry_on_the_same_day_then_exactly_one_renewal(self) -> None:
-        pkg = package(
-            size=PackageSize(PackageKind.FIXED, 1),
-            start_date=d("2024-05-01"),
-            end_date=d("2024-05-31"),
-            auto_renew=True,
-            template_id="t1",
-        )
+        pkg = may_package_renewing(1)
         used = sessions_on("2024-05-31")
         _state, effects, _ = run(
             pkg, None, used, ["2024-05-30", "2024-05-31", "2024-06-01", "2024-06-02"]
@@ -344,13 +343,7 @@ class TestExpiryAndRenewal:
         assert [day for day, e in effects if isinstance(e, ExpirePackage)] == [d("2024-06-01")]
 
     def test_given_used_up_mid_month_then_the_renewal_starts_the_next_day(self) -> None:
-        pkg = package(
-            size=PackageSize(PackageKind.FIXED, 2),
-            start_date=d("2024-05-01"),
-            end_date=d("2024-05-31"),
-            auto_renew=True,
-            template_id="t1",
-        )
+        pkg = may_package_renewing(2)
         summary = sessions_on("2024-05-03", "2024-05-20")
         result = evaluate_package(pkg, None, summary, PackageState(), d("2024-05-20"))
         assert result.effects == (RenewPackage("p1", "c1", "t1", d("2024-05-21"), d("2024-06-20")),)

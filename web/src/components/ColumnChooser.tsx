@@ -33,11 +33,11 @@ export function useColumns<K extends string>(storageKey: string, columns: Column
       /* private mode: the choice lasts for this page only */
     }
   };
-  return { visible, isShown: (id: K) => !hidden.has(id), toggle };
+  return { columns, visible, isShown: (id: K) => !hidden.has(id), toggle };
 }
 
 /** A button that opens a panel below it: Escape closes it (focus back on the button), and so
- * does a click outside. */
+ * does a click outside. `toggle` goes on the button, `panelId` on the panel. */
 export function usePopover() {
   const [open, setOpen] = useState(false);
   const panelId = useId();
@@ -61,10 +61,12 @@ export function usePopover() {
       document.removeEventListener('mousedown', onClick);
     };
   }, [open]);
-  return { open, setOpen, panelId, button, root };
+  const toggle = { ref: button, 'aria-expanded': open, 'aria-controls': panelId };
+  return { open, setOpen, panelId, button, root, toggle };
 }
 
-/** The "Columns" button: a panel of checkboxes, one per column that can be hidden. */
+/** The "Columns" button: a panel of checkboxes, one per column that can be hidden (give it
+ * what useColumns returns). */
 export function ColumnChooser<K extends string>({
   columns,
   isShown,
@@ -74,18 +76,11 @@ export function ColumnChooser<K extends string>({
   isShown: (id: K) => boolean;
   toggle: (id: K, show: boolean) => void;
 }) {
-  const { open, setOpen, panelId, button, root } = usePopover();
+  const { open, setOpen, panelId, root, toggle: popover } = usePopover();
 
   return (
     <div className="popover-anchor" ref={root}>
-      <button
-        type="button"
-        className="button"
-        ref={button}
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => setOpen(!open)}
-      >
+      <button type="button" className="button" {...popover} onClick={() => setOpen(!open)}>
         Columns
       </button>
       <div className="popover" id={panelId} hidden={!open}>

@@ -1,10 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { QueryKey } from '@tanstack/react-query';
 import { useDeferredValue } from 'react';
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorState, type Loading } from './ErrorState';
-import { useCursorPager } from './Pager';
+import { Pager, useCursorPager } from './Pager';
 import { TableSkeleton } from './Skeleton';
 import { TableHead, type ColumnSpec } from './Table';
 
@@ -44,6 +44,26 @@ export function usePagedQuery<P extends ListPage<unknown>>({
   return { query, pager, pagerProps };
 }
 
+interface DataTableProps<T> {
+  query: Loading;
+  rows: T[] | undefined;
+  columns: ColumnSpec[];
+  loadingLabel: string;
+  skeletonRows?: number;
+  empty: ReactNode;
+  caption?: ReactNode;
+  /** aria-busy while a new page or filter loads over the rows shown. */
+  busy?: boolean;
+  rowKey: (row: T) => string;
+  rowHref?: (row: T) => string;
+  /** Instead of `rowHref`: what a click on a row does (its first cell should hold a button). */
+  onRowClick?: (row: T) => void;
+  renderRow: (row: T) => ReactNode;
+  /** Below the table (the pager), shown with the rows it belongs to: not under the
+   * skeleton, where the rows arriving would push it down (a layout shift). */
+  footer?: ReactNode;
+}
+
 /** A list page's table, with what stands in for it: the error (with Try again), a skeleton
  * of its columns while the first page loads, or the empty message. An empty column label
  * is an actions column (its header read out as "Actions"). With `rowHref` (or `onRowClick`)
@@ -63,25 +83,7 @@ export function DataTable<T>({
   onRowClick,
   renderRow,
   footer,
-}: {
-  query: Loading;
-  rows: T[] | undefined;
-  columns: ColumnSpec[];
-  loadingLabel: string;
-  skeletonRows?: number;
-  empty: ReactNode;
-  caption?: ReactNode;
-  /** aria-busy while a new page or filter loads over the rows shown. */
-  busy?: boolean;
-  rowKey: (row: T) => string;
-  rowHref?: (row: T) => string;
-  /** Instead of `rowHref`: what a click on a row does (its first cell should hold a button). */
-  onRowClick?: (row: T) => void;
-  renderRow: (row: T) => ReactNode;
-  /** Below the table (the pager), shown with the rows it belongs to: not under the
-   * skeleton, where the rows arriving would push it down (a layout shift). */
-  footer?: ReactNode;
-}) {
+}: DataTableProps<T>) {
   const navigate = useNavigate();
   const open = rowHref ? (row: T) => void navigate(rowHref(row)) : onRowClick;
   // A page of rows renders in the background (a transition React interrupts every few
@@ -135,5 +137,38 @@ export function DataTable<T>({
       </div>
       {footer}
     </>
+  );
+}
+
+/** A list page's table of a server-paged list (`list`, from usePagedQuery), a page at a time,
+ * with its pager below. `label` names both ("Loading invoices…", "Invoices pages"). Rows are
+ * keyed by their id. With `busy` the loading of another page shows (on the table, and the
+ * pager waits for it). */
+export function PagedTable<T extends { id: string }>({
+  list: { query, pagerProps },
+  label,
+  loadingLabel = `Loading ${label.toLowerCase()}`,
+  busy = false,
+  ...table
+}: Omit<DataTableProps<T>, 'query' | 'rows' | 'rowKey' | 'footer' | 'busy' | 'loadingLabel'> & {
+  list: {
+    query: Loading & { data?: ListPage<T> | undefined; isFetching: boolean };
+    pagerProps: Omit<ComponentProps<typeof Pager>, 'label'>;
+  };
+  label: string;
+  loadingLabel?: string;
+  busy?: boolean;
+}) {
+  const fetching = busy ? query.isFetching : undefined;
+  return (
+    <DataTable
+      {...table}
+      query={query}
+      rows={query.data?.items}
+      loadingLabel={loadingLabel}
+      busy={fetching}
+      rowKey={(row) => row.id}
+      footer={<Pager label={label} {...pagerProps} busy={fetching} />}
+    />
   );
 }

@@ -146,12 +146,18 @@ export function CheckboxField({
 
 type KeysOf<F, V> = { [K in keyof F]: F[K] extends V ? K : never }[keyof F];
 
+/** What `field(key)` of bindForm gives a field: its value and the change that sets it. */
+export interface FieldBinding {
+  value: string;
+  onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => void;
+}
+
 /** Binds the fields of a form to its state: `field('name')` gives an input, select or text
  * area its value and the change that sets it; `check('auto_renew')` does so for a checkbox.
  * (A select's value is taken as one of its options.) */
 export function bindForm<F extends object>(form: F, setForm: (form: F) => void) {
   return {
-    field: (key: KeysOf<F, string>) => ({
+    field: (key: KeysOf<F, string>): FieldBinding => ({
       value: form[key] as string,
       onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
         setForm({ ...form, [key]: e.target.value }),

@@ -1,4 +1,5 @@
 import { useOrg } from '../api/queries';
+import { NameOptions } from './Choices';
 
 /** A list's location filter (nothing while the organization has no locations). */
 export function LocationFilter({
@@ -15,11 +16,7 @@ export function LocationFilter({
       <span>Location</span>
       <select value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">All locations</option>
-        {org.locations.map((l) => (
-          <option key={l.id} value={l.id}>
-            {l.name}
-          </option>
-        ))}
+        <NameOptions items={org.locations} />
       </select>
     </label>
   );

@@ -12,6 +12,43 @@ function numberOrNull(value: string): number | null {
   return Number.isFinite(n) ? n : NaN;
 }
 
+type NumberKey = 'window_days' | 'at_risk_below' | 'off_track_below' | 'reminder_after_days';
+
+const NUMBERS: { key: NumberKey; label: string; min: number; max?: number; hint: string }[] = [
+  {
+    key: 'window_days',
+    label: 'Window (days)',
+    min: 1,
+    max: 365,
+    hint: 'Completed sessions in the last N days count.',
+  },
+  {
+    key: 'at_risk_below',
+    label: 'At risk below (sessions)',
+    min: 1,
+    hint: 'Fewer sessions than this: At risk.',
+  },
+  {
+    key: 'off_track_below',
+    label: 'Off track below (sessions)',
+    min: 0,
+    hint: 'Fewer than this: Off track. Always less than At risk.',
+  },
+  {
+    key: 'reminder_after_days',
+    label: 'Remind after (days)',
+    min: 0,
+    hint: 'Leave empty for no reminder.',
+  },
+];
+
+const CHECKS: { key: 'remind_team_member' | 'remind_client' | 'client_visible'; label: string }[] =
+  [
+    { key: 'remind_team_member', label: 'Remind the assigned team member' },
+    { key: 'remind_client', label: 'Remind the client' },
+    { key: 'client_visible', label: 'Show the status to the client in their portal' },
+  ];
+
 /** The On track settings of a template or a client's package (SPEC §5). */
 export function OnTrackFields({
   value,
@@ -25,6 +62,13 @@ export function OnTrackFields({
   legend?: string;
 }) {
   const set = (patch: Partial<OnTrackSettings>) => onChange({ ...value, ...patch });
+  // Only the reminder may be left empty; an emptied threshold is NaN until it is filled in.
+  const setNumber = (key: NumberKey, text: string) =>
+    set(
+      key === 'reminder_after_days'
+        ? { reminder_after_days: numberOrNull(text) }
+        : { [key]: numberOrNull(text) ?? NaN },
+    );
   return (
     <fieldset className="group">
       <legend>{legend}</legend>
@@ -37,59 +81,28 @@ export function OnTrackFields({
       {value.enabled ? (
         <>
           <div className="form-grid">
-            <TextField
-              label="Window (days)"
-              type="number"
-              min={1}
-              max={365}
-              value={shown(value.window_days)}
-              onChange={(e) => set({ window_days: numberOrNull(e.target.value) ?? NaN })}
-              error={errors.window_days}
-              hint="Completed sessions in the last N days count."
-            />
-            <TextField
-              label="At risk below (sessions)"
-              type="number"
-              min={1}
-              value={shown(value.at_risk_below)}
-              onChange={(e) => set({ at_risk_below: numberOrNull(e.target.value) ?? NaN })}
-              error={errors.at_risk_below}
-              hint="Fewer sessions than this: At risk."
-            />
-            <TextField
-              label="Off track below (sessions)"
-              type="number"
-              min={0}
-              value={shown(value.off_track_below)}
-              onChange={(e) => set({ off_track_below: numberOrNull(e.target.value) ?? NaN })}
-              error={errors.off_track_below}
-              hint="Fewer than this: Off track. Always less than At risk."
-            />
-            <TextField
-              label="Remind after (days)"
-              type="number"
-              min={0}
-              value={shown(value.reminder_after_days)}
-              onChange={(e) => set({ reminder_after_days: numberOrNull(e.target.value) })}
-              error={errors.reminder_after_days}
-              hint="Leave empty for no reminder."
-            />
+            {NUMBERS.map((n) => (
+              <TextField
+                key={n.key}
+                label={n.label}
+                type="number"
+                min={n.min}
+                max={n.max}
+                value={shown(value[n.key])}
+                onChange={(e) => setNumber(n.key, e.target.value)}
+                error={errors[n.key]}
+                hint={n.hint}
+              />
+            ))}
           </div>
-          <CheckboxField
-            label="Remind the assigned team member"
-            checked={value.remind_team_member ?? false}
-            onChange={(e) => set({ remind_team_member: e.target.checked })}
-          />
-          <CheckboxField
-            label="Remind the client"
-            checked={value.remind_client ?? false}
-            onChange={(e) => set({ remind_client: e.target.checked })}
-          />
-          <CheckboxField
-            label="Show the status to the client in their portal"
-            checked={value.client_visible ?? false}
-            onChange={(e) => set({ client_visible: e.target.checked })}
-          />
+          {CHECKS.map((c) => (
+            <CheckboxField
+              key={c.key}
+              label={c.label}
+              checked={value[c.key] ?? false}
+              onChange={(e) => set({ [c.key]: e.target.checked })}
+            />
+          ))}
         </>
       ) : null}
       {errors._ ? <p className="field-error">{errors._}</p> : null}

@@ -12,6 +12,38 @@ export function Breadcrumb({ to, label }: { to: string; label: string }) {
   );
 }
 
+/** A record's heading: its name (after its colour, when it has one) with its status beside
+ * it, a line about it, and its actions. */
+export function RecordHead({
+  name,
+  color,
+  status,
+  sub,
+  actions,
+}: {
+  name: string;
+  color?: string | null | undefined;
+  status: ReactNode;
+  sub: ReactNode;
+  actions: ReactNode;
+}) {
+  return (
+    <div className="page-head">
+      <div>
+        <div className="client-title">
+          {color ? (
+            <span className="swatch" style={{ background: color }} aria-hidden="true" />
+          ) : null}
+          <h1>{name}</h1>
+          {status}
+        </div>
+        <p className="page-sub">{sub}</p>
+      </div>
+      <div className="page-actions">{actions}</div>
+    </div>
+  );
+}
+
 /** A record's page until the record has come: the error (with Try again) under the way
  * back, or a skeleton of its heading and of its two columns of cards, said as `loading`
  * (the record, then each column). */

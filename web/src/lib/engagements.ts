@@ -40,34 +40,29 @@ interface Involved {
   location_id: string | null;
 }
 
+/** Owners and global admins, and location admins of the engagement's location. */
+function administers(claims: Claims, engagement: Involved): boolean {
+  if (claims.role === 'owner' || claims.role === 'admin') return true;
+  return (
+    claims.role === 'location_admin' &&
+    engagement.location_id !== null &&
+    claims.locationIds.includes(engagement.location_id)
+  );
+}
+
 /** Who sees an engagement's progress (SPEC §7): its owner, owners and global admins,
  * location admins of its location, and its coach. The API already answers `-` to anyone
  * else; the app uses this only to explain a `-`. */
 export function maySeeProgress(claims: Claims, engagement: Involved): boolean {
   if (claims.role === 'client') return false;
-  if (claims.role === 'owner' || claims.role === 'admin') return true;
-  if (
-    claims.role === 'location_admin' &&
-    engagement.location_id !== null &&
-    claims.locationIds.includes(engagement.location_id)
-  ) {
-    return true;
-  }
+  if (administers(claims, engagement)) return true;
   return claims.sub === engagement.owner_id || claims.sub === engagement.coach_id;
 }
 
 /** Owners and admins, location admins of its location, and its owner change it. */
 export function mayChangeEngagement(claims: Claims, engagement: Involved): boolean {
   if (claims.role === 'client') return false;
-  if (claims.role === 'owner' || claims.role === 'admin') return true;
-  if (
-    claims.role === 'location_admin' &&
-    engagement.location_id !== null &&
-    claims.locationIds.includes(engagement.location_id)
-  ) {
-    return true;
-  }
-  return claims.sub === engagement.owner_id;
+  return administers(claims, engagement) || claims.sub === engagement.owner_id;
 }
 
 interface Tracked extends Involved {

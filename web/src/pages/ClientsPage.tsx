@@ -6,12 +6,11 @@ import { keys, useLocationName } from '../api/queries';
 import type { ClientStatus } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isManager } from '../auth/session';
-import { DataTable, usePagedQuery } from '../components/DataTable';
+import { PagedTable, usePagedQuery } from '../components/DataTable';
 import { bindForm, CheckboxField } from '../components/Field';
 import { FormDialog } from '../components/FormDialog';
 import { LocationFilter } from '../components/LocationFilter';
 import { AddButton, PageHead } from '../components/PageHead';
-import { Pager } from '../components/Pager';
 import { ClientStatusBadge } from '../components/StatusBadge';
 import { useCreate } from '../components/VersionedEdit';
 import { useUrlFilter } from '../lib/useUrlFilter';
@@ -31,7 +30,7 @@ export default function ClientsPage() {
   const status = CLIENT_STATUSES.find((s) => s.value === params.get('status'))?.value ?? null;
   const location = params.get('location') ?? '';
   const [adding, setAdding] = useState(false);
-  const { query: clients, pagerProps } = usePagedQuery({
+  const clients = usePagedQuery({
     resetKey: `${status ?? ''}|${location}`,
     queryKey: (cursor) => [...keys.clients, status, location, cursor],
     fetchPage: (cursor) =>
@@ -80,14 +79,12 @@ export default function ClientsPage() {
           <LocationFilter value={location} onChange={(id) => setFilter('location', id)} />
         </div>
       </div>
-      <DataTable
-        query={clients}
-        rows={clients.data?.items}
+      <PagedTable
+        list={clients}
+        label="Clients"
         columns={COLUMNS}
-        loadingLabel="Loading clients"
         empty="No clients match."
-        busy={clients.isFetching}
-        rowKey={(c) => c.id}
+        busy
         rowHref={(c) => `/app/clients/${c.id}`}
         renderRow={(c) => (
           <>
@@ -102,7 +99,6 @@ export default function ClientsPage() {
             <td>{c.invited ? 'Invited' : <span className="muted">No login</span>}</td>
           </>
         )}
-        footer={<Pager label="Clients" {...pagerProps} busy={clients.isFetching} />}
       />
       {adding ? <NewClientDialog onClose={() => setAdding(false)} /> : null}
     </div>

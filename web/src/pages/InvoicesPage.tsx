@@ -7,12 +7,12 @@ import { keys, useTimeZone } from '../api/queries';
 import type { ClientListItem, Invoice, InvoiceLine } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin } from '../auth/session';
-import { DataTable, usePagedQuery } from '../components/DataTable';
+import { PagedTable, usePagedQuery } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
+import { NameOptions } from '../components/Choices';
 import { FormDialog } from '../components/FormDialog';
 import { SelectField, TextField } from '../components/Field';
 import { AddButton, PageHead } from '../components/PageHead';
-import { Pager } from '../components/Pager';
 import { useCreate } from '../components/VersionedEdit';
 import { formatDate, todayIn } from '../lib/dates';
 import { formatMoney } from '../lib/money';
@@ -56,7 +56,7 @@ export default function InvoicesPage() {
   const [adding, setAdding] = useState(false);
   const [viewing, setViewing] = useState<Invoice | null>(null);
   const canList = admin || clientId !== '';
-  const { query: invoices, pagerProps } = usePagedQuery({
+  const invoices = usePagedQuery({
     resetKey: clientId,
     queryKey: (cursor) => [...keys.invoices, clientId, cursor],
     enabled: canList,
@@ -81,25 +81,19 @@ export default function InvoicesPage() {
           <span>Client</span>
           <select value={clientId} onChange={(e) => setFilter('client', e.target.value)}>
             <option value="">{admin ? 'All clients' : 'Choose a client'}</option>
-            {clients.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
+            <NameOptions items={clients.data} />
           </select>
         </label>
       </div>
       {!canList ? (
         <div className="empty">Choose a client to see their invoices.</div>
       ) : (
-        <DataTable
-          query={invoices}
-          rows={invoices.data?.items}
+        <PagedTable
+          list={invoices}
+          label="Invoices"
           columns={COLUMNS}
           skeletonRows={4}
-          loadingLabel="Loading invoices"
           empty="No invoices yet."
-          rowKey={(inv) => inv.id}
           onRowClick={setViewing}
           renderRow={(inv) => (
             <>
@@ -119,7 +113,6 @@ export default function InvoicesPage() {
               <td className="num">{formatMoney(inv.total, inv.currency)}</td>
             </>
           )}
-          footer={<Pager label="Invoices" {...pagerProps} />}
         />
       )}
       {viewing ? (
@@ -263,11 +256,7 @@ function NewInvoiceDialog({
           error={errors.client_id}
         >
           <option value="">Choose a client</option>
-          {clients.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
+          <NameOptions items={clients} />
         </SelectField>
         <TextField
           label="Date"
@@ -308,11 +297,7 @@ function NewInvoiceDialog({
                 error={errors[`lines.${i}.template_id`]}
               >
                 <option value="">Choose a template</option>
-                {templates.data?.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
+                <NameOptions items={templates.data} />
               </SelectField>
             ) : null}
             {line.kind === 'use_pack' ? (

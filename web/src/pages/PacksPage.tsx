@@ -4,15 +4,15 @@ import { keys } from '../api/queries';
 import type { OnTrackSettings, Template, TemplateInput, TemplatePatch } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin } from '../auth/session';
-import { DataTable, usePagedQuery } from '../components/DataTable';
+import { PagedTable, usePagedQuery } from '../components/DataTable';
 import { bindForm, CheckboxField, SelectField, TextField } from '../components/Field';
 import { FormDialog } from '../components/FormDialog';
 import { OnTrackFields } from '../components/OnTrackFields';
-import { Pager } from '../components/Pager';
 import { AddButton, PageHead } from '../components/PageHead';
 import { EditDialogs, EditRowButton, useRecordSave } from '../components/VersionedEdit';
 import { DEFAULT_ON_TRACK, describeOnTrack, errorsUnder, validateOnTrack } from '../lib/onTrack';
 import { packageSize } from './client/PackagesCard';
+import { PackSizeFields } from './client/PackSizeFields';
 
 const COLUMNS = ['Template', 'Size', 'Valid for', 'Renewal', 'On track', ''];
 
@@ -22,7 +22,7 @@ export default function PacksPage() {
   const claims = useClaims();
   const admin = isAdmin(claims.role);
   const [editing, setEditing] = useState<string | null>(null);
-  const { query: templates, pagerProps } = usePagedQuery({
+  const templates = usePagedQuery({
     resetKey: 'templates',
     queryKey: (cursor) => [...keys.templates, 'page', cursor],
     fetchPage: (cursor) =>
@@ -37,14 +37,12 @@ export default function PacksPage() {
           admin ? <AddButton label="Add pack template" onClick={() => setEditing('new')} /> : null
         }
       />
-      <DataTable
-        query={templates}
-        rows={templates.data?.items}
+      <PagedTable
+        list={templates}
+        label="Pack templates"
         columns={COLUMNS}
         skeletonRows={4}
-        loadingLabel="Loading pack templates"
         empty="No pack templates yet."
-        rowKey={(t) => t.id}
         renderRow={(t) => (
           <>
             <th scope="row">
@@ -64,7 +62,6 @@ export default function PacksPage() {
             </td>
           </>
         )}
-        footer={<Pager label="Pack templates" {...pagerProps} />}
       />
       <EditDialogs
         editing={editing}
@@ -180,38 +177,7 @@ function TemplateDialog({
           <option value="subscription">Subscription (per week or month)</option>
           <option value="usage">Usage (no limit)</option>
         </SelectField>
-        {form.type !== 'usage' ? (
-          <>
-            <TextField
-              label="Size"
-              type="number"
-              min={1}
-              disabled={template !== null}
-              {...field('size')}
-              error={remote.size}
-            />
-            <SelectField
-              label="Counted in"
-              {...field('unit')}
-              disabled={template !== null}
-              error={remote.unit}
-            >
-              <option value="sessions">Sessions</option>
-              <option value="hours">Hours</option>
-            </SelectField>
-          </>
-        ) : null}
-        {form.type === 'subscription' ? (
-          <SelectField
-            label="Per"
-            {...field('period')}
-            disabled={template !== null}
-            error={remote.period}
-          >
-            <option value="week">Week</option>
-            <option value="month">Month</option>
-          </SelectField>
-        ) : null}
+        <PackSizeFields type={form.type} field={field} errors={remote} locked={template !== null} />
         <TextField
           label="Valid for (days)"
           type="number"

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { answer, problem, requests } from '../test/api';
+import { packRecord } from '../test/records';
 import { renderPage } from '../test/render';
 import { useSession } from '../auth/SessionContext';
 import PortalPage from './PortalPage';
@@ -32,32 +33,8 @@ const ADA = {
 const SAM = { id: 'user-sam', name: 'Sam Carter', email: 'sam@example.com', phone: '+44 1' };
 
 function pack(id: string, name: string, status: string | null) {
-  return {
-    id,
-    client_id: 'cl-ada',
-    name,
-    template_id: null,
-    type: 'fixed',
-    size: 10,
-    unit: 'sessions',
-    period: null,
-    start_date: '2026-01-01',
-    end_date: '2026-12-31',
-    auto_renew: false,
-    assigned_team_member_id: null,
-    authorization: null,
-    preferred: false,
-    lifecycle: 'open',
-    open: true,
-    used_sessions: 3,
-    used_hours: 3,
-    outstanding: 7,
-    status,
-    last_session: '2026-05-01',
-    on_track: null,
-    on_track_override: null,
-    version: 1,
-  };
+  const dates = { end_date: '2026-12-31', last_session: '2026-05-01' };
+  return packRecord({ id, client_id: 'cl-ada', name, status, ...dates });
 }
 
 function portal() {

@@ -5,14 +5,13 @@ import { Link, useSearchParams } from 'react-router';
 import { api, unwrap, unwrapVersioned } from '../api/client';
 import { keys, useOrg } from '../api/queries';
 import { ApiError } from '../api/problem';
-import type { Organization, UserListItem } from '../api/types';
+import type { Organization } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin, isManager } from '../auth/session';
-import { DataTable, usePagedQuery } from '../components/DataTable';
+import { PagedTable, usePagedQuery } from '../components/DataTable';
 import { ErrorNotice, ErrorState } from '../components/ErrorState';
 import { bindForm, CheckboxField, SelectField, TextField } from '../components/Field';
 import { FormDialog } from '../components/FormDialog';
-import { Pager } from '../components/Pager';
 import { SkeletonLines } from '../components/Skeleton';
 import { EditDialogs, EditRowButton, useRecordSave } from '../components/VersionedEdit';
 import { timeZones } from '../lib/dates';
@@ -203,7 +202,7 @@ function UsersSettings() {
   const claims = useClaims();
   const canEdit = isAdmin(claims.role);
   const [editing, setEditing] = useState<string | null>(null);
-  const { query: users, pagerProps } = usePagedQuery({
+  const users = usePagedQuery({
     resetKey: 'users',
     queryKey: (cursor) => [...keys.users, cursor],
     fetchPage: (cursor) => unwrap(api.GET('/users', { params: { query: { limit: 50, cursor } } })),
@@ -218,14 +217,12 @@ function UsersSettings() {
           </button>
         </div>
       ) : null}
-      <DataTable
-        query={users}
-        rows={users.data?.items}
+      <PagedTable
+        list={users}
+        label="Users"
         columns={columns}
         skeletonRows={4}
-        loadingLabel="Loading users"
         empty="No users yet."
-        rowKey={(u: UserListItem) => u.id}
         renderRow={(u) => (
           <>
             <th scope="row">{u.name}</th>
@@ -243,7 +240,6 @@ function UsersSettings() {
             </td>
           </>
         )}
-        footer={<Pager label="Users" {...pagerProps} />}
       />
       <EditDialogs
         editing={editing}

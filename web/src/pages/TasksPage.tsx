@@ -4,10 +4,9 @@ import { api, unwrap } from '../api/client';
 import { keys, usePersonName, useTimeZone } from '../api/queries';
 import { useClaims } from '../auth/SessionContext';
 import { isManager } from '../auth/session';
-import { DataTable, usePagedQuery } from '../components/DataTable';
+import { PagedTable, usePagedQuery } from '../components/DataTable';
 import { ErrorNotice } from '../components/ErrorState';
 import { PageHead } from '../components/PageHead';
-import { Pager } from '../components/Pager';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { useUrlFilter } from '../lib/useUrlFilter';
 
@@ -27,7 +26,7 @@ export default function TasksPage() {
   const [params, set] = useUrlFilter();
   const everyone = manager && params.get('who') === 'everyone';
   const showDone = params.get('done') === 'yes';
-  const { query: tasks, pagerProps } = usePagedQuery({
+  const tasks = usePagedQuery({
     resetKey: `${String(everyone)}|${String(showDone)}`,
     queryKey: (cursor) => [...keys.tasks, everyone, showDone, cursor],
     fetchPage: (cursor) =>
@@ -94,14 +93,12 @@ export default function TasksPage() {
         </label>
       </div>
       <ErrorNotice error={markDone.error} />
-      <DataTable
-        query={tasks}
-        rows={tasks.data?.items}
+      <PagedTable
+        list={tasks}
+        label="Tasks"
         columns={COLUMNS}
         skeletonRows={4}
-        loadingLabel="Loading tasks"
         empty={showDone ? 'No tasks.' : 'Nothing to do: no open tasks.'}
-        rowKey={(t) => t.id}
         renderRow={(t) => (
           <>
             <th scope="row">
@@ -131,7 +128,6 @@ export default function TasksPage() {
             </td>
           </>
         )}
-        footer={<Pager label="Tasks" {...pagerProps} />}
       />
     </div>
   );

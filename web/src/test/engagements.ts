@@ -1,3 +1,5 @@
+import { answer } from './api';
+
 /** Engagements as the API answers them, for component tests. */
 export function engagement(overrides: Record<string, unknown> = {}) {
   return {
@@ -41,4 +43,22 @@ export function reportRow(overrides: Record<string, unknown> = {}) {
     progress: e.progress,
     off_track_since: e.off_track_since,
   };
+}
+
+/** An engagement template: three weeks, notifications on. */
+export function engagementTemplate(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'etpl-3w',
+    name: 'Three-week coaching',
+    type: 'one_to_one',
+    threshold_days: 21,
+    notify_off_track: true,
+    version: 1,
+    ...overrides,
+  };
+}
+
+/** The API lists these engagement templates (one page). */
+export function givenTemplates(...templates: ReturnType<typeof engagementTemplate>[]) {
+  answer('GET /engagement-templates', { body: { items: templates } });
 }

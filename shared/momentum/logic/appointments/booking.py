@@ -26,6 +26,7 @@ from momentum.logic import summaries
 from momentum.logic.appointments.access import ensure_may_book, ensure_may_change
 from momentum.logic.appointments.folds import Change, When, operations
 from momentum.logic.appointments.reads import banners, client_of, when_of
+from momentum.logic.idempotency_keys import KeyedRequest
 from momentum.logic.packages import new_package_record
 from momentum.logic.people import Named, check_named, ensure_may_name_practitioner, read_members
 from momentum.logic.writes import Decision, optimistic_write
@@ -181,8 +182,13 @@ def _preferred(state: BookingState, day: date, when: When) -> PackageRecord | No
     return next((p for p in reversed(preferred) if _takes(p, day, when)), None)
 
 
-def create_appointment(principal: Principal, data: dict[str, Any]) -> Booked:
-    """Create it, fold it into every summary, and return it with its tracker banners."""
+def create_appointment(
+    principal: Principal, data: dict[str, Any], key: KeyedRequest | None = None
+) -> Booked:
+    """Create it, fold it into every summary, and return it with its tracker banners.
+
+    With `key`, its claim (answer: the appointment's id) is written in the same
+    transaction; `KeyUsed` when the key was used before (nothing written)."""
     booking = Booking.of(data)
     if not ids.is_id(booking.client_id, "cl"):
         raise _facts_problem("client_id", "no such client")
@@ -205,6 +211,8 @@ def create_appointment(principal: Principal, data: dict[str, Any]) -> Booked:
         ops = operations(state, Change(None, record, new_package), when)
         summary = client.client_summary().apply_change(None, record.facts(when.timezone))
         shown = banners(state.trackers.values(), summary, record, when)
+        if key is not None:
+            ops = [*ops, key.claim_op({"id": appointment_id})]
         return Decision((record, shown), ops)
 
     def already_done() -> Booked | None:
@@ -218,6 +226,7 @@ def create_appointment(principal: Principal, data: dict[str, Any]) -> Booked:
         load=lambda: appointment_store.booking_state(principal.org_id, booking.client_id),
         decide=decide,
         already_done=already_done,
+        commit=None if key is None else key.commit,
     )
 
 

@@ -1,8 +1,8 @@
 """A staff member's On track rows: only their assigned clients' packages are read (their
-assignment items, then each client's packages), not the organization's. The client record
-itself is read only for a package with no next session of its own (the row then shows the
-client's next session): name and location come with the assignment, which exists exactly
-while the client is assigned to them (SPEC §1, §2)."""
+assignment items, then each client's packages), not the organization's. Name, location and
+the client's scheduled instants (the row's next session when its package has none) come
+with the assignment, which exists exactly while the client is assigned to them (SPEC §1,
+§2); the client record is read only for an assignment written before it carried them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from momentum.domain.access import Principal
+from momentum.domain.clients import ClientSummary
 from momentum.domain.errors import BadRequest
 from momentum.logic.reports.common import INVALID_CURSOR
 from momentum.logic.reports.on_track_rows import Ask
@@ -75,10 +76,14 @@ def _position(assigned: Assignment, package_id: str = "") -> dict[str, str]:
 
 
 def _rows(ask: Ask, found: Found) -> list[dict[str, Any]]:
-    """The rows of the packages found; the client records read only where a row needs
-    the client's next session, in one BatchGetItem."""
+    """The rows of the packages found; the client records read (in one BatchGetItem) only
+    where a row needs the client's next session and the assignment has no copy of it."""
     org_id = ask.principal.org_id
-    needed = {a.client_id for r, a in found if r.package_summary().next_scheduled(ask.now) is None}
+    needed = {
+        a.client_id
+        for r, a in found
+        if a.scheduled is None and r.package_summary().next_scheduled(ask.now) is None
+    }
     clients = client_store.get_many(org_id, sorted(needed))
     rows = []
     for record, assigned in found:
@@ -86,8 +91,15 @@ def _rows(ask: Ask, found: Found) -> list[dict[str, Any]]:
         if client is None:
             if assigned.client_id in needed:
                 continue  # deleted since its assignment was read
+            summary = None
+            if assigned.scheduled is not None:
+                summary = ClientSummary(assigned.client_id, scheduled=assigned.scheduled)
             client = ClientRecord(
-                org_id, assigned.client_id, assigned.name, location_id=assigned.location_id
+                org_id,
+                assigned.client_id,
+                assigned.name,
+                location_id=assigned.location_id,
+                summary=summary,
             )
         elif not ask.sees(client):
             continue

@@ -1,24 +1,13 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { Client } from '../../api/types';
 import { addDays, todayIn } from '../../lib/dates';
 import { answer, requests } from '../../test/api';
+import { appointmentRecord, clientRecord, packRecord } from '../../test/records';
 import { renderPage } from '../../test/render';
 import { AppointmentDialog } from './AppointmentDialog';
 
-const CLIENT: Client = {
-  id: 'cl-1',
-  name: 'Ada Lovelace',
-  status: 'active',
-  assigned_practitioner_ids: ['user-staff'],
-  availability: {},
-  invited: false,
-  has_login: false,
-  version: 1,
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-};
+const CLIENT = clientRecord();
 
 const TRACKER = {
   tracker_id: 'trk-1',
@@ -33,51 +22,24 @@ const TRACKER = {
 };
 
 function pack(status: string, outstanding: number) {
-  return {
-    id: 'pkg-1',
-    client_id: 'cl-1',
-    name: '10-session pack',
-    type: 'fixed',
-    size: 10,
-    unit: 'sessions',
-    period: null,
-    start_date: '2026-01-01',
-    end_date: null,
-    auto_renew: false,
-    assigned_team_member_id: null,
-    authorization: null,
-    preferred: true,
-    lifecycle: 'open',
-    open: true,
-    used_sessions: 10 - outstanding,
-    used_hours: 0,
-    outstanding,
-    status,
-    last_session: null,
-    on_track: null,
-    on_track_override: null,
-    version: 1,
-  };
+  return packRecord({ status, outstanding, used_sessions: 10 - outstanding, preferred: true });
 }
 
 function appointment(date: string, status = 'scheduled') {
-  return {
-    id: 'apt-1',
-    client_id: 'cl-1',
-    practitioner_id: 'user-staff',
-    starts_at: `${date}T10:00:00Z`,
-    ends_at: `${date}T11:00:00Z`,
-    date,
-    kind: 'session',
-    status,
-    package_id: 'pkg-1',
-    engagement_id: null,
-    notes: '',
-    version: 2,
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-01T00:00:00Z',
-    trackers: [TRACKER],
-  };
+  const fields = { status, package_id: 'pkg-1', version: 2, trackers: [TRACKER] };
+  return appointmentRecord(date, fields);
+}
+
+/** The dialog on appointment apt-1, or (null) on a new one. */
+function openDialog(appointmentId: string | null = 'apt-1', client = CLIENT) {
+  renderPage(
+    <AppointmentDialog
+      client={client}
+      appointmentId={appointmentId}
+      onClose={vi.fn()}
+      onCreated={vi.fn()}
+    />,
+  );
 }
 
 function givenPacks(status = 'at_risk', outstanding = 7) {
@@ -98,14 +60,7 @@ describe('the appointment dialog', () => {
   it("shows tracker banners on today's appointments", async () => {
     givenPacks();
     answer('GET /appointments/apt-1', { body: appointment(today), headers: { ETag: '"2"' } });
-    renderPage(
-      <AppointmentDialog
-        client={CLIENT}
-        appointmentId="apt-1"
-        onClose={vi.fn()}
-        onCreated={vi.fn()}
-      />,
-    );
+    openDialog();
     expect(await screen.findByText('Review with the insurer')).toBeInTheDocument();
     expect(screen.getByText('3 of 4 used · 1 left')).toBeInTheDocument();
   });
@@ -113,14 +68,7 @@ describe('the appointment dialog', () => {
   it('never shows tracker banners on future appointments, and will not complete them', async () => {
     givenPacks();
     answer('GET /appointments/apt-1', { body: appointment(addDays(today, 3)) });
-    renderPage(
-      <AppointmentDialog
-        client={CLIENT}
-        appointmentId="apt-1"
-        onClose={vi.fn()}
-        onCreated={vi.fn()}
-      />,
-    );
+    openDialog();
     expect(await screen.findByRole('button', { name: 'Mark completed' })).toBeDisabled();
     expect(screen.queryByText('Review with the insurer')).not.toBeInTheDocument();
   });
@@ -133,14 +81,7 @@ describe('the appointment dialog', () => {
       answer('GET /packages/pkg-1', { body: pack('on_track', 6) });
       return { body: appointment(today, 'completed'), headers: { ETag: '"3"' } };
     });
-    renderPage(
-      <AppointmentDialog
-        client={CLIENT}
-        appointmentId="apt-1"
-        onClose={vi.fn()}
-        onCreated={vi.fn()}
-      />,
-    );
+    openDialog();
     await screen.findByText('Review with the insurer');
     await waitFor(() =>
       expect(requests.some((r) => r.path === '/clients/cl-1/packages')).toBe(true),
@@ -157,14 +98,7 @@ describe('the appointment dialog', () => {
 
   it('offers open packs (preferred first) and templates, and refuses an inactive client', async () => {
     givenPacks();
-    renderPage(
-      <AppointmentDialog
-        client={{ ...CLIENT, status: 'inactive' }}
-        appointmentId={null}
-        onClose={vi.fn()}
-        onCreated={vi.fn()}
-      />,
-    );
+    openDialog(null, { ...CLIENT, status: 'inactive' });
     expect(screen.getByRole('alert')).toHaveTextContent('Ada Lovelace is inactive.');
     expect(screen.getByRole('button', { name: 'Book session' })).toBeDisabled();
     const picker = screen.getByLabelText('Session pack');

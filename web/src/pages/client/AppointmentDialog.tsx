@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { api, idempotencyKey, unwrap, unwrapVersioned, type Versioned } from '../../api/client';
-import { usePeople, usePersonName, useTimeZone } from '../../api/queries';
+import { usePersonName, useTimeZone } from '../../api/queries';
 import { ApiError } from '../../api/problem';
 import type {
   Appointment,
@@ -15,6 +15,7 @@ import type {
 } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
+import { TeamMemberSelect, type PickerProps } from '../../components/Choices';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice, ErrorState } from '../../components/ErrorState';
 import { FormActions } from '../../components/FormActions';
@@ -204,17 +205,9 @@ function PackPicker({
   );
 }
 
-function PractitionerField({
-  value,
-  onChange,
-  error,
-}: {
-  value: string;
-  onChange: (id: string) => void;
-  error?: string | undefined;
-}) {
+/** Administrators choose who holds the session; anyone else holds their own. */
+function PractitionerField(props: PickerProps) {
   const claims = useClaims();
-  const people = usePeople().data ?? [];
   const personName = usePersonName();
   if (!isManager(claims.role)) {
     return (
@@ -224,23 +217,7 @@ function PractitionerField({
       </div>
     );
   }
-  return (
-    <SelectField
-      label="Practitioner"
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      error={error}
-    >
-      <option value="">Choose a practitioner</option>
-      {people
-        .filter((p) => p.status === 'active' || p.id === value)
-        .map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name}
-          </option>
-        ))}
-    </SelectField>
-  );
+  return <TeamMemberSelect label="Practitioner" none="Choose a practitioner" {...props} />;
 }
 
 function NewAppointment({
@@ -355,11 +332,7 @@ function NewAppointment({
             </option>
           ))}
         </SelectField>
-        <PractitionerField
-          value={form.practitioner}
-          onChange={(id) => setForm({ ...form, practitioner: id })}
-          error={errors.practitioner_id}
-        />
+        <PractitionerField {...field('practitioner')} error={errors.practitioner_id} />
         <SelectField label="Kind" {...field('kind')} error={errors.kind}>
           <option value="session">Session</option>
           <option value="discovery_call">Discovery call</option>

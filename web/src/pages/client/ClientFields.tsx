@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useOrg } from '../../api/queries';
 import type { ClientStatus } from '../../api/types';
+import { NameOptions } from '../../components/Choices';
 import { bindForm, SelectField, TextField } from '../../components/Field';
 
 export const CLIENT_STATUSES: { value: ClientStatus; label: string }[] = [
@@ -88,11 +89,7 @@ export function ClientLocationField({
       error={error}
     >
       <option value="">No location</option>
-      {org?.locations.map((l) => (
-        <option key={l.id} value={l.id}>
-          {l.name}
-        </option>
-      ))}
+      <NameOptions items={org?.locations} />
     </SelectField>
   );
 }

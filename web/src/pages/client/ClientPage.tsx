@@ -1,7 +1,7 @@
 import { useParams, useSearchParams } from 'react-router';
 import { useLocationName } from '../../api/queries';
 import { useClaims } from '../../auth/SessionContext';
-import { Breadcrumb, RecordPageLoading } from '../../components/RecordPage';
+import { Breadcrumb, RecordHead, RecordPageLoading } from '../../components/RecordPage';
 import { ClientStatusBadge } from '../../components/StatusBadge';
 import { AppointmentDialog } from './AppointmentDialog';
 import { AppointmentsCard } from './AppointmentsCard';
@@ -45,31 +45,25 @@ export default function ClientPage() {
   return (
     <div className="page">
       {back}
-      <div className="page-head">
-        <div>
-          <div className="client-title">
-            {data.color ? (
-              <span className="swatch" style={{ background: data.color }} aria-hidden="true" />
-            ) : null}
-            <h1>{data.name}</h1>
-            <ClientStatusBadge status={data.status} />
-          </div>
-          <p className="page-sub">
-            {[data.email, data.phone, locationName(data.location_id)].filter(Boolean).join(' · ')}
-          </p>
-        </div>
-        <div className="page-actions">
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => openAppointment('new')}
-          >
-            Book a session
-          </button>
-          <EditDetailsButton client={data} etag={etag} />
-          <DeleteClientButton client={data} />
-        </div>
-      </div>
+      <RecordHead
+        name={data.name}
+        color={data.color}
+        status={<ClientStatusBadge status={data.status} />}
+        sub={[data.email, data.phone, locationName(data.location_id)].filter(Boolean).join(' · ')}
+        actions={
+          <>
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => openAppointment('new')}
+            >
+              Book a session
+            </button>
+            <EditDetailsButton client={data} etag={etag} />
+            <DeleteClientButton client={data} />
+          </>
+        }
+      />
       <div className="grid-2">
         <div>
           <TrackersCard clientId={clientId} />

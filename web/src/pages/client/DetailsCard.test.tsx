@@ -1,22 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Client } from '../../api/types';
 import { answer, requests } from '../../test/api';
+import { clientRecord } from '../../test/records';
 import { renderPage } from '../../test/render';
 import { DetailsCard } from './DetailsCard';
 
-const CLIENT: Client = {
-  id: 'cl-1',
-  name: 'Ada Lovelace',
-  status: 'active',
-  assigned_practitioner_ids: ['user-sam', 'user-staff'],
-  availability: {},
-  invited: false,
-  has_login: false,
-  version: 1,
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-};
+const CLIENT = clientRecord({ assigned_practitioner_ids: ['user-sam', 'user-staff'] });
 
 function client() {
   answer('GET /clients/cl-1', { body: CLIENT, headers: { ETag: '"1"' } });

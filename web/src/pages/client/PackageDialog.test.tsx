@@ -2,6 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { answer, problem, requests } from '../../test/api';
+import { packRecord } from '../../test/records';
 import { renderPage } from '../../test/render';
 import { PackageDialog } from './PackageDialog';
 
@@ -19,32 +20,13 @@ const SETTINGS = {
 function givenPackage() {
   answer('GET /packages/pkg-1', {
     headers: { ETag: '"4"' },
-    body: {
-      id: 'pkg-1',
-      client_id: 'cl-1',
-      name: '10-session pack',
+    body: packRecord({
       template_id: 'tpl-1',
-      type: 'fixed',
-      size: 10,
-      unit: 'sessions',
-      period: null,
-      start_date: '2026-01-01',
       end_date: '2026-06-30',
-      auto_renew: false,
-      assigned_team_member_id: null,
-      authorization: null,
-      preferred: false,
-      lifecycle: 'open',
-      open: true,
-      used_sessions: 3,
-      used_hours: 3,
-      outstanding: 7,
-      status: 'at_risk',
       last_session: '2026-05-01',
       on_track: SETTINGS,
-      on_track_override: null,
       version: 4,
-    },
+    }),
   });
 }
 

@@ -1,53 +1,38 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { ComponentProps } from 'react';
 import type { SyntheticEvent } from 'react';
-import { api, idempotencyKey, unwrap, unwrapVersioned } from '../../api/client';
-import { usePeople, useTimeZone } from '../../api/queries';
+import { api, unwrap, unwrapVersioned } from '../../api/client';
+import { useTimeZone } from '../../api/queries';
 import { ApiError } from '../../api/problem';
 import type { OnTrackSettings, Package, PackageInput, PackagePatch } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isAdmin, isManager } from '../../auth/session';
 import { Dialog } from '../../components/Dialog';
-import { FormActions } from '../../components/FormActions';
+import { NameOptions, TeamMemberSelect, type PickerProps } from '../../components/Choices';
+import { FormDialog } from '../../components/FormDialog';
 import { ErrorNotice, ErrorState } from '../../components/ErrorState';
 import { bindForm, CheckboxField, SelectField, TextField } from '../../components/Field';
 import { OnTrackFields } from '../../components/OnTrackFields';
 import { SkeletonLines } from '../../components/Skeleton';
 import { StatusBadge } from '../../components/StatusBadge';
+import { useCreate } from '../../components/VersionedEdit';
 import { todayIn } from '../../lib/dates';
 import { DEFAULT_ON_TRACK, describeOnTrack, errorsUnder, validateOnTrack } from '../../lib/onTrack';
 import { useInvalidateClient, useTemplates } from './clientQueries';
+import { PackSizeFields } from './PackSizeFields';
 
-function TeamMemberField({
-  value,
-  onChange,
-  error,
-}: {
-  value: string;
-  onChange: (id: string) => void;
-  error?: string | undefined;
-}) {
+/** Who gets the pack's On track reminders: administrators choose. */
+function TeamMemberField(props: PickerProps) {
   const claims = useClaims();
-  const people = usePeople().data ?? [];
   if (!isManager(claims.role)) return null;
-  return (
-    <SelectField
-      label="Assigned team member"
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      error={error}
-      hint="Gets the On track reminders for this pack."
-    >
-      <option value="">Nobody</option>
-      {people
-        .filter((p) => p.status === 'active' || p.id === value)
-        .map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name}
-          </option>
-        ))}
-    </SelectField>
-  );
+  const hint = 'Gets the On track reminders for this pack.';
+  return <TeamMemberSelect label="Assigned team member" none="Nobody" hint={hint} {...props} />;
+}
+
+/** The client's own On track settings for a pack, in place of its template's. */
+function ClientOnTrackFields(props: Omit<ComponentProps<typeof OnTrackFields>, 'legend'>) {
+  return <OnTrackFields legend="Client-level On track settings" {...props} />;
 }
 
 function ThresholdsReadOnly({ settings }: { settings: OnTrackSettings | null | undefined }) {
@@ -183,8 +168,7 @@ function PackageForm({
           hint="Empty for no end. A pack ending 31 May expires on 1 June."
         />
         <TeamMemberField
-          value={form.assigned_team_member_id}
-          onChange={(id) => setForm({ ...form, assigned_team_member_id: id })}
+          {...field('assigned_team_member_id')}
           error={remote.assigned_team_member_id}
         />
       </div>
@@ -213,12 +197,7 @@ function PackageForm({
             />
           </fieldset>
           {override ? (
-            <OnTrackFields
-              legend="Client-level On track settings"
-              value={settings}
-              onChange={setSettings}
-              errors={onTrackErrors}
-            />
+            <ClientOnTrackFields value={settings} onChange={setSettings} errors={onTrackErrors} />
           ) : null}
         </>
       ) : (
@@ -337,11 +316,7 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
       >
         <option value="">Custom pack</option>
         <optgroup label="Session pack templates">
-          {templates.data?.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
+          <NameOptions items={templates.data} />
         </optgroup>
       </SelectField>
       {!fromTemplate ? (
@@ -352,27 +327,7 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
             <option value="subscription">Subscription (per period)</option>
             <option value="usage">Usage (no limit)</option>
           </SelectField>
-          {form.type !== 'usage' ? (
-            <>
-              <TextField
-                label="Size"
-                type="number"
-                min={1}
-                {...field('size')}
-                error={remote.size}
-              />
-              <SelectField label="Counted in" {...field('unit')} error={remote.unit}>
-                <option value="sessions">Sessions</option>
-                <option value="hours">Hours</option>
-              </SelectField>
-            </>
-          ) : null}
-          {form.type === 'subscription' ? (
-            <SelectField label="Per" {...field('period')} error={remote.period}>
-              <option value="week">Week</option>
-              <option value="month">Month</option>
-            </SelectField>
-          ) : null}
+          <PackSizeFields type={form.type} field={field} errors={remote} />
         </div>
       ) : null}
       <div className="form-grid">
@@ -390,8 +345,7 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
           hint={fromTemplate ? "Empty: from the template's validity." : 'Empty for no end.'}
         />
         <TeamMemberField
-          value={form.assigned_team_member_id}
-          onChange={(id) => setForm({ ...form, assigned_team_member_id: id })}
+          {...field('assigned_team_member_id')}
           error={remote.assigned_team_member_id}
         />
       </div>
@@ -455,12 +409,7 @@ export function NewPackageDialog({ clientId, onClose }: { clientId: string; onCl
             onChange={(e) => setOverride(e.target.checked)}
           />
           {override ? (
-            <OnTrackFields
-              legend="Client-level On track settings"
-              value={settings}
-              onChange={setSettings}
-              errors={onTrackErrors}
-            />
+            <ClientOnTrackFields value={settings} onChange={setSettings} errors={onTrackErrors} />
           ) : null}
         </>
       ) : null}

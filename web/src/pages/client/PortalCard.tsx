@@ -51,6 +51,11 @@ export function PortalCard({ client }: { client: Client }) {
   const busy = create.isPending || remove.isPending || welcome.isPending;
   const error = create.error ?? remove.error ?? welcome.error;
   const emailError = create.error instanceof ApiError ? create.error.fieldErrors.email : undefined;
+  // Each action replaces the message of the one before.
+  const run = (action: { mutate: () => void }) => () => {
+    setMessage(null);
+    action.mutate();
+  };
 
   return (
     <Card
@@ -92,35 +97,16 @@ export function PortalCard({ client }: { client: Client }) {
             type="button"
             className="button button-danger"
             disabled={busy}
-            onClick={() => {
-              setMessage(null);
-              remove.mutate();
-            }}
+            onClick={run(remove)}
           >
             Remove login
           </button>
         ) : (
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            onClick={() => {
-              setMessage(null);
-              create.mutate();
-            }}
-          >
+          <button type="button" className="button" disabled={busy} onClick={run(create)}>
             Create portal login
           </button>
         )}
-        <button
-          type="button"
-          className="button"
-          disabled={busy}
-          onClick={() => {
-            setMessage(null);
-            welcome.mutate();
-          }}
-        >
+        <button type="button" className="button" disabled={busy} onClick={run(welcome)}>
           Send welcome email
         </button>
       </div>

@@ -1,9 +1,10 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, idempotencyKey, unwrap, unwrapVersioned } from '../../api/client';
-import { usePeople, usePersonName, useTimeZone } from '../../api/queries';
+import { usePersonName, useTimeZone } from '../../api/queries';
 import type { Tracker, TrackerInput } from '../../api/types';
 import { Card, CardList } from '../../components/Card';
+import { TeamMemberSelect } from '../../components/Choices';
 import { AddButton } from '../../components/PageHead';
 import { DeleteButton } from '../../components/DeleteButton';
 import { ErrorNotice } from '../../components/ErrorState';
@@ -83,7 +84,6 @@ function TrackerDialog({
   onClose: () => void;
 }) {
   const timeZone = useTimeZone();
-  const people = usePeople().data ?? [];
   const invalidate = useInvalidateClient(clientId);
   const [key] = useState(idempotencyKey);
   const fresh = useQuery({
@@ -209,16 +209,12 @@ function TrackerDialog({
       />
       {form.withTask ? (
         <div className="form-grid">
-          <SelectField label="Assign to" {...field('assignee')} error={errors['task.assignee_id']}>
-            <option value="">Choose a team member</option>
-            {people
-              .filter((p) => p.status === 'active' || p.id === form.assignee)
-              .map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-          </SelectField>
+          <TeamMemberSelect
+            label="Assign to"
+            none="Choose a team member"
+            {...field('assignee')}
+            error={errors['task.assignee_id']}
+          />
           <SelectField label="When" {...field('trigger')} error={errors['task.trigger']}>
             {Object.entries(TRIGGERS).map(([value, label]) => (
               <option key={value} value={value}>

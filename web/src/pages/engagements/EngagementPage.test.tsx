@@ -1,7 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { answer } from '../../test/api';
-import { engagement } from '../../test/engagements';
+import { engagement, engagementTemplate, givenTemplates } from '../../test/engagements';
+import { appointmentRecord } from '../../test/records';
 import { renderPage } from '../../test/render';
 import EngagementPage from './EngagementPage';
 
@@ -10,22 +11,8 @@ afterEach(() => {
 });
 
 function appointment(id: string, date: string, status: string, engagementId: string | null) {
-  return {
-    id,
-    client_id: 'cl-ruth',
-    practitioner_id: 'user-sam',
-    starts_at: `${date}T10:00:00Z`,
-    ends_at: `${date}T11:00:00Z`,
-    date,
-    kind: 'session',
-    status,
-    package_id: null,
-    engagement_id: engagementId,
-    notes: '',
-    version: 1,
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-01T00:00:00Z',
-  };
+  const people = { client_id: 'cl-ruth', practitioner_id: 'user-sam' };
+  return appointmentRecord(date, { id, status, engagement_id: engagementId, ...people });
 }
 
 const history = [
@@ -80,20 +67,8 @@ describe('the engagement record', () => {
         ],
       },
     });
-    answer('GET /engagement-templates', {
-      body: {
-        items: [
-          {
-            id: 'etpl-3w',
-            name: 'Three-week coaching',
-            type: 'one_to_one',
-            threshold_days: 14,
-            notify_off_track: false,
-            version: 3,
-          },
-        ],
-      },
-    });
+    // The template changed since: the engagement keeps what it copied.
+    givenTemplates(engagementTemplate({ threshold_days: 14, notify_off_track: false }));
     renderPage(<EngagementPage />, {
       path: '/app/engagements/eng-1',
       pattern: '/app/engagements/:engagementId',

@@ -13,6 +13,7 @@ import type {
 } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
+import { NameOptions } from '../../components/Choices';
 import { Dialog } from '../../components/Dialog';
 import { FormDialog } from '../../components/FormDialog';
 import { Card, CardList } from '../../components/Card';
@@ -20,7 +21,7 @@ import { fieldErrorsOf, useCreate } from '../../components/VersionedEdit';
 import { ErrorNotice } from '../../components/ErrorState';
 import { bindForm, SelectField, TextField } from '../../components/Field';
 import { ProgressBadge } from '../../components/ProgressBadge';
-import { Breadcrumb, RecordPageLoading } from '../../components/RecordPage';
+import { Breadcrumb, RecordHead, RecordPageLoading } from '../../components/RecordPage';
 import { TableSkeleton } from '../../components/Skeleton';
 import { CardTable } from '../../components/Table';
 import { AppointmentStatusBadge } from '../../components/StatusBadge';
@@ -35,7 +36,7 @@ import {
   thresholdText,
   TYPE_LABEL,
 } from '../../lib/engagements';
-import { engagementKeys, useEngagementTemplates } from './shared';
+import { engagementKeys, useCoaches, useEngagementTemplates } from './shared';
 
 const SESSION_PAGES = 10;
 const SESSION_COLUMNS = ['When', 'Kind', 'With', 'Status'];
@@ -120,37 +121,37 @@ export default function EngagementPage() {
   return (
     <div className="page">
       {back}
-      <div className="page-head">
-        <div>
-          <div className="client-title">
-            <h1>{data.name}</h1>
-            <span className={`pill pill-eng-${data.status}`}>{STATUS_LABEL[data.status]}</span>
-          </div>
-          <p className="page-sub">
+      <RecordHead
+        name={data.name}
+        status={<span className={`pill pill-eng-${data.status}`}>{STATUS_LABEL[data.status]}</span>}
+        sub={
+          <>
             {TYPE_LABEL[data.type]} for {data.coachee_name ?? 'a client'}
             {data.started_on ? ` · started ${formatDate(data.started_on)}` : ' · not launched'}
-          </p>
-        </div>
-        <div className="page-actions">
-          {canBook ? (
-            <button
-              type="button"
-              className="button button-primary"
-              onClick={() => setDialog('session')}
-            >
-              {data.type === 'coach_matching' && !data.coach_id
-                ? 'Book a discovery call'
-                : 'Book a session'}
-            </button>
-          ) : null}
-          {canChange && data.status !== 'completed' && data.status !== 'cancelled' ? (
-            <button type="button" className="button" onClick={() => setDialog('coach')}>
-              {data.coach_id ? 'Change coach' : 'Select a coach'}
-            </button>
-          ) : null}
-          {canChange ? <StatusActions engagement={data} etag={etag} /> : null}
-        </div>
-      </div>
+          </>
+        }
+        actions={
+          <>
+            {canBook ? (
+              <button
+                type="button"
+                className="button button-primary"
+                onClick={() => setDialog('session')}
+              >
+                {data.type === 'coach_matching' && !data.coach_id
+                  ? 'Book a discovery call'
+                  : 'Book a session'}
+              </button>
+            ) : null}
+            {canChange && data.status !== 'completed' && data.status !== 'cancelled' ? (
+              <button type="button" className="button" onClick={() => setDialog('coach')}>
+                {data.coach_id ? 'Change coach' : 'Select a coach'}
+              </button>
+            ) : null}
+            {canChange ? <StatusActions engagement={data} etag={etag} /> : null}
+          </>
+        }
+      />
       <div className="grid-2">
         <div>
           <ProgressCard engagement={data} sessions={sessions.data} />
@@ -495,7 +496,7 @@ function CoachDialog({
   etag: string | null;
   onClose: () => void;
 }) {
-  const people = usePeople();
+  const coaches = useCoaches();
   const [coach, setCoach] = useState(engagement.coach_id ?? '');
   const patch = usePatchEngagement(engagement, etag);
   const remote = fieldErrorsOf(patch.error);
@@ -521,13 +522,7 @@ function CoachDialog({
         }
       >
         <option value="">Choose a coach</option>
-        {(people.data ?? [])
-          .filter((p) => p.status === 'active' && p.role === 'staff')
-          .map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
+        <NameOptions items={coaches} />
       </SelectField>
     </FormDialog>
   );
@@ -606,11 +601,7 @@ function SessionDialog({ engagement, onClose }: { engagement: Engagement; onClos
         {isManager(claims.role) ? (
           <SelectField label="With" {...field('practitioner')} error={remote.practitioner_id}>
             <option value="">Choose a coach</option>
-            {practitioners.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <NameOptions items={practitioners} />
           </SelectField>
         ) : null}
       </div>

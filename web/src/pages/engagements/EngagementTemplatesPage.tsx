@@ -3,10 +3,9 @@ import { api, unwrap, unwrapVersioned } from '../../api/client';
 import type { EngagementTemplate, EngagementTemplateInput, EngagementType } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isAdmin } from '../../auth/session';
-import { DataTable, usePagedQuery } from '../../components/DataTable';
+import { PagedTable, usePagedQuery } from '../../components/DataTable';
 import { bindForm, CheckboxField, SelectField, TextField } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
-import { Pager } from '../../components/Pager';
 import { AddButton, PageHead } from '../../components/PageHead';
 import { EditDialogs, EditRowButton, useRecordSave } from '../../components/VersionedEdit';
 import { thresholdText, TYPE_LABEL } from '../../lib/engagements';
@@ -31,7 +30,7 @@ export default function EngagementTemplatesPage() {
   const claims = useClaims();
   const admin = isAdmin(claims.role);
   const [editing, setEditing] = useState<string | null>(null);
-  const { query: templates, pagerProps } = usePagedQuery({
+  const templates = usePagedQuery({
     resetKey: 'engagement-templates',
     queryKey: (cursor) => [...engagementKeys.templates, 'page', cursor],
     fetchPage: (cursor) =>
@@ -52,14 +51,13 @@ export default function EngagementTemplatesPage() {
       {!admin ? (
         <p className="notice notice-info">Only owners and administrators change templates.</p>
       ) : null}
-      <DataTable
-        query={templates}
-        rows={templates.data?.items}
+      <PagedTable
+        list={templates}
+        label="Engagement templates"
         columns={COLUMNS}
         skeletonRows={4}
         loadingLabel="Loading the templates"
         empty="No engagement templates yet."
-        rowKey={(t) => t.id}
         renderRow={(t) => (
           <>
             <th scope="row">{t.name}</th>
@@ -77,7 +75,6 @@ export default function EngagementTemplatesPage() {
             </td>
           </>
         )}
-        footer={<Pager label="Engagement templates" {...pagerProps} />}
       />
       <EditDialogs
         editing={editing}

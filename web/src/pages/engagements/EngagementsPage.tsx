@@ -82,11 +82,7 @@ export default function EngagementsPage() {
             </span>
           ) : null}
         </div>
-        <ColumnChooser
-          columns={ENGAGEMENT_COLUMNS}
-          isShown={columns.isShown}
-          toggle={columns.toggle}
-        />
+        <ColumnChooser {...columns} />
       </div>
       <EngagementTable
         query={page}

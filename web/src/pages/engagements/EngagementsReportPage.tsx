@@ -160,11 +160,7 @@ export default function EngagementsReportPage() {
                 .replace(/^./, (c) => c.toUpperCase())
             : 'All engagements you can see'}
         </p>
-        <ColumnChooser
-          columns={ENGAGEMENT_COLUMNS}
-          isShown={columns.isShown}
-          toggle={columns.toggle}
-        />
+        <ColumnChooser {...columns} />
       </div>
       <EngagementTable
         query={page}

@@ -2,26 +2,13 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { answer, requests } from '../../test/api';
-import { engagement } from '../../test/engagements';
+import { engagement, engagementTemplate, givenTemplates } from '../../test/engagements';
 import { renderPage } from '../../test/render';
 import { NewEngagementButton } from './NewEngagement';
 
 describe('a new engagement', () => {
   it('is launched from a template for a coachee and coach, with a fresh Idempotency-Key', async () => {
-    answer('GET /engagement-templates', {
-      body: {
-        items: [
-          {
-            id: 'etpl-3w',
-            name: 'Three-week coaching',
-            type: 'one_to_one',
-            threshold_days: 21,
-            notify_off_track: true,
-            version: 1,
-          },
-        ],
-      },
-    });
+    givenTemplates(engagementTemplate());
     answer('GET /clients', {
       body: {
         items: [

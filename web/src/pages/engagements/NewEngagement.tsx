@@ -7,13 +7,14 @@ import { keys, usePeople } from '../../api/queries';
 import { ApiError } from '../../api/problem';
 import type { EngagementInput } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
+import { NameOptions } from '../../components/Choices';
 import { Dialog } from '../../components/Dialog';
 import { FormActions } from '../../components/FormActions';
 import { ErrorNotice } from '../../components/ErrorState';
 import { bindForm, SelectField, TextField } from '../../components/Field';
 import { SkeletonLines } from '../../components/Skeleton';
 import { thresholdText, TYPE_LABEL } from '../../lib/engagements';
-import { engagementKeys, useEngagementTemplates } from './shared';
+import { engagementKeys, useCoaches, useEngagementTemplates } from './shared';
 
 const MAX_CLIENT_PAGES = 5;
 
@@ -63,6 +64,7 @@ function NewEngagementDialog({
   const templates = useEngagementTemplates();
   const coachees = useCoachees();
   const people = usePeople().data ?? [];
+  const coaches = useCoaches();
   const [key] = useState(idempotencyKey);
   const [form, setForm] = useState({
     template_id: '',
@@ -121,19 +123,11 @@ function NewEngagementDialog({
             }
           >
             <option value="">Choose a template</option>
-            {templates.data?.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
+            <NameOptions items={templates.data} />
           </SelectField>
           <SelectField label="Coachee" {...field('coachee_id')} error={remote.coachee_id}>
             <option value="">Choose a client</option>
-            {coachees.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
+            <NameOptions items={coachees.data} />
           </SelectField>
           <SelectField
             label="Coach"
@@ -142,13 +136,7 @@ function NewEngagementDialog({
             hint={template?.type === 'coach_matching' ? 'Leave empty while matching.' : undefined}
           >
             <option value="">No coach yet</option>
-            {people
-              .filter((p) => p.status === 'active' && p.role === 'staff')
-              .map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
+            <NameOptions items={coaches} />
           </SelectField>
           <SelectField label="Owner" {...field('owner_id')} error={remote.owner_id}>
             {people

@@ -3,6 +3,7 @@ import type { ReactNode, SyntheticEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { allPages } from '../../api/allPages';
+import { usePeople } from '../../api/queries';
 import type { Progress } from '../../api/types';
 import { usePopover } from '../../components/ColumnChooser';
 import { ProgressIcon } from '../../components/ProgressBadge';
@@ -36,6 +37,12 @@ export function useEngagementTemplates() {
         20,
       ),
   });
+}
+
+/** Who may coach: the active staff. */
+export function useCoaches() {
+  const people = usePeople().data ?? [];
+  return people.filter((p) => p.status === 'active' && p.role === 'staff');
 }
 
 /** Engagements | Report | Templates: the coaching pages, one level below the main menu. */
@@ -102,7 +109,7 @@ export function FilterButton({
   /** Called when the panel opens: reset the draft to what is applied. */
   onOpen: () => void;
 }) {
-  const { open, setOpen, panelId, button, root } = usePopover();
+  const { open, setOpen, panelId, button, root, toggle } = usePopover();
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     onApply();
@@ -114,9 +121,7 @@ export function FilterButton({
       <button
         type="button"
         className="button"
-        ref={button}
-        aria-expanded={open}
-        aria-controls={panelId}
+        {...toggle}
         onClick={() => {
           if (!open) onOpen();
           setOpen(!open);
