@@ -15,7 +15,12 @@ does, for every test's fresh moto account).
 2. moto signs Cognito tokens with one RSA key, the same file for every user pool, and
    imports it (recovering its primes: ~50 ms) for each pool it creates, i.e. for each test.
    `import_the_pool_key_once` keeps the imported key: same key, same signatures.
-3. Every boto3 session parses botocore's service models (JSON files of up to 1 MB) again;
+3. moto checks DynamoDB's 400 KB item limit by summing the whole item again for each
+   attribute it sets: building an item of n attributes costs n² size sums (a third of
+   tests/integration/test_nightly_reads.py's run). `check_item_size_in_one_pass` builds a
+   new item with a running sum: the same refusal (ItemSizeTooLarge) at the same attribute,
+   compared with moto's on generated items in tests/integration/test_moto_speed.py.
+4. Every boto3 session parses botocore's service models (JSON files of up to 1 MB) again;
    local.infra.create opens one per test. `share_botocore_data` parses each file once per
    process (sessions already share what one session parsed among its clients).
 """
@@ -113,6 +118,43 @@ def generic_serialize_type_structure() -> Any:
     return getattr(method, "_momentum_generic", method)
 
 
+# -- The item size limit -------------------------------------------------------------------------
+
+
+def check_item_size_in_one_pass() -> None:
+    """moto's Item.__init__ with the size check of LimitedSizeDict.__setitem__ kept as a
+    running sum: each attribute refused exactly where moto would refuse it (moto's sum
+    over the attributes set so far, plus the new one, over its limit)."""
+    from moto.dynamodb.models import dynamo_type
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    original = Item.__init__
+    if getattr(original, "_momentum_one_pass", False):
+        return
+
+    def one_pass_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        self.hash_key = hash_key
+        self.range_key = range_key
+        self.attrs = LimitedSizeDict()
+        total = 0  # moto's current_item_size, kept instead of summed again (keys unique)
+        for key, value in attrs.items():
+            typed = DynamoType(value)
+            added = bytesize(str(key)) + typed.size()
+            if total + added > ITEM_SIZE_LIMIT:
+                raise dynamo_type.ItemSizeTooLarge
+            dict.__setitem__(self.attrs, key, typed)
+            total += added
+
+    functools.update_wrapper(one_pass_init, original)
+    one_pass_init._momentum_one_pass = True  # type: ignore[attr-defined]
+    one_pass_init._momentum_generic = original  # type: ignore[attr-defined]
+    Item.__init__ = one_pass_init  # type: ignore[method-assign]
+
+
+ITEM_SIZE_LIMIT = 405_000  # moto's (LimitedSizeDict.__setitem__): between 400 and 410 KB
+
+
 # -- Cognito's signing key ---------------------------------------------------------------------
 
 
@@ -180,5 +222,6 @@ def share_botocore_data() -> None:
 
 def install() -> None:
     serialize_attribute_values_directly()
+    check_item_size_in_one_pass()
     import_the_pool_key_once()
     share_botocore_data()

@@ -3,23 +3,20 @@ day it crosses, one digest per administrator, and who may (not) be emailed."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.e2e.conftest import Runner
+from tests.e2e.fresh_org import FreshOrg
 
 pytestmark = pytest.mark.e2e
 
 
-class Coaching:
+class Coaching(FreshOrg):
     def __init__(self, runner: Runner) -> None:
-        self.runner = runner
-        self.org = f"org-{uuid.uuid4().hex[:10]}"
-        self.owner = runner.headers(org=self.org, role="owner", sub=f"owner-{self.org}")
-        self.clock("2026-03-01T09:00:00+00:00")
+        super().__init__(runner, "2026-03-01T09:00:00+00:00")
         self.send("PUT", "/org", {"name": "Bright Coaching", "timezone": "Europe/London"})
         self.admin_id = self.user("Ann Admin", "admin")
         self.coach_id = self.user("Cole Coach", "staff")
@@ -37,9 +34,6 @@ class Coaching:
 
     def address(self, name: str) -> str:
         return f"{name.split(maxsplit=1)[0].lower()}@{self.org}.example"
-
-    def clock(self, now: str) -> None:
-        assert self.runner.post("/_local/clock", json={"now": now}).status_code == 200
 
     def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         response = self.runner.request(method, path, json=body, headers=self.owner)

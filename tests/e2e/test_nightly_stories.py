@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import Runner
+from tests.e2e.fresh_org import FreshOrg
 from tests.package_bodies import REMINDED_AT_ONCE, physio_plan
 
 pytestmark = pytest.mark.e2e
 
 
-class Practice:
+class Practice(FreshOrg):
     """A fresh organization on the shared runner, and helpers to act in it."""
 
     def __init__(self, runner: Runner) -> None:
-        self.runner = runner
-        self.org = f"org-{uuid.uuid4().hex[:10]}"
-        self.owner = runner.headers(org=self.org, role="owner", sub=f"owner-{self.org}")
-        self.clock("2026-04-01T09:00:00+01:00")
+        super().__init__(runner, "2026-04-01T09:00:00+01:00")
         put = runner.put(
             "/org",
             json={"name": "Harbour Physio", "timezone": "Europe/London", "locations": []},
@@ -44,9 +41,6 @@ class Practice:
             },
         )
         self.client_id = client["id"]
-
-    def clock(self, now: str) -> None:
-        assert self.runner.post("/_local/clock", json={"now": now}).status_code == 200
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         response = self.runner.post(path, json=body, headers=self.owner)

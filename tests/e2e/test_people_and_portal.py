@@ -7,28 +7,25 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 import requests
 
 from tests.e2e.conftest import Runner
+from tests.e2e.fresh_org import FreshOrg
 
 pytestmark = pytest.mark.e2e
 
 ON_TRACK = {"enabled": True, "window_days": 30, "at_risk_below": 2, "off_track_below": 1}
 
 
-class Practice:
+class Practice(FreshOrg):
     """A fresh organization: an owner, staff Sam and Zoe (real users added through the API),
     an inactive admin, and two clients of Sam's with portal logins."""
 
     def __init__(self, runner: Runner) -> None:
-        self.runner = runner
-        self.org = f"org-{uuid.uuid4().hex[:10]}"
-        self.owner = runner.headers(org=self.org, role="owner", sub=f"owner-{self.org}")
-        self.clock("2026-04-01T09:00:00+01:00")
+        super().__init__(runner, "2026-04-01T09:00:00+01:00")
         self.call("PUT", "/org", {"name": "Harbour", "timezone": "Europe/London"})
         self.sam = self.user("Sam", "staff")
         self.zoe = self.user("Zoe", "staff")
@@ -38,9 +35,6 @@ class Practice:
         self.ada = self.client("Ada")
         self.bob = self.client("Bob")
         self.ada_token = runner.headers(org=self.org, role="client", client_id=self.ada)
-
-    def clock(self, now: str) -> None:
-        assert self.runner.post("/_local/clock", json={"now": now}).status_code == 200
 
     def request(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import Runner
+from tests.e2e.fresh_org import FreshOrg
 
 pytestmark = pytest.mark.e2e
 
 
-class Practice:
+class Practice(FreshOrg):
     def __init__(self, runner: Runner) -> None:
-        self.runner = runner
-        self.org = f"org-{uuid.uuid4().hex[:10]}"
-        self.admin = runner.headers(org=self.org, role="owner", sub=f"owner-{self.org}")
-        self.clock("2026-04-01T09:00:00+01:00")
+        super().__init__(runner, "2026-04-01T09:00:00+01:00")
+        self.admin = self.owner
         self.call("PUT", "/org", {"name": "Harbour", "timezone": "Europe/London"})
         self.staff_id = self.call(
             "POST", "/users", {"name": "Sam", "email": f"sam@{self.org}.example", "role": "staff"}
         )["id"]
         self.staff = runner.headers(org=self.org, role="staff", sub=self.staff_id)
-
-    def clock(self, now: str) -> None:
-        assert self.runner.post("/_local/clock", json={"now": now}).status_code == 200
 
     def call(
         self, method: str, path: str, body: Any = None, *, expect: int | None = None, **kw: Any

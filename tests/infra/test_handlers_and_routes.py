@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import importlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from local.lambdas import LocalContext
 from tests.infra.cfn import EVENTS_DIR, REPO_ROOT, events, function_property, functions
 
 HTTP_FUNCTIONS = {"ApiFunction": "api.app", "ReportsFunction": "reports.app"}
@@ -46,14 +46,6 @@ def _resolver(module_name: str) -> Any:
         f"{module_name} must expose its APIGatewayHttpResolver as module-level `app`"
     )
     return app
-
-
-@dataclass
-class _Context:
-    function_name: str = "ApiFunction"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:ApiFunction"
-    aws_request_id: str = "00000000-0000-4000-8000-000000000000"
 
 
 # ---------------------------------------------------------------------------- handlers
@@ -121,7 +113,7 @@ def test_unknown_route_reaches_the_apps_problem_json_404() -> None:
     app = _resolver(HTTP_FUNCTIONS["ApiFunction"])
     event = json.loads((EVENTS_DIR / "api" / "not_found.json").read_text())
     assert event["routeKey"] == "$default"
-    response = app.resolve(event, _Context())
+    response = app.resolve(event, LocalContext(function_name="ApiFunction"))
     headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
     assert response["statusCode"] == 404
     assert headers["content-type"] == "application/problem+json"

@@ -12,6 +12,22 @@ from momentum import clock
 from tests.integration.conftest import HttpCall, claims
 from tests.integration.people import seed_staff
 
+NORTH_AND_SOUTH = ({"id": "north", "name": "North"}, {"id": "south", "name": "South"})
+
+
+def put_org(
+    api: HttpCall,
+    name: str,
+    timezone: str,
+    *,
+    caller: dict[str, str] | None = None,
+    locations: tuple[dict[str, str], ...] = NORTH_AND_SOUTH,
+) -> None:
+    """The caller's organization (the `api` fixture's owner's by default) is `name`, in
+    `timezone`, with `locations` (North and South unless told)."""
+    body = {"name": name, "timezone": timezone, "locations": list(locations)}
+    ok(api("PUT", "/org", caller=caller, body=body), 200)
+
 
 def at(text: str) -> None:
     """Stop the clock at this ISO 8601 instant."""

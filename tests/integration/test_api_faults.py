@@ -163,6 +163,18 @@ def _error(code: str, **extra: Any) -> ClientError:
 
 
 @contextmanager
+def _hooked(event: str, handler: Callable[..., Any], *, first: bool = False) -> Iterator[None]:
+    """`handler` on the product's DynamoDB client's `event` (ahead of moto's: `first`) for
+    the block."""
+    hooks = dynamo.client().meta.events
+    (hooks.register_first if first else hooks.register)(event, handler)
+    try:
+        yield
+    finally:
+        hooks.unregister(event, handler)
+
+
+@contextmanager
 def failing(
     operation: str, make_error: Callable[[], ClientError], times: int
 ) -> Iterator[list[int]]:
@@ -175,12 +187,8 @@ def failing(
             failed.append(1)
             raise make_error()
 
-    event = f"before-call.dynamodb.{operation}"
-    dynamo.client().meta.events.register(event, fail)
-    try:
+    with _hooked(f"before-call.dynamodb.{operation}", fail):
         yield failed
-    finally:
-        dynamo.client().meta.events.unregister(event, fail)
 
 
 class _Raw:
@@ -215,12 +223,10 @@ def throttled_on_the_wire(operation: str, times: int) -> Iterator[list[int]]:
         headers = {"x-amzn-RequestId": "injected", "Content-Type": "application/x-amz-json-1.0"}
         return AWSResponse(request.url, 400, headers, _Raw(body))
 
-    event = f"before-send.dynamodb.{operation}"
-    dynamo.client().meta.events.register_first(event, throttle)
     try:
-        yield answered
+        with _hooked(f"before-send.dynamodb.{operation}", throttle, first=True):
+            yield answered
     finally:
-        dynamo.client().meta.events.unregister(event, throttle)
         botocore_stubber.enabled = True
 
 
@@ -498,8 +504,8 @@ def test_a_booking_that_timed_out_after_its_write_is_found_by_the_retry(
     client_id = api("POST", "/clients", body={"name": "Ida"}, caller=ADMIN)["json"]["id"]
     real = appointment_logic.create_appointment
 
-    def dies_after_writing(principal: Any, data: dict[str, Any]) -> Any:
-        real(principal, data)
+    def dies_after_writing(principal: Any, data: dict[str, Any], key: Any = None) -> Any:
+        real(principal, data, key)  # the booking and its key's claim, in one transaction
         raise LambdaTimeout
 
     monkeypatch.setattr(appointment_logic, "create_appointment", dies_after_writing)

@@ -65,6 +65,9 @@ def test_emails_were_sent_and_counted_per_email_by_the_mailer(month: Any) -> Non
     assert mailer.calls["GetItem"] >= mailer.units
     assert mailer.claim_items >= mailer.units  # each email's intent was read (its claim)
     assert "?" not in month.mailer  # every delivery's kind was found
+    outcomes = month.outcomes
+    assert sum(o["sent"] for o in outcomes.values()) == mailer.units
+    assert sum(sum(o.values()) for o in outcomes.values()) == mailer.invocations
 
 
 def test_calls_and_items_are_recorded_per_function(month: Any) -> None:

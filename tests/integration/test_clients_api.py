@@ -11,6 +11,7 @@ from moto.ses.models import ses_backends
 from local import infra
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
 from tests.integration.people import seed_staff
+from tests.integration.routes import put_org
 
 ADMIN = claims(role="admin", sub="user-adam")
 STAFF = claims(role="staff", sub="user-sam")
@@ -20,12 +21,7 @@ NORTH_ADMIN = claims(role="location_admin", sub="user-lena", locations="north")
 
 @pytest.fixture
 def org(api: HttpCall) -> None:
-    body = {
-        "name": "Harbour",
-        "timezone": "Europe/London",
-        "locations": [{"id": "north", "name": "North"}, {"id": "south", "name": "South"}],
-    }
-    assert api("PUT", "/org", body=body)["status"] == 200
+    put_org(api, "Harbour", "Europe/London")
     seed_staff("user-sam", "user-zoe")
 
 
@@ -158,14 +154,13 @@ def test_patch_with_a_stale_etag_is_412(api: HttpCall, org: None) -> None:
     created = _create(api)
     client_id = created["json"]["id"]
     etag = created["headers"]["etag"]
-    first = call(
-        api, "PATCH", client_id, caller=ADMIN, body={"phone": "123"}, headers={"if-match": etag}
-    )
-    assert first["status"] == 200
-    stale = call(
-        api, "PATCH", client_id, caller=ADMIN, body={"phone": "456"}, headers={"if-match": etag}
-    )
-    assert stale["status"] == 412
+
+    def patch_phone(phone: str) -> dict[str, Any]:
+        body = {"phone": phone}
+        return call(api, "PATCH", client_id, caller=ADMIN, body=body, headers={"if-match": etag})
+
+    assert patch_phone("123")["status"] == 200
+    assert patch_phone("456")["status"] == 412
     assert call(api, "GET", client_id, caller=ADMIN)["json"]["phone"] == "123"
 
 

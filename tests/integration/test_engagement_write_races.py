@@ -84,6 +84,13 @@ def _renamed_meanwhile(monkeypatch: pytest.MonkeyPatch, engagement_id: str) -> N
     )
 
 
+def _patch_holding(
+    api: HttpCall, route: str, etag: str, body: dict[str, Any], **ids: str
+) -> dict[str, Any]:
+    """PATCH `route` with If-Match `etag`: the version the caller read."""
+    return _call(api, "PATCH", route, body=body, headers={"if-match": etag}, **ids)
+
+
 def _new_engagement(api: HttpCall, practice: dict[str, str]) -> dict[str, Any]:
     """POST /engagements: the practice's coachee on its template."""
     body = {"template_id": practice["template"], "coachee_id": practice["coachee"]}
@@ -107,14 +114,7 @@ def test_a_template_change_whose_if_match_no_longer_holds_is_412_and_changes_not
     template_id = practice["template"]
     tag = _call(api, "GET", TEMPLATE, template_id=template_id)["headers"]["etag"]
     _threshold_changed_meanwhile(monkeypatch, template_id)
-    stale = _call(
-        api,
-        "PATCH",
-        TEMPLATE,
-        body={"name": "Renamed"},
-        headers={"if-match": tag},
-        template_id=template_id,
-    )
+    stale = _patch_holding(api, TEMPLATE, tag, {"name": "Renamed"}, template_id=template_id)
     assert stale["status"] == 412, stale
     assert "template changed since you read it" in stale["json"]["detail"]
     now = _call(api, "GET", TEMPLATE, template_id=template_id)["json"]
@@ -128,14 +128,8 @@ def test_an_engagement_change_whose_if_match_no_longer_holds_is_412_and_keeps_th
     assert made["status"] == 201, made
     engagement_id = made["json"]["id"]
     _renamed_meanwhile(monkeypatch, engagement_id)
-    stale = _call(
-        api,
-        "PATCH",
-        ENGAGEMENT,
-        body={"name": "Mine"},
-        headers={"if-match": made["headers"]["etag"]},
-        engagement_id=engagement_id,
-    )
+    tag = made["headers"]["etag"]
+    stale = _patch_holding(api, ENGAGEMENT, tag, {"name": "Mine"}, engagement_id=engagement_id)
     assert stale["status"] == 412, stale
     assert "engagement changed since you read it" in stale["json"]["detail"]
     now = _call(api, "GET", ENGAGEMENT, engagement_id=engagement_id)["json"]

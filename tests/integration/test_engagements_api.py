@@ -14,7 +14,7 @@ import pytest
 from tests.integration import routes
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims, sent_emails
 from tests.integration.people import seed_staff
-from tests.integration.routes import at
+from tests.integration.routes import at, client_with_login, put_org
 
 OWNER = claims(role="owner", sub="user-owner")
 ADMIN = claims(role="admin", sub="user-adam")
@@ -105,37 +105,16 @@ def coaching(api: HttpCall) -> dict[str, str]:
     portal login) and another client, and two templates."""
     at("2026-02-20T09:00:00+00:00")
     seed_staff("user-sam", "user-zoe", "user-cora")
-    org = api(
-        "PUT",
-        "/org",
-        caller=OWNER,
-        body={
-            "name": "Summit Coaching",
-            "timezone": "UTC",
-            "locations": [{"id": "north", "name": "North"}, {"id": "south", "name": "South"}],
-        },
+    put_org(api, "Summit Coaching", "UTC", caller=OWNER)
+    cleo, _ = client_with_login(
+        api, "Cleo", caller=ADMIN, location_id="north", assigned_practitioner_ids=["user-sam"]
     )
-    assert org["status"] == 200, org
-    cleo = api(
-        "POST",
-        "/clients",
-        caller=ADMIN,
-        body={
-            "name": "Cleo",
-            "email": "cleo@example.com",
-            "location_id": "north",
-            "assigned_practitioner_ids": ["user-sam"],
-        },
-    )["json"]
-    other = api(
-        "POST", "/clients", caller=ADMIN, body={"name": "Otto", "email": "otto@example.com"}
-    )["json"]
-    login = call(api, "PUT", "/clients/{client_id}/login", body={}, client_id=cleo["id"])
-    assert login["status"] == 200, login
+    otto = {"name": "Otto", "email": "otto@example.com"}
+    other = api("POST", "/clients", caller=ADMIN, body=otto)["json"]
     three_weeks = new_template(api, notify_off_track=True)
     matching = new_template(api, name="Find a coach", type="coach_matching", threshold_days=14)
     return {
-        "coachee": cleo["id"],
+        "coachee": cleo,
         "other_client": other["id"],
         "three_weeks": three_weeks["id"],
         "matching": matching["id"],
@@ -429,31 +408,14 @@ def test_role_table_for_engagement_templates(
     api: HttpCall, coaching: dict[str, str], who: Any, expected: tuple[int, ...]
 ) -> None:
     caller = coachee_token(coaching) if who == "coachee" else who
-    template_id = coaching["three_weeks"]
+    one = {"template_id": coaching["three_weeks"]}
+    template = "/engagement-templates/{template_id}"
+    new = {"name": "X", "type": "on_demand"}
     got = (
         call(api, "GET", "/engagement-templates", caller=caller)["status"],
-        call(
-            api,
-            "POST",
-            "/engagement-templates",
-            caller=caller,
-            body={"name": "X", "type": "on_demand"},
-        )["status"],
-        call(
-            api,
-            "GET",
-            "/engagement-templates/{template_id}",
-            caller=caller,
-            template_id=template_id,
-        )["status"],
-        call(
-            api,
-            "PATCH",
-            "/engagement-templates/{template_id}",
-            caller=caller,
-            body={"name": "Renamed"},
-            template_id=template_id,
-        )["status"],
+        call(api, "POST", "/engagement-templates", caller=caller, body=new)["status"],
+        call(api, "GET", template, caller=caller, **one)["status"],
+        call(api, "PATCH", template, caller=caller, body={"name": "Renamed"}, **one)["status"],
     )
     assert got == expected
 
@@ -497,19 +459,15 @@ def test_role_table_for_engagements(
         caller = who
     listed = call(api, "GET", "/engagements", caller=caller)
     assert listed["status"] == 200, listed
-    created = call(
-        api,
-        "POST",
-        "/engagements",
-        caller=caller,
-        body={"template_id": coaching["three_weeks"], "coachee_id": coaching["coachee"]},
+    new = {"template_id": coaching["three_weeks"], "coachee_id": coaching["coachee"]}
+    created = call(api, "POST", "/engagements", caller=caller, body=new)
+    read = call(
+        api, "GET", "/engagements/{engagement_id}", caller=caller, engagement_id=engagement_id
     )
     got = (
         len(listed["json"]["items"]),
         created["status"],
-        call(
-            api, "GET", "/engagements/{engagement_id}", caller=caller, engagement_id=engagement_id
-        )["status"],
+        read["status"],
         patch(api, engagement_id, {"name": "Renamed"}, caller=caller)["status"],
     )
     assert got == expected

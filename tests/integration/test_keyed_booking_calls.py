@@ -17,6 +17,7 @@ from momentum.store import dynamo
 from tests.integration.conftest import HttpCall, claims
 from tests.integration.people import seed_user
 from tests.integration.test_api_faults import _changes, _table
+from tests.integration.test_lost_responses import _lost_after_retries
 
 ADMIN = claims(role="admin", sub="user-adam")
 
@@ -76,3 +77,24 @@ def test_a_keyed_booking_is_a_read_and_a_transaction_and_its_replay_one_read_mor
     assert other["status"] == 422, other
     assert every_call == ["Query", "TransactWriteItems"]
     assert _changes(before, _table(raw_dynamodb)) == []  # neither wrote anything
+
+
+def test_a_keyed_booking_whose_answer_never_came_is_found_by_its_retry(
+    api: HttpCall, every_call: list[str]
+) -> None:
+    """The booking and its key's claim landed together, every answer lost (a 503): the
+    retry's transaction finds the claim and answers with the appointment, made once."""
+    assert (
+        api("PUT", "/org", body={"name": "Harbour", "timezone": "Europe/London"})["status"] == 200
+    )
+    seed_user("user-adam", "admin")
+    client_id = api("POST", "/clients", body={"name": "Ada"}, caller=ADMIN)["json"]["id"]
+    key = {"Idempotency-Key": "book-lost-1"}
+    with _lost_after_retries("TransactWriteItems", times=dynamo.RESEND_ATTEMPTS) as lost:
+        first = api("POST", "/appointments", body=_booking(client_id), caller=ADMIN, headers=key)
+    assert lost == ["200"] * dynamo.RESEND_ATTEMPTS
+    assert first["status"] == 503, first
+    retried = api("POST", "/appointments", body=_booking(client_id), caller=ADMIN, headers=key)
+    assert retried["status"] == 201, retried
+    listed = api("GET", "/appointments", caller=ADMIN, query={"client_id": client_id})
+    assert [a["id"] for a in listed["json"]["items"]] == [retried["json"]["id"]]

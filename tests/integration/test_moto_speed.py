@@ -2,8 +2,8 @@
 DynamoDB's AttributeValues go straight to moto's JSON response, byte for byte what moto's
 own shape walk writes, for every kind of value (generated), and what boto3 reads back is
 what was stored; every Cognito user pool signs with moto's one packaged key, imported once;
-botocore's data files are parsed once, to what a fresh parse gives. The `aws` fixture
-installs it."""
+an item is sized and refused at 400 KB as moto sizes and refuses it; botocore's data files
+are parsed once, to what a fresh parse gives. The `aws` fixture installs it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from typing import Any
 
 import boto3
 import botocore
+import pytest
+from botocore.exceptions import ClientError
 from botocore.loaders import JSONFileLoader
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +23,8 @@ from joserfc import jwk
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.serialize import BaseJSONSerializer, XFormedAttributePicker, get_serializer_class
 from moto.core.utils import get_service_model
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.utilities.utils import load_resource
 
 from local import infra, moto_speed
@@ -93,6 +97,7 @@ def test_the_aws_fixture_installs_it_and_items_round_trip(
 ) -> None:
     assert getattr(BaseJSONSerializer._serialize_type_structure, "_momentum_direct", False)
     assert getattr(JSONFileLoader.load_file, "_momentum_shared", False)
+    assert getattr(Item.__init__, "_momentum_one_pass", False)
     item = {
         "pk": {"S": "TEST#types"},
         "sk": {"S": "ITEM"},
@@ -136,3 +141,56 @@ def test_botocore_files_parse_to_what_a_fresh_parse_gives(aws: infra.LocalAws) -
     assert JSONFileLoader().load_file(str(path)) is first  # another loader: parsed once
     with gzip.open(f"{path}.json.gz", "rt", encoding="utf-8") as packaged:
         assert first == json.load(packaged)
+
+
+def _built(init: Any, attrs: dict[str, Any]) -> Any:
+    """The item's attributes as `init` builds them, or the refusal's name."""
+    item = Item.__new__(Item)
+    try:
+        init(item, DynamoType({"S": "h"}), None, attrs)
+    except ItemSizeTooLarge:
+        return "ItemSizeTooLarge"
+    return list(item.attrs.items())
+
+
+MOTO_LIMIT = 405_000  # moto 5.2.5's item size limit (LimitedSizeDict.__setitem__)
+sizes = st.one_of(st.integers(0, 150_000), st.integers(404_950, 405_050))
+
+
+@settings(max_examples=60, deadline=None)
+@given(lengths=st.lists(sizes, min_size=1, max_size=5), small=items)
+def test_items_are_sized_and_refused_as_moto_does(
+    lengths: list[int], small: dict[str, Any]
+) -> None:
+    moto_speed.check_item_size_in_one_pass()
+    one_pass = Item.__init__
+    generic = getattr(one_pass, "_momentum_generic", None)
+    assert generic is not None
+    attrs = {**small, **{f"big{n}": {"S": "x" * length} for n, length in enumerate(lengths)}}
+    assert _built(one_pass, attrs) == _built(generic, attrs)
+
+
+@pytest.mark.parametrize("over", [-1, 0, 1])
+@pytest.mark.parametrize("big_first", [True, False])
+def test_the_limit_is_where_moto_puts_it(over: int, big_first: bool) -> None:
+    moto_speed.check_item_size_in_one_pass()
+    small = {"n": {"N": "12"}, "l": {"L": [{"S": "ab"}, {"NULL": True}]}}
+    small_size = sum(len(k) + DynamoType(v).size() for k, v in small.items())
+    big = {"b": {"S": "x" * (MOTO_LIMIT - small_size - 1 + over)}}
+    attrs = {**big, **small} if big_first else {**small, **big}
+    one_pass = Item.__init__
+    outcome = _built(one_pass, attrs)
+    assert outcome == _built(getattr(one_pass, "_momentum_generic", None), attrs)
+    assert (outcome == "ItemSizeTooLarge") == (over > 0)
+
+
+def test_the_400_kb_limit_holds_through_the_api(aws: infra.LocalAws, raw_dynamodb: Any) -> None:
+    key = {"pk": {"S": "TEST#big"}, "sk": {"S": "ITEM"}}
+    room = MOTO_LIMIT - sum(len(k) + len(v["S"]) for k, v in key.items()) - len("b")
+    raw_dynamodb.put_item(TableName=dynamo.table_name(), Item={**key, "b": {"S": "x" * room}})
+    with pytest.raises(ClientError) as refused:
+        raw_dynamodb.put_item(
+            TableName=dynamo.table_name(), Item={**key, "b": {"S": "x" * (room + 1)}}
+        )
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+    assert "maximum allowed size" in refused.value.response["Error"]["Message"]

@@ -17,7 +17,7 @@ from momentum.store import users as user_store
 from tests.integration import routes
 from tests.integration.conftest import OTHER_ORG, HttpCall, claims
 from tests.integration.people import seed_user
-from tests.integration.routes import at, ids_of
+from tests.integration.routes import at, ids_of, put_org
 from tests.integration.routes import ok as created
 
 ADMIN = claims(role="admin", sub="user-adam")
@@ -42,12 +42,7 @@ def practice(api: HttpCall) -> Ids:
     seed_user("user-stu", "location_admin", locations=["south"])
     seed_user("user-ivy", "admin", status="inactive")
     seed_user("user-alien", "staff", org=OTHER_ORG)
-    body = {
-        "name": "Harbour",
-        "timezone": "Europe/London",
-        "locations": [{"id": "north", "name": "North"}, {"id": "south", "name": "South"}],
-    }
-    assert api("PUT", "/org", body=body)["status"] == 200
+    put_org(api, "Harbour", "Europe/London")
     ids: Ids = {}
 
     def make(thing: str, route: str, body: dict[str, Any]) -> None:

@@ -29,7 +29,7 @@ from tests.integration.conftest import (
     seed_caller,
 )
 from tests.integration.people import seed_staff
-from tests.integration.routes import at, ok
+from tests.integration.routes import at, ok, put_org
 
 OWNER = claims(role="owner", sub="user-owner")
 ADMIN = claims(role="admin", sub="user-adam")
@@ -90,16 +90,7 @@ def practice(api: HttpCall) -> dict[str, str]:
     organization's client that must never show up."""
     at("2026-04-10T09:00:00+00:00")
     seed_staff("user-sam", "user-tom", "user-cora")  # the practitioners, team member, coach
-    api(
-        "PUT",
-        "/org",
-        caller=OWNER,
-        body={
-            "name": "Harbour",
-            "timezone": "Europe/London",
-            "locations": [{"id": "north", "name": "North"}, {"id": "south", "name": "South"}],
-        },
-    )
+    put_org(api, "Harbour", "Europe/London", caller=OWNER)
     ada = client(
         api, 'Ada "The Ace", Lovelace', location_id="north", assigned_practitioner_ids=["user-sam"]
     )

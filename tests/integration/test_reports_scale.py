@@ -4,12 +4,10 @@ once, and the CSV export round-trips to the same rows as the JSON (SPEC §5, §7
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
-import pytest
-from moto.dynamodb.models import dynamo_type, dynamodb_backends
+from moto.dynamodb.models import dynamodb_backends
 
 from local import infra
 from momentum.domain.engagements import (
@@ -39,15 +37,9 @@ ADMIN = claims(role="admin", sub="user-adam")
 
 def _insert(items: list[dict[str, Any]]) -> None:
     # Straight into moto's table: seeding 6,000 items over HTTP would dominate the suite.
-    # moto re-sums a whole item's size on every attribute it sets (the 400 KB limit:
-    # quadratic per item, a third of this test's time); these items are under 1 KB.
     table = dynamodb_backends[infra.ACCOUNT_ID][infra.REGION].get_table("MomentumTable")
-    attributes = [dynamo.to_attributes(item) for item in items]
-    assert max(len(json.dumps(a)) for a in attributes) < 4_000
-    with pytest.MonkeyPatch.context() as unchecked:
-        unchecked.setattr(dynamo_type.LimitedSizeDict, "__setitem__", dict.__setitem__)
-        for attrs in attributes:
-            table.put_item(attrs)
+    for item in items:
+        table.put_item(dynamo.to_attributes(item))
 
 
 def _seed(org: str, count: int) -> None:

@@ -10,7 +10,7 @@ import pytest
 from local import infra
 from momentum.store import users as user_store
 from tests.integration.conftest import ORG, OTHER_ORG, HttpCall, claims
-from tests.integration.routes import client_with_login
+from tests.integration.routes import client_with_login, put_org
 
 OWNER = claims(role="owner", sub="user-olivia")
 ADMIN = claims(role="admin", sub="user-adam")
@@ -22,12 +22,7 @@ FOREIGN_OWNER = claims(org=OTHER_ORG, role="owner", sub="user-otto")
 
 @pytest.fixture
 def org(api: HttpCall) -> None:
-    body = {
-        "name": "Harbour",
-        "timezone": "Europe/London",
-        "locations": [{"id": "north", "name": "North"}, {"id": "south", "name": "South"}],
-    }
-    assert api("PUT", "/org", body=body, caller=OWNER)["status"] == 200
+    put_org(api, "Harbour", "Europe/London", caller=OWNER)
 
 
 def _create(api: HttpCall, caller: dict[str, str] = OWNER, **fields: Any) -> dict[str, Any]:

@@ -95,6 +95,12 @@ def tracker_counted_from(tracker: Tracker, state: TrackerState, today: date) -> 
     return _tracker_span(tracker, state, today).begin
 
 
+def tracker_reaches_back(tracker: Tracker, state: TrackerState, today: date) -> bool:
+    """Whether the tracker counts from before what every client keeps anyway: a write that
+    stores it must land on the client summary it counted from."""
+    return tracker_counted_from(tracker, state, today) < today - timedelta(days=CLIENT_DAYS)
+
+
 def _earliest(completed: Tally[date]) -> date | None:
     if completed.trim is not None:
         return completed.trim.lowest
@@ -165,7 +171,7 @@ def tracker_copy(
 def engagement_kept_from(state: EngagementState, today: date) -> date:
     """The next evaluation replays from the day after `state.evaluated_on`; views ask
     about today."""
-    return today
+    return _seen(state.evaluated_on, today) - ENGAGEMENT_MARGIN
 
 
 def engagement_summary(

@@ -87,7 +87,7 @@ class KeyedRequest:
             raise KeyUsed(used) from None
 
 
-class KeyUsed(Exception):  # noqa: N818 - a signal out of the write loop, not an error
+class KeyUsed(Exception):  # a signal out of the write loop, not an error
     """The create's transaction found the key claimed: nothing of it was written."""
 
     def __init__(self, use: KeyUse) -> None:

@@ -87,7 +87,8 @@ def _with_evaluation(
 ) -> tuple[TrackerRecord, list[Op], ClientRecord | None]:
     """The tracker evaluated, with its copy of what it counts and the tasks it creates; and
     the client with a summary widened to count from the tracker's begin, when the stored
-    one kept less (a begin more than a year back: rare), to store with the tracker."""
+    one kept less (a begin before its last quarter, on a longer history: rare), to store
+    with the tracker."""
     widened = summaries.client_counting(client, record.tracker, record.state, today, tz)
     summary = client.client_summary() if widened is None else widened
     evaluated, tasks = evaluate_tracker_now(record, summary, today, tz)
@@ -114,8 +115,10 @@ def create_tracker(principal: Principal, client_id: str, body: dict[str, Any]) -
         # the limit however many creates race (a lost race decides again from the count).
         ensure_can_add_tracker(current.tracker_count)
         record, task_ops, widened = _with_evaluation(new, current, today, tz)
-        kept = None if widened is None else (current, widened)
-        return Decision(record, [*tracker_store.create_ops(record, widened=kept), *task_ops])
+        back = retention.tracker_reaches_back(tracker, TrackerState(), today)
+        counted_on = current if back or widened is not None else None
+        ops = tracker_store.create_ops(record, counted_on=counted_on, widened=widened)
+        return Decision(record, [*ops, *task_ops])
 
     return optimistic_write(
         thing="client",
@@ -215,6 +218,8 @@ def update_tracker(
         if widened is not None:  # moved to begin before what the client's summary keeps
             task_ops += client_store.appointment_fold_ops(client, widened)
             client = widened
+        elif retention.tracker_reaches_back(tracker, state, today):
+            task_ops.append(tracker_store.client_unchanged_op(client))
         return Decision((client, updated), [write, *task_ops])
 
     return optimistic_write(

@@ -220,41 +220,60 @@ def _count_op(org_id: str, client_id: str, delta: int) -> Op:
     )
 
 
-def _count_and_summary_op(before: ClientRecord, after: ClientRecord) -> Op:
-    """The count of a new tracker, with the client summary it counts from, written only if
-    no appointment write changed the summary since `before` was read."""
+def _count_on_op(before: ClientRecord, after: ClientRecord | None) -> Op:
+    """The count of a new tracker, written only if no appointment write changed the client's
+    summary since `before` was read (it counts from that summary); with the summary
+    `after`, widened to count from the tracker's begin, when there is one."""
+    widen = "" if after is None else " SET #summary = :summary, state_version = :next_state"
+    summary = {} if after is None else {
+        ":summary": after.client_summary().to_dict(),
+        ":next_state": before.state_version + 1,
+    }  # fmt: skip
     return dynamo.update_op(
         client_pk(before.org_id, before.id),
         CLIENT_SK,
-        update="ADD tracker_count :one SET #summary = :summary, state_version = :next_state",
+        update="ADD tracker_count :one" + widen,
         condition=(
             "attribute_exists(pk) AND state_version = :state AND "
             "(attribute_not_exists(tracker_count) OR tracker_count < :max)"
         ),
-        names={"#summary": "summary"},
+        names=None if after is None else {"#summary": "summary"},
         values={
             ":one": 1,
             ":max": MAX_TRACKERS_PER_CLIENT,
-            ":summary": after.client_summary().to_dict(),
-            ":next_state": before.state_version + 1,
             ":state": before.state_version,
+            **summary,
         },
     )
 
 
 def create_ops(
-    record: TrackerRecord, *, widened: tuple[ClientRecord, ClientRecord] | None = None
+    record: TrackerRecord,
+    *,
+    counted_on: ClientRecord | None = None,
+    widened: ClientRecord | None = None,
 ) -> list[Op]:
     """A new tracker, counted on its client: fails (ChangedMeanwhile) when the client is gone
-    or has the most trackers allowed by the time it lands. `widened`: the client as read,
-    and with a summary that counts from the tracker's begin (which is before what the
-    stored one keeps, `logic.summaries.client_counting`), stored in the same update."""
+    or has the most trackers allowed by the time it lands. `counted_on`: the client as read,
+    when the tracker counts from further back than every write keeps anyway — then it lands
+    only on the summary it counted from, stored `widened` to its begin if that was needed
+    (`logic.summaries.client_counting`)."""
     count = (
         _count_op(record.org_id, record.client_id, +1)
-        if widened is None
-        else _count_and_summary_op(*widened)
+        if counted_on is None
+        else _count_on_op(counted_on, widened)
     )
     return [write_op(record, expected_version=0, expected_state_version=0), count]
+
+
+def client_unchanged_op(client: ClientRecord) -> Op:
+    """Checks that no appointment write changed the client's summary since it was read."""
+    return dynamo.check_op(
+        client_pk(client.org_id, client.id),
+        CLIENT_SK,
+        condition="state_version = :state",
+        values={":state": client.state_version},
+    )
 
 
 def delete_ops(record: TrackerRecord) -> list[Op]:

@@ -31,7 +31,7 @@ from momentum.domain.errors import Conflict, InvalidInput
 from momentum.domain.progress import Progress
 from momentum.domain.recipients import EmailKind, Person, may_email
 
-from .builders import CANCELLED, COMPLETED, MISSED, SCHEDULED, appt, d
+from .builders import CANCELLED, COMPLETED, MISSED, SCHEDULED, appt, d, day_by_day
 
 ON, OFF, NOT = Progress.ON_TRACK, Progress.OFF_TRACK, Progress.NOT_TRACKING
 THREE_WEEKS = EngagementTracking(threshold_days=21, notify_off_track=True)
@@ -164,14 +164,11 @@ def run(
     days_: list[str],
     state: EngagementState | None = None,
 ) -> tuple[EngagementState, list[tuple[date, object]], date | None]:
-    state = state or EngagementState()
-    effects: list[tuple[date, object]] = []
-    next_check = None
-    for day in days_:
-        result = evaluate_engagement(engagement, summary, state, d(day))
-        state, next_check = result.state, result.next_check
-        effects.extend((d(day), e) for e in result.effects)
-    return state, effects, next_check
+    return day_by_day(
+        lambda state, day: evaluate_engagement(engagement, summary, state, day),
+        days_,
+        state or EngagementState(),
+    )
 
 
 class TestNotices:

@@ -30,7 +30,16 @@ from momentum.domain.on_track import (
 from momentum.domain.packages import Lifecycle, Package, PackageKind, PackageSize, PackageSummary
 from momentum.domain.progress import Progress
 
-from .builders import SCHEDULED, appt, client_summary, d, days, package_summary, sessions_on
+from .builders import (
+    SCHEDULED,
+    appt,
+    client_summary,
+    d,
+    day_by_day,
+    days,
+    package_summary,
+    sessions_on,
+)
 
 ON, RISK, OFF, NOT = (
     Progress.ON_TRACK,
@@ -185,14 +194,11 @@ def run(
     state: PackageState | None = None,
 ) -> tuple[PackageState, list[tuple[date, object]], date | None]:
     """Evaluate on each day in turn; collect (day, effect)."""
-    state = state or PackageState()
-    effects: list[tuple[date, object]] = []
-    next_check = None
-    for day in days_:
-        result = evaluate_package(pkg, settings, summary, state, d(day))
-        state, next_check = result.state, result.next_check
-        effects.extend((d(day), e) for e in result.effects)
-    return state, effects, next_check
+    return day_by_day(
+        lambda state, day: evaluate_package(pkg, settings, summary, state, day),
+        days_,
+        state or PackageState(),
+    )
 
 
 # At risk from 10 May: sessions 10 and 20 April leave the 30-day window on 10 and 20 May.

@@ -43,7 +43,7 @@ from momentum.domain.trackers import (
     tracker_view,
 )
 
-from .builders import appt
+from .builders import appt, naive_window_status
 
 BASE = date(2024, 1, 1)
 HORIZON = 420  # days: past every event the strategies can make
@@ -223,12 +223,7 @@ def naive_package_status(
         used = len(so_far) * minutes if size.unit is Unit.HOURS else len(so_far)
         if used >= (size.amount * 60 if size.unit is Unit.HOURS else size.amount):
             return Progress.NOT_TRACKING
-    if (current - package.start_date).days < on.window_days:
-        return Progress.ON_TRACK
-    count = sum(1 for x in dates if current - timedelta(days=on.window_days) < x <= current)
-    if count >= on.at_risk_below:
-        return Progress.ON_TRACK
-    return Progress.AT_RISK if count >= on.off_track_below else Progress.OFF_TRACK
+    return naive_window_status(on, package.start_date, dates, current)
 
 
 @FAST

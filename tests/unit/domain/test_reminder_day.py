@@ -29,7 +29,7 @@ from momentum.domain.on_track import (
 from momentum.domain.packages import Package, PackageKind, PackageSize, PackageSummary
 from momentum.domain.progress import Progress
 
-from .builders import appt, d, sessions_on
+from .builders import appt, d, naive_window_status, sessions_on
 
 BASE = date(2024, 3, 1)
 PACKAGES = ("p1", "p2")
@@ -56,12 +56,7 @@ def reference_status(
     used = sum(1 for x in dates if x <= today)
     if size.kind is PackageKind.FIXED and size.amount is not None and used >= size.amount:
         return Progress.NOT_TRACKING  # used up
-    if (today - package.start_date).days < on.window_days:
-        return Progress.ON_TRACK
-    count = sum(1 for x in dates if today - timedelta(days=on.window_days) < x <= today)
-    if count >= on.at_risk_below:
-        return Progress.ON_TRACK
-    return Progress.AT_RISK if count >= on.off_track_below else Progress.OFF_TRACK
+    return naive_window_status(on, package.start_date, dates, today)
 
 
 @dataclass
@@ -318,22 +313,31 @@ def cancel(facts: AppointmentFacts) -> AppointmentFacts:
     return replace(facts, status=AppointmentStatus.CANCELLED)
 
 
-def test_an_episode_started_by_a_cancellation_gets_its_reminder_on_start_plus_after_days() -> None:
+def assert_episode(stored: Stored, status: Progress, start: str, *, due: str) -> None:
+    """`stored` is in an episode of `status` begun on `start`, its reminder due on `due`."""
+    assert (stored.state.status, stored.state.episode_start, stored.due) == (
+        status,
+        d(start),
+        d(due),
+    )
+
+
+def with_a_session_on_2_may() -> tuple[AppointmentFacts, Stored]:
+    """The 2 May session, and the package with it and one of 25 April as stored on 3 May."""
     session = appt("a1", "2024-05-02")
-    stored = stored_on(sessions_on("2024-04-25").apply_change(None, session), "2024-05-03")
+    return session, stored_on(sessions_on("2024-04-25").apply_change(None, session), "2024-05-03")
+
+
+def test_an_episode_started_by_a_cancellation_gets_its_reminder_on_start_plus_after_days() -> None:
+    session, stored = with_a_session_on_2_may()
     assert stored.state.status is Progress.ON_TRACK
     stored = written(stored, session, cancel(session), "2024-05-10")
-    assert (stored.state.status, stored.state.episode_start, stored.due) == (
-        Progress.AT_RISK,
-        d("2024-05-10"),
-        d("2024-05-12"),
-    )
+    assert_episode(stored, Progress.AT_RISK, "2024-05-10", due="2024-05-12")
     assert sent_by_runs(stored, "2024-05-11", "2024-05-30") == [(d("2024-05-12"), d("2024-05-10"))]
 
 
 def test_the_next_episode_started_by_a_write_gets_its_reminder_too() -> None:
-    session = appt("a1", "2024-05-02")
-    stored = stored_on(sessions_on("2024-04-25").apply_change(None, session), "2024-05-03")
+    session, stored = with_a_session_on_2_may()
     stored = written(stored, session, cancel(session), "2024-05-10")  # episode 1
     assert sent_by_runs(stored, "2024-05-11", "2024-05-13") == [(d("2024-05-12"), d("2024-05-10"))]
     back = appt("a2", "2024-05-14")
@@ -345,8 +349,7 @@ def test_the_next_episode_started_by_a_write_gets_its_reminder_too() -> None:
 
 
 def test_a_moved_session_starts_the_episode_on_the_day_it_was_moved() -> None:
-    session = appt("a1", "2024-05-02")
-    stored = stored_on(sessions_on("2024-04-25").apply_change(None, session), "2024-05-03")
+    session, stored = with_a_session_on_2_may()
     moved = replace(session, package_id=None)  # moved out of the package
     stored = written(stored, session, moved, "2024-05-09")
     assert stored.state.episode_start == d("2024-05-09")
@@ -361,11 +364,7 @@ def test_a_write_never_rewrites_the_days_before_it() -> None:
     stored = stored_on(sessions_on("2024-04-28").apply_change(None, old), "2024-05-06")
     assert stored.due == d("2024-05-28")
     stored = written(stored, old, cancel(old), "2024-05-22")
-    assert (stored.state.status, stored.state.episode_start, stored.due) == (
-        Progress.AT_RISK,
-        d("2024-05-22"),
-        d("2024-05-24"),
-    )
+    assert_episode(stored, Progress.AT_RISK, "2024-05-22", due="2024-05-24")
     assert sent_by_runs(stored, "2024-05-22", "2024-06-30") == [(d("2024-05-24"), d("2024-05-22"))]
 
 
@@ -373,11 +372,7 @@ def test_a_package_created_at_risk_starts_its_episode_on_the_day_it_is_created()
     system = System()
     system.create(PACKAGE, REMINDING, d("2024-05-10"))  # started in January, no sessions
     stored = system.packages["p1"]
-    assert (stored.state.status, stored.state.episode_start, stored.due) == (
-        Progress.OFF_TRACK,
-        d("2024-05-10"),
-        d("2024-05-12"),
-    )
+    assert_episode(stored, Progress.OFF_TRACK, "2024-05-10", due="2024-05-12")
     assert sent_by_runs(stored, "2024-05-11", "2024-05-20") == [(d("2024-05-12"), d("2024-05-10"))]
 
 

@@ -25,7 +25,7 @@ from momentum.domain.trackers import (
     validate_tracker,
 )
 
-from .builders import CANCELLED, MISSED, appt, client_summary, d
+from .builders import CANCELLED, MISSED, appt, client_summary, d, day_by_day
 
 MARCH = Tracker(
     id="t1",
@@ -44,14 +44,12 @@ def completed_on(*dates: str) -> ClientSummary:
 def run(
     tracker: Tracker, summary: ClientSummary, days_: list[str], state: TrackerState | None = None
 ) -> tuple[TrackerState, list[object], date | None]:
-    state = state or TrackerState()
-    effects: list[object] = []
-    next_check = None
-    for day in days_:
-        result = evaluate_tracker(tracker, summary, state, d(day))
-        state, next_check = result.state, result.next_check
-        effects.extend(result.effects)
-    return state, effects, next_check
+    state, effects, next_check = day_by_day(
+        lambda state, day: evaluate_tracker(tracker, summary, state, day),
+        days_,
+        state or TrackerState(),
+    )
+    return state, [effect for _, effect in effects], next_check
 
 
 class TestRules:
@@ -170,6 +168,13 @@ class TestCounting:
         assert period(resetting, 2).begin == d("2024-03-29")
 
 
+def march_task(reason: TaskReason) -> CreateTask:
+    """The task MARCH's first period (1-14 March) creates for u-assignee."""
+    return CreateTask(
+        "t1", "c1", d("2024-03-01"), d("2024-03-14"), reason, "u-assignee", MARCH.note
+    )
+
+
 class TestTasks:
     def task(self, trigger: TaskTrigger, **changes: object) -> Tracker:
         return replace(MARCH, task=TrackerTask("u-assignee", trigger), **changes)  # type: ignore[arg-type]
@@ -184,17 +189,7 @@ class TestTasks:
         state, effects, next_check = run(
             tracker, three, ["2024-03-06", "2024-03-07", "2024-03-20"], state
         )
-        assert effects == [
-            CreateTask(
-                "t1",
-                "c1",
-                d("2024-03-01"),
-                d("2024-03-14"),
-                TaskReason.COUNT_REACHED,
-                "u-assignee",
-                MARCH.note,
-            )
-        ]
+        assert effects == [march_task(TaskReason.COUNT_REACHED)]
         assert next_check is None
 
     def test_end_date_creates_the_task_at_the_nightly_run_after_the_end_date(self) -> None:
@@ -258,15 +253,7 @@ class TestTasks:
         assert next_check == d("2024-03-15")
         state, effects, next_check = run(tracker, summary, ["2024-03-15"], state)
         assert effects == [
-            CreateTask(
-                "t1",
-                "c1",
-                d("2024-03-01"),
-                d("2024-03-14"),
-                TaskReason.END_DATE,
-                "u-assignee",
-                MARCH.note,
-            ),
+            march_task(TaskReason.END_DATE),
             ResetTracker("t1", d("2024-03-15"), d("2024-03-28")),
         ]
         assert next_check == d("2024-03-18")  # the third session of the period reaches 3

@@ -3,19 +3,22 @@ import { useState } from 'react';
 /** Deleting a record asks once more: "Delete tracker", then "Yes, delete this tracker". */
 export function DeleteButton({
   what,
-  onDelete,
-  pending,
+  remove,
   small = false,
 }: {
   what: string;
-  onDelete: () => void;
-  pending: boolean;
+  remove: { mutate: () => void; isPending: boolean };
   small?: boolean;
 }) {
   const [confirming, setConfirming] = useState(false);
   if (confirming) {
     return (
-      <button type="button" className="button button-danger" onClick={onDelete} disabled={pending}>
+      <button
+        type="button"
+        className="button button-danger"
+        onClick={() => remove.mutate()}
+        disabled={remove.isPending}
+      >
         {`Yes, delete this ${what}`}
       </button>
     );

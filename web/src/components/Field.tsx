@@ -74,52 +74,28 @@ function FieldShell({
   );
 }
 
-export function TextField({
-  label,
-  error,
-  hint,
-  ...input
-}: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
-  return (
-    <FieldShell
-      label={label}
-      error={error}
-      hint={hint}
-      control={(props) => <input {...props} {...input} />}
-    />
-  );
+/** A field's props, parted: its frame (label, hint, error), and the rest for its control. */
+function parted<P extends FieldFrame>({ label, error, hint, ...control }: P) {
+  return [{ label, error, hint }, control] as const;
 }
 
-export function TextArea({
-  label,
-  error,
-  hint,
-  ...input
-}: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  return (
-    <FieldShell
-      label={label}
-      error={error}
-      hint={hint}
-      control={(props) => <textarea {...props} {...input} />}
-    />
-  );
+export function TextField(props: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
+  const [frame, input] = parted(props);
+  return <FieldShell {...frame} control={(ids) => <input {...ids} {...input} />} />;
 }
 
-export function SelectField({
-  label,
-  error,
-  hint,
-  children,
-  ...select
-}: FieldFrame & SelectHTMLAttributes<HTMLSelectElement>) {
+export function TextArea(props: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const [frame, input] = parted(props);
+  return <FieldShell {...frame} control={(ids) => <textarea {...ids} {...input} />} />;
+}
+
+export function SelectField(props: FieldFrame & SelectHTMLAttributes<HTMLSelectElement>) {
+  const [frame, { children, ...select }] = parted(props);
   return (
     <FieldShell
-      label={label}
-      error={error}
-      hint={hint}
-      control={(props) => (
-        <select {...props} {...select}>
+      {...frame}
+      control={(ids) => (
+        <select {...ids} {...select}>
           {children}
         </select>
       )}
@@ -127,20 +103,12 @@ export function SelectField({
   );
 }
 
-export function CheckboxField({
-  label,
-  error,
-  hint,
-  ...input
-}: FieldFrame & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) {
+export function CheckboxField(
+  props: FieldFrame & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>,
+) {
+  const [frame, input] = parted(props);
   return (
-    <FieldShell
-      label={label}
-      error={error}
-      hint={hint}
-      check
-      control={(props) => <input {...props} type="checkbox" {...input} />}
-    />
+    <FieldShell {...frame} check control={(ids) => <input {...ids} type="checkbox" {...input} />} />
   );
 }
 

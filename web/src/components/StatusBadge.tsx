@@ -30,17 +30,26 @@ export function StatusBadge({ status }: { status: TrackStatus | null | undefined
   );
 }
 
-const CLIENT_STATUS: Record<string, string> = {
-  active: 'Active',
-  inactive: 'Inactive',
-  prospect: 'Prospect',
-};
-
-export function ClientStatusBadge({ status }: { status: string }) {
-  return <span className={`pill pill-${status}`}>{CLIENT_STATUS[status] ?? status}</span>;
+/** A status as a coloured pill with its word (`prefix` + the status names the colour). */
+function Pill({
+  status,
+  words,
+  prefix,
+}: {
+  status: string;
+  words: Record<string, string>;
+  prefix: string;
+}) {
+  return <span className={`pill ${prefix}${status}`}>{words[status] ?? status}</span>;
 }
 
-const APPOINTMENT_STATUS: Record<string, string> = {
+const CLIENT_STATUS = { active: 'Active', inactive: 'Inactive', prospect: 'Prospect' };
+
+export function ClientStatusBadge({ status }: { status: string }) {
+  return <Pill status={status} words={CLIENT_STATUS} prefix="pill-" />;
+}
+
+const APPOINTMENT_STATUS = {
   scheduled: 'Scheduled',
   completed: 'Completed',
   cancelled: 'Cancelled',
@@ -48,16 +57,11 @@ const APPOINTMENT_STATUS: Record<string, string> = {
 };
 
 export function AppointmentStatusBadge({ status }: { status: string }) {
-  return <span className={`pill pill-${status}`}>{APPOINTMENT_STATUS[status] ?? status}</span>;
+  return <Pill status={status} words={APPOINTMENT_STATUS} prefix="pill-" />;
 }
 
-const LIFECYCLE: Record<string, string> = {
-  open: 'Open',
-  used_up: 'Used up',
-  expired: 'Expired',
-  cancelled: 'Cancelled',
-};
+const LIFECYCLE = { open: 'Open', used_up: 'Used up', expired: 'Expired', cancelled: 'Cancelled' };
 
 export function LifecycleBadge({ lifecycle }: { lifecycle: string }) {
-  return <span className={`pill pill-life-${lifecycle}`}>{LIFECYCLE[lifecycle] ?? lifecycle}</span>;
+  return <Pill status={lifecycle} words={LIFECYCLE} prefix="pill-life-" />;
 }

@@ -78,6 +78,21 @@ export function EditRowButton({ name, onClick }: { name: string; onClick: () => 
   );
 }
 
+/** A row's last cell: its Edit button, for those who may edit (`canEdit`), else nothing. */
+export function EditCell({
+  row,
+  canEdit,
+  onEdit,
+}: {
+  row: { id: string; name: string };
+  canEdit: boolean;
+  onEdit: (id: string) => void;
+}) {
+  return (
+    <td>{canEdit ? <EditRowButton name={row.name} onClick={() => onEdit(row.id)} /> : null}</td>
+  );
+}
+
 /** Saving a form that creates a record or edits one: an edit sends If-Match with the ETag
  * the form was opened from (a 412 then says someone else changed it); a create sends one
  * Idempotency-Key per form opening, so a double click makes one record. Afterwards what it

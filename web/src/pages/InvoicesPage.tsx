@@ -11,7 +11,7 @@ import { PagedTable, usePagedQuery } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
 import { NameOptions } from '../components/Choices';
 import { FormDialog } from '../components/FormDialog';
-import { SelectField, TextField } from '../components/Field';
+import { bindForm, SelectField, TextField } from '../components/Field';
 import { AddButton, PageHead } from '../components/PageHead';
 import { useCreate } from '../components/VersionedEdit';
 import { formatDate, todayIn } from '../lib/dates';
@@ -205,9 +205,13 @@ function NewInvoiceDialog({
   const timeZone = useTimeZone();
   const queryClient = useQueryClient();
   const templates = useTemplates();
-  const [clientId, setClientId] = useState(initialClient);
-  const [date, setDate] = useState(todayIn(timeZone));
-  const [currency, setCurrency] = useState('GBP');
+  const [form, setForm] = useState({
+    client_id: initialClient,
+    date: todayIn(timeZone),
+    currency: 'GBP',
+  });
+  const { field } = bindForm(form, setForm);
+  const clientId = form.client_id;
   const [lines, setLines] = useState<DraftLine[]>([{ ...EMPTY_LINE }]);
   const openPacks = usePackages(clientId, true);
   const { save: create, fieldErrors: errors } = useCreate({
@@ -216,9 +220,8 @@ function NewInvoiceDialog({
         api.POST('/invoices', {
           params: { header },
           body: {
-            client_id: clientId,
-            date,
-            currency: currency.toUpperCase(),
+            ...form,
+            currency: form.currency.toUpperCase(),
             lines: lines.map((l) => ({
               kind: l.kind,
               description: l.description,
@@ -249,29 +252,12 @@ function NewInvoiceDialog({
       disabled={!clientId}
     >
       <div className="form-grid">
-        <SelectField
-          label="Client"
-          value={clientId}
-          onChange={(e) => setClientId(e.target.value)}
-          error={errors.client_id}
-        >
+        <SelectField label="Client" {...field('client_id')} error={errors.client_id}>
           <option value="">Choose a client</option>
           <NameOptions items={clients} />
         </SelectField>
-        <TextField
-          label="Date"
-          type="date"
-          value={date}
-          onChange={(e) => setDate(e.target.value)}
-          error={errors.date}
-        />
-        <TextField
-          label="Currency"
-          value={currency}
-          maxLength={3}
-          onChange={(e) => setCurrency(e.target.value)}
-          error={errors.currency}
-        />
+        <TextField label="Date" type="date" {...field('date')} error={errors.date} />
+        <TextField label="Currency" maxLength={3} {...field('currency')} error={errors.currency} />
       </div>
       {lines.map((line, i) => (
         <fieldset className="group" key={i}>

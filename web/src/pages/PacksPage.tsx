@@ -9,7 +9,7 @@ import { bindForm, CheckboxField, SelectField, TextField } from '../components/F
 import { FormDialog } from '../components/FormDialog';
 import { OnTrackFields } from '../components/OnTrackFields';
 import { AddButton, PageHead } from '../components/PageHead';
-import { EditDialogs, EditRowButton, useRecordSave } from '../components/VersionedEdit';
+import { EditCell, EditDialogs, useRecordSave } from '../components/VersionedEdit';
 import { DEFAULT_ON_TRACK, describeOnTrack, errorsUnder, validateOnTrack } from '../lib/onTrack';
 import { packageSize } from './client/PackagesCard';
 import { PackSizeFields } from './client/PackSizeFields';
@@ -57,9 +57,7 @@ export default function PacksPage() {
             <td>{t.validity_days ? `${t.validity_days} days` : 'No end'}</td>
             <td>{t.auto_renew ? 'Renews itself' : 'No'}</td>
             <td>{describeOnTrack(t.on_track)}</td>
-            <td>
-              {admin ? <EditRowButton name={t.name} onClick={() => setEditing(t.id)} /> : null}
-            </td>
+            <EditCell row={t} canEdit={admin} onEdit={setEditing} />
           </>
         )}
       />

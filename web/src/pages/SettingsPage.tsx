@@ -13,7 +13,7 @@ import { ErrorNotice, ErrorState } from '../components/ErrorState';
 import { bindForm, CheckboxField, SelectField, TextField } from '../components/Field';
 import { FormDialog } from '../components/FormDialog';
 import { SkeletonLines } from '../components/Skeleton';
-import { EditDialogs, EditRowButton, useRecordSave } from '../components/VersionedEdit';
+import { EditCell, EditDialogs, useRecordSave } from '../components/VersionedEdit';
 import { timeZones } from '../lib/dates';
 import { roleName } from '../Layout';
 import { EmailSettings } from './EmailPreferences';
@@ -131,34 +131,23 @@ function OrganizationForm({ org, etag }: { org: Organization; etag: string | nul
         {form.locations.length === 0 ? <p className="muted">No locations.</p> : null}
         {form.locations.map((location, i) => (
           <div className="location-row" key={i}>
-            <TextField
-              label={`Location ${i + 1} id`}
-              value={location.id}
-              disabled={!canEdit}
-              onChange={(e) =>
-                setForm({
-                  ...form,
-                  locations: form.locations.map((l, k) =>
-                    k === i ? { ...l, id: e.target.value } : l,
-                  ),
-                })
-              }
-              error={errors[`locations.${i}.id`]}
-            />
-            <TextField
-              label={`Location ${i + 1} name`}
-              value={location.name}
-              disabled={!canEdit}
-              onChange={(e) =>
-                setForm({
-                  ...form,
-                  locations: form.locations.map((l, k) =>
-                    k === i ? { ...l, name: e.target.value } : l,
-                  ),
-                })
-              }
-              error={errors[`locations.${i}.name`]}
-            />
+            {(['id', 'name'] as const).map((part) => (
+              <TextField
+                key={part}
+                label={`Location ${i + 1} ${part}`}
+                value={location[part]}
+                disabled={!canEdit}
+                onChange={(e) =>
+                  setForm({
+                    ...form,
+                    locations: form.locations.map((l, k) =>
+                      k === i ? { ...l, [part]: e.target.value } : l,
+                    ),
+                  })
+                }
+                error={errors[`locations.${i}.${part}`]}
+              />
+            ))}
             {canEdit ? (
               <button
                 type="button"
@@ -235,9 +224,7 @@ function UsersSettings() {
               </span>
               {u.invited ? <span className="muted"> · invited</span> : null}
             </td>
-            <td>
-              {canEdit ? <EditRowButton name={u.name} onClick={() => setEditing(u.id)} /> : null}
-            </td>
+            <EditCell row={u} canEdit={canEdit} onEdit={setEditing} />
           </>
         )}
       />

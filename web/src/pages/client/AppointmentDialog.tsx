@@ -44,6 +44,35 @@ interface PackChange {
 
 const DURATIONS = [30, 45, 60, 90, 120];
 
+/** How long a session lasts: the usual lengths, and its own when it is another. */
+function LengthField({
+  minutes,
+  onChange,
+  error,
+}: {
+  minutes: number;
+  onChange: (minutes: number) => void;
+  error: string | undefined;
+}) {
+  const lengths = DURATIONS.includes(minutes)
+    ? DURATIONS
+    : [...DURATIONS, minutes].sort((a, b) => a - b);
+  return (
+    <SelectField
+      label="Length"
+      value={String(minutes)}
+      onChange={(e) => onChange(Number(e.target.value))}
+      error={error}
+    >
+      {lengths.map((d) => (
+        <option key={d} value={d}>
+          {d} minutes
+        </option>
+      ))}
+    </SelectField>
+  );
+}
+
 function addMinutes(timestamp: string, minutes: number, timeZone: string): string {
   const end = new Date(new Date(timestamp).getTime() + minutes * 60000).toISOString();
   return zonedTimestamp(dateIn(end, timeZone), timeIn(end, timeZone), timeZone);
@@ -320,18 +349,11 @@ function NewAppointment({
           }
         />
         <TextField label="Start time" type="time" {...field('time')} hint={`${timeZone} time`} />
-        <SelectField
-          label="Length"
-          value={String(form.duration)}
-          onChange={(e) => setForm({ ...form, duration: Number(e.target.value) })}
+        <LengthField
+          minutes={form.duration}
+          onChange={(duration) => setForm({ ...form, duration })}
           error={errors.ends_at}
-        >
-          {DURATIONS.map((d) => (
-            <option key={d} value={d}>
-              {d} minutes
-            </option>
-          ))}
-        </SelectField>
+        />
         <PractitionerField {...field('practitioner')} error={errors.practitioner_id} />
         <SelectField label="Kind" {...field('kind')} error={errors.kind}>
           <option value="session">Session</option>
@@ -616,27 +638,17 @@ function EditAppointment({
     if (Object.keys(body).length === 0) onCancel();
     else onSave(body);
   };
-  const durations = DURATIONS.includes(minutes)
-    ? DURATIONS
-    : [...DURATIONS, minutes].sort((a, b) => a - b);
   return (
     <form onSubmit={submit} noValidate style={{ marginTop: '1rem' }}>
       {error ? <ErrorNotice error={error} /> : null}
       <div className="form-grid">
         <TextField label="Date" type="date" {...field('date')} error={errors.starts_at} />
         <TextField label="Start time" type="time" {...field('time')} />
-        <SelectField
-          label="Length"
-          value={String(form.duration)}
-          onChange={(e) => setForm({ ...form, duration: Number(e.target.value) })}
+        <LengthField
+          minutes={form.duration}
+          onChange={(duration) => setForm({ ...form, duration })}
           error={errors.ends_at}
-        >
-          {durations.map((d) => (
-            <option key={d} value={d}>
-              {d} minutes
-            </option>
-          ))}
-        </SelectField>
+        />
       </div>
       <PackPicker
         clientId={client.id}

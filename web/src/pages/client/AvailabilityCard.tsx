@@ -110,36 +110,27 @@ function AvailabilityEditor({
                   remote[`${day}.${i}.start`] ??
                   remote[`${day}.${i}.end`];
                 const errorId = `${day}-${i}-error`;
+                const edge = (end: keyof TimeRange) => (
+                  <input
+                    type="time"
+                    aria-label={`${WEEKDAY_NAMES[day]} range ${i + 1} ${end}`}
+                    value={range[end]}
+                    aria-invalid={error ? true : undefined}
+                    aria-describedby={error ? errorId : undefined}
+                    onChange={(e) =>
+                      setDay(
+                        day,
+                        ranges.map((r, k) => (k === i ? { ...r, [end]: e.target.value } : r)),
+                      )
+                    }
+                  />
+                );
                 return (
                   <div key={i}>
                     <div className="range-row">
-                      <input
-                        type="time"
-                        aria-label={`${WEEKDAY_NAMES[day]} range ${i + 1} start`}
-                        value={range.start}
-                        aria-invalid={error ? true : undefined}
-                        aria-describedby={error ? errorId : undefined}
-                        onChange={(e) =>
-                          setDay(
-                            day,
-                            ranges.map((r, k) => (k === i ? { ...r, start: e.target.value } : r)),
-                          )
-                        }
-                      />
+                      {edge('start')}
                       <span aria-hidden="true">–</span>
-                      <input
-                        type="time"
-                        aria-label={`${WEEKDAY_NAMES[day]} range ${i + 1} end`}
-                        value={range.end}
-                        aria-invalid={error ? true : undefined}
-                        aria-describedby={error ? errorId : undefined}
-                        onChange={(e) =>
-                          setDay(
-                            day,
-                            ranges.map((r, k) => (k === i ? { ...r, end: e.target.value } : r)),
-                          )
-                        }
-                      />
+                      {edge('end')}
                       <button
                         type="button"
                         className="button button-small button-quiet"

@@ -161,15 +161,7 @@ function TrackerDialog({
       save={save}
       onSubmit={() => save.mutate()}
       label={tracker ? 'Save tracker' : 'Add tracker'}
-      extra={
-        tracker ? (
-          <DeleteButton
-            what="tracker"
-            onDelete={() => remove.mutate()}
-            pending={remove.isPending}
-          />
-        ) : null
-      }
+      extra={tracker ? <DeleteButton what="tracker" remove={remove} /> : null}
     >
       <ErrorNotice error={remove.error} />
       <div className="form-grid">

@@ -4,6 +4,7 @@ import { useLocationName, usePersonName } from '../../api/queries';
 import type { EngagementReportRow } from '../../api/types';
 import type { ColumnDef } from '../../components/ColumnChooser';
 import { DataTable } from '../../components/DataTable';
+import type { Loading } from '../../components/ErrorState';
 import { Pager } from '../../components/Pager';
 import { ProgressBadge } from '../../components/ProgressBadge';
 import { formatDate } from '../../lib/dates';
@@ -52,7 +53,8 @@ type EngagementRow = Pick<
 
 /** The engagements as a table of the chosen columns; a row opens the engagement. */
 export function EngagementTable<T extends EngagementRow>({
-  query,
+  list: { query, pagerProps },
+  label,
   columns,
   idOf,
   loadingLabel,
@@ -60,16 +62,13 @@ export function EngagementTable<T extends EngagementRow>({
   caption,
   noCoach,
   notTracking,
-  pager,
 }: {
-  /** The current page's query (its rows, and whether a page is loading). */
-  query: {
-    isError: boolean;
-    error: unknown;
-    refetch: () => unknown;
-    isFetching: boolean;
-    data?: { items: T[] } | undefined;
+  /** The list a page at a time (usePagedQuery), and what its pager is called. */
+  list: {
+    query: Loading & { isFetching: boolean; data?: { items: T[] } | undefined };
+    pagerProps: Omit<ComponentProps<typeof Pager>, 'label'>;
   };
+  label: string;
   columns: ColumnDef<EngagementColumnId>[];
   idOf: (row: T) => string;
   loadingLabel: string;
@@ -79,7 +78,6 @@ export function EngagementTable<T extends EngagementRow>({
   noCoach: (row: T) => string;
   /** Why the On/Off track column shows `-`. */
   notTracking: (row: T) => string;
-  pager: ComponentProps<typeof Pager>;
 }) {
   const personName = usePersonName();
   const locationName = useLocationName();
@@ -129,7 +127,7 @@ export function EngagementTable<T extends EngagementRow>({
       busy={query.isFetching}
       rowKey={idOf}
       rowHref={(row) => `/app/engagements/${idOf(row)}`}
-      footer={<Pager {...pager} busy={query.isFetching} />}
+      footer={<Pager label={label} {...pagerProps} busy={query.isFetching} />}
       renderRow={(row) => (
         <>
           <th scope="row">

@@ -7,7 +7,7 @@ import { PagedTable, usePagedQuery } from '../../components/DataTable';
 import { bindForm, CheckboxField, SelectField, TextField } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
 import { AddButton, PageHead } from '../../components/PageHead';
-import { EditDialogs, EditRowButton, useRecordSave } from '../../components/VersionedEdit';
+import { EditCell, EditDialogs, useRecordSave } from '../../components/VersionedEdit';
 import { thresholdText, TYPE_LABEL } from '../../lib/engagements';
 import { EngagementTabs, engagementKeys } from './shared';
 
@@ -70,9 +70,7 @@ export default function EngagementTemplatesPage() {
               )}
             </td>
             <td>{t.notify_off_track ? 'On' : <span className="muted">Off</span>}</td>
-            <td>
-              {admin ? <EditRowButton name={t.name} onClick={() => setEditing(t.id)} /> : null}
-            </td>
+            <EditCell row={t} canEdit={admin} onEdit={setEditing} />
           </>
         )}
       />

@@ -34,7 +34,7 @@ export default function EngagementsPage() {
   const columns = useColumns('momentum.columns.engagements', ENGAGEMENT_COLUMNS);
   const shown = new Set(columns.visible.map((c) => c.id));
 
-  const { query: page, pagerProps } = usePagedQuery({
+  const engagements = usePagedQuery({
     resetKey: progress ?? '',
     queryKey: (cursor) => engagementKeys.list(progress, cursor),
     fetchPage: (cursor) =>
@@ -85,7 +85,8 @@ export default function EngagementsPage() {
         <ColumnChooser {...columns} />
       </div>
       <EngagementTable
-        query={page}
+        list={engagements}
+        label="Engagements"
         columns={columns.visible}
         idOf={(e) => e.id}
         loadingLabel="Loading the engagements"
@@ -99,7 +100,6 @@ export default function EngagementsPage() {
         notTracking={(e) =>
           notTrackingReason(claims, { ...e, threshold_days: e.tracking.threshold_days })
         }
-        pager={{ label: 'Engagements', ...pagerProps }}
       />
       {shown.has('progress') ? <ProgressLegend /> : null}
     </div>

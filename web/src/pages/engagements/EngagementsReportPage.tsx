@@ -2,7 +2,6 @@ import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, notCsv, unwrap } from '../../api/client';
-import { ApiError } from '../../api/problem';
 import type { Progress } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { ColumnChooser, useColumns } from '../../components/ColumnChooser';
@@ -11,6 +10,7 @@ import { ErrorNotice } from '../../components/ErrorState';
 import { ExportButton, useCsvExport } from '../../components/ExportCsv';
 import { TextField } from '../../components/Field';
 import { PageHead } from '../../components/PageHead';
+import { fieldErrorsOf } from '../../components/VersionedEdit';
 import { formatDate, parseIsoDate } from '../../lib/dates';
 import { notTrackingReason, PROGRESS_LABEL } from '../../lib/engagements';
 import { ENGAGEMENT_COLUMNS, EngagementTable } from './EngagementTable';
@@ -63,7 +63,7 @@ export default function EngagementsReportPage() {
     off_track_since_from: applied.from || undefined,
     off_track_since_to: applied.to || undefined,
   };
-  const { query: page, pagerProps } = usePagedQuery({
+  const report = usePagedQuery({
     resetKey: filterKey,
     queryKey: (cursor) => [...engagementKeys.report, query, cursor],
     fetchPage: (cursor) =>
@@ -75,7 +75,7 @@ export default function EngagementsReportPage() {
   });
 
   const localErrors = checked ? rangeErrors(draft) : {};
-  const remote = page.error instanceof ApiError ? page.error.fieldErrors : {};
+  const remote = fieldErrorsOf(report.query.error);
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     setChecked(true);
@@ -101,7 +101,7 @@ export default function EngagementsReportPage() {
         actions={
           <ExportButton
             exporting={csv.exporting}
-            disabled={page.isError}
+            disabled={report.query.isError}
             onClick={() => void csv.run('/reports/engagements', query, 'engagements.csv')}
           />
         }
@@ -163,7 +163,8 @@ export default function EngagementsReportPage() {
         <ColumnChooser {...columns} />
       </div>
       <EngagementTable
-        query={page}
+        list={report}
+        label="Engagements report"
         columns={columns.visible}
         idOf={(row) => row.engagement_id}
         loadingLabel="Loading the engagements report"
@@ -171,7 +172,6 @@ export default function EngagementsReportPage() {
         caption="Engagements report"
         noCoach={() => 'None'}
         notTracking={(row) => notTrackingReason(claims, row)}
-        pager={{ label: 'Engagements report', ...pagerProps }}
       />
       {columns.isShown('progress') ? <ProgressLegend /> : null}
     </div>
