@@ -10,7 +10,8 @@ item the write touches (DynamoDB's item-size rules) and the write units of "reco
 completed session": per item written, 1 WCU per started KB of the larger of the item
 before and after, x2 in a transaction. The baseline is the same simulation with trimming
 turned off (every date kept, each tracker carrying the client's whole tally, as before
-issue #15), in the same run. Flat = 5-year figure ÷ 1-year figure ≈ 1.0.
+issue #15), in the same run. Flat: the 5-year write units equal the 1-year ones and no
+item's 5-year size exceeds its 1-year size by more than 10% (5-year ÷ 1-year ≈ 1.0).
 
     .venv/bin/python bench/bench_summary_size.py [--years 5] [--write BENCHMARKS.md]
 """
@@ -318,30 +319,28 @@ def report(years: int) -> c.Report:
         "The package keeps its last 365 days (the longest On track window): its window is "
         "full at one year, so it grows once by the few dates kept before the window and the "
         "trim's count, then stays (2 y → 5 y).",
-        f"Target (issue #15, 2): item size and write units flat over five years — WCU "
+        f"Target (issue 15, target 2): item size and write units flat over five years — WCU "
         f"{_ratio(trimmed[last].wcu, trimmed[first].wcu)}x, largest item ratio "
         f"{ratios[widest]:.2f}x ({widest}), {last} y ÷ {first} y, flat = WCU ≤ 1.00x and every "
         f"item ≤ {FLAT:.2f}x: **{'met' if flat else 'missed'}**.",
     ]
     return c.Report(
-        "Item size over years of history (issue #15, target 2)",
+        "Item size over years of history (issue 15, target 2)",
         c.command("bench/bench_summary_size.py", [f"--years={years}"]),
         c.table(header, rows),
         notes,
     )
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build(argv: list[str]) -> c.Report:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--write", help="append the report to this markdown file")
-    args = parser.parse_args(argv)
-    result = report(args.years)
-    print(result.markdown())
-    if args.write:
-        c.write_section(args.write, "Item size over years of history", [result])
-    return 0
+    return report(parser.parse_args(argv).years)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return c.main_with_write(build, argv, "Item size over years of history")
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -2,9 +2,9 @@
 
 Each benchmark runs in its own fresh interpreter, one after the other (the machine has 2
 cores: nothing runs beside a timing), in this order: domain evaluations, cold-start
-imports, API throughput, API DynamoDB calls, appointment reads against history, nightly
-chain, a realistic month (the nightly chain per function), package size. Each can also be
-run alone:
+imports, API throughput, API DynamoDB calls, appointment reads against history, item
+size over years of history, nightly chain, a realistic month (the nightly chain per
+function), package size. Each can also be run alone:
 `.venv/bin/python bench/bench_<name>.py --write BENCHMARKS.md`.
 
     .venv/bin/python bench/run_all.py [--write BENCHMARKS.md] [--quick] [--skip NAME ...]
@@ -37,6 +37,7 @@ def _benchmarks(quick: bool) -> list[tuple[str, str, list[str]]]:
         ("throughput", "bench/bench_throughput.py", ["--requests", "100" if quick else "300"]),
         ("api_calls", "bench/bench_api_calls.py", []),
         ("history", "bench/bench_history.py", []),
+        ("summary_size", "bench/bench_summary_size.py", ["--years", "2" if quick else "5"]),
         (
             "nightly",
             "bench/bench_nightly.py",

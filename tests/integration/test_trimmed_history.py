@@ -10,11 +10,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from momentum import clock, ids
 from momentum.domain.appointments import AppointmentStatus
 from momentum.domain.clients import ClientSummary
 from momentum.domain.packages import PackageSummary
 from momentum.domain.tally import TRIM_KEY
+from momentum.logic import summaries
 from momentum.store import appointments as appointment_store
 from momentum.store import dynamo
 from momentum.store.appointments import AppointmentRecord
@@ -223,3 +226,38 @@ def test_a_tracker_begun_before_what_its_client_keeps_counts_every_session_since
         )
     )
     assert moved["used"] == 30 - 2 + 2
+
+
+def test_a_session_recorded_while_such_a_tracker_is_created_is_counted_by_both(
+    api: HttpCall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The widened summary is stored only on the summary it was built from: a session that
+    lands meanwhile makes the create decide again, from the client as it is then."""
+    client, package = client_with_package(api, {"type": "usage"})
+    store_weekly_history(client, package, 30)
+    today = START + timedelta(weeks=30)
+    at(today)
+    ok(record_completed(api, client, today))
+    widen = summaries.client_counting
+    calls: list[int] = []
+
+    def meanwhile(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:  # between the create's read and its write
+            ok(record_completed(api, client, today, starts_at=f"{today}T15:00:00+00:00",
+                                ends_at=f"{today}T15:50:00+00:00"))  # fmt: skip
+        return widen(*args)
+
+    monkeypatch.setattr(summaries, "client_counting", meanwhile)
+    begin = START + timedelta(weeks=5)
+    tracker = ok(
+        api("POST", f"/clients/{client}/trackers", caller=STAFF,
+            body={"sessions": 100, "begin_date": begin.isoformat()},
+            **route("POST", "/clients/{client_id}/trackers", client_id=client))
+    )  # fmt: skip
+    assert len(calls) == 2  # decided again after the session landed
+    assert tracker["used"] == 30 - 5 + 2
+    read = ok(api("GET", f"/clients/{client}", caller=ADMIN,
+                  **route("GET", "/clients/{client_id}", client_id=client)))  # fmt: skip
+    assert read["id"] == client
+    assert ClientSummary.from_dict(stored_summary(client, "S#CLIENT")).completed.total() == 32

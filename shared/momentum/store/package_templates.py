@@ -5,9 +5,11 @@ from it copy what they need when they are made."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
+from momentum import config
 from momentum.store import dynamo
 from momentum.store.keys import org_pk
 from momentum.store.pages import query_page
@@ -17,6 +19,11 @@ PREFIX = "PKGTPL#"
 ITEM_TYPE = "package_template"
 LIST_SCOPE = "package-templates"  # what the list's cursors are bound to
 _KEYS = ("pk", "sk", "type")
+# The nightly renews packages from their template as it is now (SPEC §4), and many packages
+# share one template: keep a template for a minute per container instead of reading it for
+# every renewal, as the organization settings are kept (store/organizations.py).
+CACHE_SECONDS = 60.0
+_cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
 
 
 def key(org_id: str, template_id: str) -> tuple[str, str]:
@@ -25,6 +32,24 @@ def key(org_id: str, template_id: str) -> tuple[str, str]:
 
 def get(org_id: str, template_id: str) -> dict[str, Any] | None:
     return dynamo.get_item(*key(org_id, template_id))
+
+
+def current(org_id: str, template_id: str) -> dict[str, Any] | None:
+    """The template as read at most `CACHE_SECONDS` ago in this container (None: gone; a
+    missing template is not kept, so one written since is found)."""
+    hit = _cache.get((org_id, template_id))
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    template = get(org_id, template_id)
+    if template is not None:
+        _cache[(org_id, template_id)] = (time.monotonic(), template)
+    return template
+
+
+@config.on_reset
+def forget_cached() -> None:
+    """Forget every kept template (a write in this container, or the environment changed)."""
+    _cache.clear()
 
 
 def fields(template: dict[str, Any]) -> dict[str, Any]:

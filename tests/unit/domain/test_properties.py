@@ -127,6 +127,12 @@ def completed_sessions(dates: list[int], package_id: str = "p1") -> list[Appoint
 session_dates = st.lists(st.integers(0, 150), max_size=12)
 
 
+def event_steps(most_days_between: int) -> st.SearchStrategy[list[tuple[int, int, bool]]]:
+    """Up to 40 (days to move on, session day offset, cancel the last session instead)."""
+    step = st.tuples(st.integers(0, most_days_between), st.integers(0, 100), st.booleans())
+    return st.lists(step, max_size=40)
+
+
 # --- helpers ------------------------------------------------------------------------------
 
 
@@ -279,7 +285,7 @@ def test_adding_a_completed_session_never_makes_a_package_worse(
 @FAST
 @given(
     on_track_settings(),
-    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 100), st.booleans()), max_size=40),
+    event_steps(most_days_between=3),
 )
 def test_one_reminder_per_episode_whatever_happens(
     on: OnTrackSettings, events: list[tuple[int, int, bool]]
@@ -379,7 +385,7 @@ def test_tracker_catch_up_equals_evaluating_every_day(
 @FAST
 @given(
     trackers(),
-    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 100), st.booleans()), max_size=40),
+    event_steps(most_days_between=6),
 )
 def test_exactly_one_task_per_tracker_period_whatever_the_order_of_events(
     tracker: Tracker, events: list[tuple[int, int, bool]]

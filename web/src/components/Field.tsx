@@ -112,6 +112,43 @@ export function CheckboxField(
   );
 }
 
+/** A choice of several: a group of checkboxes, `value` the ids checked. `children` come
+ * before the boxes (what to say when there are none); the API's error for the whole choice
+ * after them. */
+export function CheckboxGroup({
+  legend,
+  options,
+  value,
+  onChange,
+  error,
+  children,
+}: {
+  legend: string;
+  options: { id: string; label: string }[];
+  value: string[];
+  onChange: (ids: string[]) => void;
+  error: string | undefined;
+  children?: ReactNode;
+}) {
+  return (
+    <fieldset className="group">
+      <legend>{legend}</legend>
+      {children}
+      {options.map((o) => (
+        <CheckboxField
+          key={o.id}
+          label={o.label}
+          checked={value.includes(o.id)}
+          onChange={(e) =>
+            onChange(e.target.checked ? [...value, o.id] : value.filter((id) => id !== o.id))
+          }
+        />
+      ))}
+      {error ? <p className="field-error">{error}</p> : null}
+    </fieldset>
+  );
+}
+
 type KeysOf<F, V> = { [K in keyof F]: F[K] extends V ? K : never }[keyof F];
 
 /** What `field(key)` of bindForm gives a field: its value and the change that sets it. */

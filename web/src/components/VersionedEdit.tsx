@@ -115,14 +115,48 @@ export function useRecordSave<R>({
   const queryClient = useQueryClient();
   const [key] = useState(idempotencyKey);
   const save = useMutation({
-    mutationFn: () =>
-      editing ? update(etag ? { 'If-Match': etag } : {}) : create({ 'Idempotency-Key': key }),
+    mutationFn: () => (editing ? update(ifMatch(etag)) : create({ 'Idempotency-Key': key })),
     onSuccess: async () => {
       for (const queryKey of invalidate) await queryClient.invalidateQueries({ queryKey });
       onSaved();
     },
   });
   return { save, fieldErrors: fieldErrorsOf(save.error) };
+}
+
+/** A record written back in place (PUT): the answer, with its new ETag, replaces the record
+ * read under `queryKey`, then `onSaved` runs. `submit` saves; `saved` says it is done until
+ * the next save. */
+export function useSaveInPlace<T>({
+  queryKey,
+  put,
+  onSaved,
+}: {
+  queryKey: QueryKey;
+  put: () => Promise<Versioned<T>>;
+  onSaved?: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [saved, setSaved] = useState(false);
+  const save = useMutation({
+    mutationFn: put,
+    onSuccess: (result) => {
+      queryClient.setQueryData(queryKey, result);
+      setSaved(true);
+      onSaved?.();
+    },
+  });
+  const submit = () => {
+    setSaved(false);
+    save.mutate();
+  };
+  return { save, saved, submit, fieldErrors: fieldErrorsOf(save.error) };
+}
+
+/** The If-Match header of a write: the ETag the record was read with (a 412 then says someone
+ * else saved first, SPEC §9). */
+export function ifMatch(etag: string | null): { 'If-Match'?: string } {
+  return etag ? { 'If-Match': etag } : {};
 }
 
 /** The API's 422 errors by field (none for any other failure), to show next to the fields. */

@@ -116,7 +116,7 @@ function NewClientDialog({ onClose }: { onClose: () => void }) {
     location_id: '',
     send_welcome: false,
   });
-  const { check } = bindForm(form, setForm);
+  const { field, check } = bindForm(form, setForm);
   const { save: create, fieldErrors: errors } = useCreate({
     create: (header) =>
       unwrap(
@@ -147,16 +147,8 @@ function NewClientDialog({ onClose }: { onClose: () => void }) {
       pendingLabel="Adding…"
     >
       <ClientContactFields form={form} setForm={setForm} errors={errors}>
-        <ClientStatusField
-          value={form.status}
-          onChange={(status) => setForm({ ...form, status })}
-          error={errors.status}
-        />
-        <ClientLocationField
-          value={form.location_id}
-          onChange={(location_id) => setForm({ ...form, location_id })}
-          error={errors.location_id}
-        />
+        <ClientStatusField {...field('status')} error={errors.status} />
+        <ClientLocationField {...field('location_id')} error={errors.location_id} />
       </ClientContactFields>
       <CheckboxField
         label="Send a welcome email now"

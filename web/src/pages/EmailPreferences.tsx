@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrapVersioned } from '../api/client';
 import { keys } from '../api/queries';
@@ -6,6 +6,7 @@ import type { Preferences } from '../api/types';
 import { ErrorNotice, ErrorState } from '../components/ErrorState';
 import { CheckboxField } from '../components/Field';
 import { SkeletonLines } from '../components/Skeleton';
+import { ifMatch, useSaveInPlace } from '../components/VersionedEdit';
 
 // "My email" (Settings) and the client portal's email preferences: one switch per kind of
 // email (SPEC §8: every user can turn each kind off; every email also unsubscribes).
@@ -89,21 +90,13 @@ function EmailForm({
   kinds: EmailKindChoice[];
   title: string | undefined;
 }) {
-  const queryClient = useQueryClient();
   const [emails, setEmails] = useState(prefs.emails);
-  const [saved, setSaved] = useState(false);
-  const save = useMutation({
-    mutationFn: () =>
+  const { save, saved, submit } = useSaveInPlace({
+    queryKey: keys.preferences,
+    put: () =>
       unwrapVersioned(
-        api.PUT('/me/preferences', {
-          params: { header: etag ? { 'If-Match': etag } : {} },
-          body: { emails },
-        }),
+        api.PUT('/me/preferences', { params: { header: ifMatch(etag) }, body: { emails } }),
       ),
-    onSuccess: (result) => {
-      queryClient.setQueryData(keys.preferences, result);
-      setSaved(true);
-    },
   });
   return (
     <form
@@ -111,8 +104,7 @@ function EmailForm({
       aria-label={title ?? 'My email'}
       onSubmit={(e) => {
         e.preventDefault();
-        setSaved(false);
-        save.mutate();
+        submit();
       }}
     >
       {title ? <h2>{title}</h2> : null}

@@ -1,19 +1,28 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import type { SyntheticEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap, unwrapVersioned } from '../api/client';
 import { keys, useOrg } from '../api/queries';
-import { ApiError } from '../api/problem';
 import type { Organization } from '../api/types';
 import { useClaims } from '../auth/SessionContext';
 import { isAdmin, isManager } from '../auth/session';
 import { PagedTable, usePagedQuery } from '../components/DataTable';
 import { ErrorNotice, ErrorState } from '../components/ErrorState';
-import { bindForm, CheckboxField, SelectField, TextField } from '../components/Field';
+import {
+  bindForm,
+  CheckboxField,
+  CheckboxGroup,
+  SelectField,
+  TextField,
+} from '../components/Field';
 import { FormDialog } from '../components/FormDialog';
 import { SkeletonLines } from '../components/Skeleton';
-import { EditCell, EditDialogs, useRecordSave } from '../components/VersionedEdit';
+import {
+  EditCell,
+  EditDialogs,
+  ifMatch,
+  useRecordSave,
+  useSaveInPlace,
+} from '../components/VersionedEdit';
 import { timeZones } from '../lib/dates';
 import { roleName } from '../Layout';
 import { EmailSettings } from './EmailPreferences';
@@ -68,7 +77,6 @@ function OrganizationSettings() {
 function OrganizationForm({ org, etag }: { org: Organization; etag: string | null }) {
   const claims = useClaims();
   const canEdit = isAdmin(claims.role);
-  const queryClient = useQueryClient();
   const zones = useMemo(() => timeZones(), []);
   const [form, setForm] = useState({
     name: org.name,
@@ -76,28 +84,31 @@ function OrganizationForm({ org, etag }: { org: Organization; etag: string | nul
     locations: org.locations,
   });
   const { field } = bindForm(form, setForm);
-  const [saved, setSaved] = useState(false);
-  const save = useMutation({
-    mutationFn: () =>
+  const {
+    save,
+    saved,
+    submit,
+    fieldErrors: errors,
+  } = useSaveInPlace({
+    queryKey: keys.org,
+    put: () =>
       unwrapVersioned(
         api.PUT('/org', {
-          params: { header: etag ? { 'If-Match': etag } : {} },
+          params: { header: ifMatch(etag) },
           body: { name: form.name, timezone: form.timezone, locations: form.locations },
         }),
       ),
-    onSuccess: (result) => {
-      queryClient.setQueryData(keys.org, result);
-      setSaved(true);
-    },
   });
-  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    setSaved(false);
-    save.mutate();
-  };
   return (
-    <form className="card" onSubmit={submit} noValidate aria-label="Organization">
+    <form
+      className="card"
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+      noValidate
+      aria-label="Organization"
+    >
       {!canEdit ? (
         <p className="notice notice-info">Only owners and administrators change these settings.</p>
       ) : null}
@@ -327,25 +338,13 @@ function UserForm({
         ))}
       </SelectField>
       {form.role === 'location_admin' || form.role === 'staff' ? (
-        <fieldset className="group">
-          <legend>Locations</legend>
-          {org?.locations.map((l) => (
-            <CheckboxField
-              key={l.id}
-              label={l.name}
-              checked={form.location_ids.includes(l.id)}
-              onChange={(e) =>
-                setForm({
-                  ...form,
-                  location_ids: e.target.checked
-                    ? [...form.location_ids, l.id]
-                    : form.location_ids.filter((id) => id !== l.id),
-                })
-              }
-            />
-          ))}
-          {errors.location_ids ? <p className="field-error">{errors.location_ids}</p> : null}
-        </fieldset>
+        <CheckboxGroup
+          legend="Locations"
+          options={(org?.locations ?? []).map((l) => ({ id: l.id, label: l.name }))}
+          value={form.location_ids}
+          onChange={(location_ids) => setForm({ ...form, location_ids })}
+          error={errors.location_ids}
+        />
       ) : null}
       {user ? (
         <CheckboxField

@@ -123,8 +123,9 @@ def _reminder_intents(
 
 def _renewal(record: PackageRecord, effect: RenewPackage, run_at: datetime) -> list[Op]:
     """The one renewal: a new package from the template, with an id made from the renewal's
-    key so that it can only ever be created once (none when the template is gone)."""
-    template = template_store.get(record.org_id, effect.template_id)
+    key so that it can only ever be created once (none when the template is gone). The
+    template is kept up to a minute per container: renewals of one night share one read."""
+    template = template_store.current(record.org_id, effect.template_id)
     if template is None:
         logger.warning("renewal skipped: template gone", extra={"package_id": record.id})
         return []

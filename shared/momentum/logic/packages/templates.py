@@ -46,6 +46,7 @@ def create_template(principal: Principal, body: dict[str, Any]) -> dict[str, Any
         "version": 1,
     }
     transactions.commit([template_store.create_op(principal.org_id, template)])
+    template_store.forget_cached()  # this container renews from its own change at once
     return template
 
 
@@ -90,7 +91,7 @@ def update_template(
             updated, [template_store.save_op(principal.org_id, updated, read_version=read_version)]
         )
 
-    return optimistic_write(
+    saved = optimistic_write(
         thing="template",
         load=lambda: template_store.get(principal.org_id, template_id),
         decide=decide,
@@ -98,6 +99,8 @@ def update_template(
         expected_version=expected_version,
         loaded=get_template(principal, template_id),
     )
+    template_store.forget_cached()  # this container renews from its own change at once
+    return saved
 
 
 def template_for_package(principal: Principal, template_id: str | None) -> dict[str, Any] | None:

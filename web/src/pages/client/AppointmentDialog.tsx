@@ -16,13 +16,15 @@ import type {
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 import { TeamMemberSelect, type PickerProps } from '../../components/Choices';
+import { DeleteButton } from '../../components/DeleteButton';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice, ErrorState } from '../../components/ErrorState';
-import { FormActions } from '../../components/FormActions';
 import { bindForm, SelectField, TextArea, TextField } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
 import { SkeletonLines } from '../../components/Skeleton';
 import { AppointmentStatusBadge, StatusBadge } from '../../components/StatusBadge';
 import { TrackerBanner } from '../../components/TrackerBanner';
+import { ifMatch } from '../../components/VersionedEdit';
 import {
   dateIn,
   formatDateTime,
@@ -44,19 +46,23 @@ interface PackChange {
 
 const DURATIONS = [30, 45, 60, 90, 120];
 
-/** How long a session lasts: the usual lengths, and its own when it is another. */
+/** How long a session lasts, in minutes: one of the usual lengths, or the length it was
+ * booked with (`booked`) when that is another. */
 function LengthField({
   minutes,
+  booked,
   onChange,
   error,
 }: {
   minutes: number;
+  booked?: number;
   onChange: (minutes: number) => void;
   error: string | undefined;
 }) {
-  const lengths = DURATIONS.includes(minutes)
-    ? DURATIONS
-    : [...DURATIONS, minutes].sort((a, b) => a - b);
+  const lengths =
+    booked === undefined || DURATIONS.includes(booked)
+      ? DURATIONS
+      : [...DURATIONS, booked].sort((a, b) => a - b);
   return (
     <SelectField
       label="Length"
@@ -441,14 +447,13 @@ function AppointmentDetails({
   const future = appt.date > today;
   const [showAll, setShowAll] = useState(false);
   const [editing, setEditing] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const currentPack = packages.data?.find((p) => p.id === appt.package_id);
 
   const patch = useMutation({
     mutationFn: async ({ body, message }: { body: AppointmentPatch; message: string }) => {
       const saved = await unwrapVersioned(
         api.PATCH('/appointments/{appointment_id}', {
-          params: { path: { appointment_id: appt.id }, header: etag ? { 'If-Match': etag } : {} },
+          params: { path: { appointment_id: appt.id }, header: ifMatch(etag) },
           body,
         }),
       );
@@ -553,24 +558,7 @@ function AppointmentDetails({
           ) : null}
           {isManager(claims.role) ? (
             <div className="button-row">
-              {confirmDelete ? (
-                <button
-                  type="button"
-                  className="button button-danger"
-                  onClick={() => remove.mutate()}
-                  disabled={remove.isPending}
-                >
-                  Yes, delete this appointment
-                </button>
-              ) : (
-                <button
-                  type="button"
-                  className="button button-danger button-small"
-                  onClick={() => setConfirmDelete(true)}
-                >
-                  Delete appointment
-                </button>
-              )}
+              <DeleteButton what="appointment" remove={remove} small />
             </div>
           ) : null}
         </>
@@ -646,6 +634,7 @@ function EditAppointment({
         <TextField label="Start time" type="time" {...field('time')} />
         <LengthField
           minutes={form.duration}
+          booked={minutes}
           onChange={(duration) => setForm({ ...form, duration })}
           error={errors.ends_at}
         />

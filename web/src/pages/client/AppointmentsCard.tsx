@@ -5,8 +5,8 @@ import type { Loading } from '../../components/ErrorState';
 import { AddButton } from '../../components/PageHead';
 import { Pager, useLocalPager } from '../../components/Pager';
 import { TableSkeleton } from '../../components/Skeleton';
-import { CardTable } from '../../components/Table';
 import { AppointmentStatusBadge } from '../../components/StatusBadge';
+import { CardTable } from '../../components/Table';
 import { formatDateTime } from '../../lib/dates';
 import {
   useClientPersonName,

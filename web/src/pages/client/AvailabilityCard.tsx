@@ -1,12 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrapVersioned } from '../../api/client';
 import { keys } from '../../api/queries';
-import { ApiError } from '../../api/problem';
 import type { Client, TimeRange } from '../../api/types';
 import { Card } from '../../components/Card';
 import { ErrorNotice } from '../../components/ErrorState';
 import { FormActions } from '../../components/FormActions';
+import { useSaveInPlace } from '../../components/VersionedEdit';
 import {
   normalizeAvailability,
   toAvailabilityBody,
@@ -62,24 +61,24 @@ function AvailabilityEditor({
   self: boolean;
   onDone: () => void;
 }) {
-  const queryClient = useQueryClient();
   const [value, setValue] = useState(() => normalizeAvailability(client.availability));
   const [touched, setTouched] = useState(false);
-  const save = useMutation({
-    mutationFn: () =>
+  const {
+    save,
+    submit,
+    fieldErrors: remote,
+  } = useSaveInPlace({
+    queryKey: keys.client(client.id),
+    put: () =>
       unwrapVersioned(
         api.PUT('/clients/{client_id}/availability', {
           params: { path: { client_id: client.id } },
           body: toAvailabilityBody(value),
         }),
       ),
-    onSuccess: (result) => {
-      queryClient.setQueryData(keys.client(client.id), result);
-      onDone();
-    },
+    onSaved: onDone,
   });
   const local = touched ? validateAvailability(value) : {};
-  const remote = save.error instanceof ApiError ? save.error.fieldErrors : {};
   const setDay = (day: Weekday, ranges: TimeRange[]) => setValue({ ...value, [day]: ranges });
 
   return (
@@ -87,7 +86,7 @@ function AvailabilityEditor({
       onSubmit={(e) => {
         e.preventDefault();
         setTouched(true);
-        if (Object.keys(validateAvailability(value)).length === 0) save.mutate();
+        if (Object.keys(validateAvailability(value)).length === 0) submit();
       }}
       noValidate
     >

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useOrg } from '../../api/queries';
 import type { ClientStatus } from '../../api/types';
-import { NameOptions } from '../../components/Choices';
+import { NameOptions, type PickerProps } from '../../components/Choices';
 import { bindForm, SelectField, TextField } from '../../components/Field';
 
 export const CLIENT_STATUSES: { value: ClientStatus; label: string }[] = [
@@ -42,25 +42,9 @@ export function ClientContactFields<F extends Contact>({
   );
 }
 
-export function ClientStatusField({
-  value,
-  onChange,
-  error,
-  hint,
-}: {
-  value: ClientStatus;
-  onChange: (status: ClientStatus) => void;
-  error: string | undefined;
-  hint?: string;
-}) {
+export function ClientStatusField(props: PickerProps) {
   return (
-    <SelectField
-      label="Status"
-      value={value}
-      onChange={(e) => onChange(e.target.value as ClientStatus)}
-      error={error}
-      hint={hint}
-    >
+    <SelectField label="Status" {...props}>
       {CLIENT_STATUSES.map((s) => (
         <option key={s.value} value={s.value}>
           {s.label}
@@ -71,23 +55,10 @@ export function ClientStatusField({
 }
 
 /** The client's location, one of the organization's (or none). */
-export function ClientLocationField({
-  value,
-  onChange,
-  error,
-}: {
-  value: string;
-  onChange: (locationId: string) => void;
-  error: string | undefined;
-}) {
+export function ClientLocationField(props: PickerProps) {
   const org = useOrg().data?.data;
   return (
-    <SelectField
-      label="Location"
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      error={error}
-    >
+    <SelectField label="Location" {...props}>
       <option value="">No location</option>
       <NameOptions items={org?.locations} />
     </SelectField>

@@ -1,4 +1,3 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrapVersioned } from '../../api/client';
 import { keys, usePeople } from '../../api/queries';
@@ -8,9 +7,9 @@ import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
 import { Card } from '../../components/Card';
 import { ErrorNotice } from '../../components/ErrorState';
-import { CheckboxField, TextField } from '../../components/Field';
+import { bindForm, CheckboxGroup, TextField } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
-import { fieldErrorsOf } from '../../components/VersionedEdit';
+import { fieldErrorsOf, useSaveInPlace } from '../../components/VersionedEdit';
 import { usePatchClient } from './clientMutations';
 import { ClientContactFields, ClientLocationField, ClientStatusField } from './ClientFields';
 import { useClientPersonName } from './clientQueries';
@@ -39,30 +38,23 @@ export function DetailsCard({ client, etag }: { client: Client; etag: string | n
 }
 
 function ColorEditor({ client }: { client: Client }) {
-  const queryClient = useQueryClient();
   const [color, setColor] = useState(client.color ?? '#3366ff');
-  const [saved, setSaved] = useState(false);
-  const save = useMutation({
-    mutationFn: () =>
+  const { save, saved, submit, fieldErrors } = useSaveInPlace({
+    queryKey: keys.client(client.id),
+    put: () =>
       unwrapVersioned(
         api.PUT('/clients/{client_id}/color', {
           params: { path: { client_id: client.id } },
           body: { color },
         }),
       ),
-    onSuccess: (result) => {
-      queryClient.setQueryData(keys.client(client.id), result);
-      setSaved(true);
-    },
   });
-  const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
   return (
     <form
       className="color-editor"
       onSubmit={(e) => {
         e.preventDefault();
-        setSaved(false);
-        save.mutate();
+        submit();
       }}
     >
       <div className="range-row" style={{ alignItems: 'flex-end', marginTop: '1rem' }}>
@@ -71,7 +63,7 @@ function ColorEditor({ client }: { client: Client }) {
           type="color"
           value={color}
           onChange={(e) => setColor(e.target.value)}
-          error={errors.color}
+          error={fieldErrors.color}
           hint={client.color ? 'Only your view changes.' : 'Not set yet. Only your view changes.'}
         />
         <button
@@ -88,7 +80,7 @@ function ColorEditor({ client }: { client: Client }) {
           Colour saved.
         </p>
       ) : null}
-      {save.error && !errors.color ? <ErrorNotice error={save.error} /> : null}
+      {save.error && !fieldErrors.color ? <ErrorNotice error={save.error} /> : null}
     </form>
   );
 }
@@ -142,6 +134,7 @@ function EditDetailsDialog({
     location_id: client.location_id ?? '',
     assigned: client.assigned_practitioner_ids,
   });
+  const { field } = bindForm(form, setForm);
   const manager = isManager(claims.role);
   const practitioners = people.filter((p) => p.status === 'active' || form.assigned.includes(p.id));
   const errors = fieldErrorsOf(patch.error);
@@ -177,40 +170,25 @@ function EditDetailsDialog({
     >
       <ClientContactFields form={form} setForm={setForm} errors={errors} />
       <ClientStatusField
-        value={form.status}
-        onChange={(status) => setForm({ ...form, status })}
+        {...field('status')}
         error={errors.status}
         hint="Inactive clients cannot be booked or use the portal."
       />
       {manager ? (
         <>
-          <ClientLocationField
-            value={form.location_id}
-            onChange={(location_id) => setForm({ ...form, location_id })}
-            error={errors.location_id}
-          />
-          <fieldset className="group">
-            <legend>Assigned practitioners</legend>
+          <ClientLocationField {...field('location_id')} error={errors.location_id} />
+          <CheckboxGroup
+            legend="Assigned practitioners"
+            options={practitioners.map((p) => ({
+              id: p.id,
+              label: `${p.name} (${p.role.replace('_', ' ')})`,
+            }))}
+            value={form.assigned}
+            onChange={(assigned) => setForm({ ...form, assigned })}
+            error={errors.assigned_practitioner_ids}
+          >
             {practitioners.length === 0 ? <p className="muted">No team members yet.</p> : null}
-            {practitioners.map((p) => (
-              <CheckboxField
-                key={p.id}
-                label={`${p.name} (${p.role.replace('_', ' ')})`}
-                checked={form.assigned.includes(p.id)}
-                onChange={(e) =>
-                  setForm({
-                    ...form,
-                    assigned: e.target.checked
-                      ? [...form.assigned, p.id]
-                      : form.assigned.filter((id) => id !== p.id),
-                  })
-                }
-              />
-            ))}
-            {errors.assigned_practitioner_ids ? (
-              <p className="field-error">{errors.assigned_practitioner_ids}</p>
-            ) : null}
-          </fieldset>
+          </CheckboxGroup>
         </>
       ) : null}
     </FormDialog>

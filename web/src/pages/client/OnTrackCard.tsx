@@ -1,7 +1,7 @@
 import { useTimeZone } from '../../api/queries';
 import { Card, CardList } from '../../components/Card';
-import { TableSkeleton } from '../../components/Skeleton';
 import { ON_TRACK_COLUMNS, OnTrackCells } from '../../components/OnTrackCells';
+import { TableSkeleton } from '../../components/Skeleton';
 import { CardTable } from '../../components/Table';
 import { useClientOnTrack } from './clientQueries';
 

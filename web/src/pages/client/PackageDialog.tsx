@@ -8,15 +8,15 @@ import { ApiError } from '../../api/problem';
 import type { OnTrackSettings, Package, PackageInput, PackagePatch } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isAdmin, isManager } from '../../auth/session';
-import { Dialog } from '../../components/Dialog';
 import { NameOptions, TeamMemberSelect, type PickerProps } from '../../components/Choices';
-import { FormDialog } from '../../components/FormDialog';
+import { Dialog } from '../../components/Dialog';
 import { ErrorNotice, ErrorState } from '../../components/ErrorState';
 import { bindForm, CheckboxField, SelectField, TextField } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { OnTrackFields } from '../../components/OnTrackFields';
 import { SkeletonLines } from '../../components/Skeleton';
 import { StatusBadge } from '../../components/StatusBadge';
-import { useCreate } from '../../components/VersionedEdit';
+import { ifMatch, useCreate } from '../../components/VersionedEdit';
 import { todayIn } from '../../lib/dates';
 import { DEFAULT_ON_TRACK, describeOnTrack, errorsUnder, validateOnTrack } from '../../lib/onTrack';
 import { useInvalidateClient, useTemplates } from './clientQueries';
@@ -113,7 +113,7 @@ function PackageForm({
     mutationFn: (body: PackagePatch) =>
       unwrapVersioned(
         api.PATCH('/packages/{package_id}', {
-          params: { path: { package_id: pack.id }, header: etag ? { 'If-Match': etag } : {} },
+          params: { path: { package_id: pack.id }, header: ifMatch(etag) },
           body,
         }),
       ),

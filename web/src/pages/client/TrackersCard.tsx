@@ -5,14 +5,14 @@ import { usePersonName, useTimeZone } from '../../api/queries';
 import type { Tracker, TrackerInput } from '../../api/types';
 import { Card, CardList } from '../../components/Card';
 import { TeamMemberSelect } from '../../components/Choices';
-import { AddButton } from '../../components/PageHead';
 import { DeleteButton } from '../../components/DeleteButton';
 import { ErrorNotice } from '../../components/ErrorState';
 import { bindForm, CheckboxField, SelectField, TextArea, TextField } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
+import { AddButton } from '../../components/PageHead';
 import { SkeletonLines } from '../../components/Skeleton';
 import { TrackerBanner } from '../../components/TrackerBanner';
-import { fieldErrorsOf } from '../../components/VersionedEdit';
+import { fieldErrorsOf, ifMatch } from '../../components/VersionedEdit';
 import { todayIn } from '../../lib/dates';
 import { useInvalidateClient, useTrackers } from './clientQueries';
 
@@ -122,7 +122,7 @@ function TrackerDialog({
         const etag = fresh.data?.etag ?? null;
         return unwrap(
           api.PATCH('/trackers/{tracker_id}', {
-            params: { path: { tracker_id: tracker.id }, header: etag ? { 'If-Match': etag } : {} },
+            params: { path: { tracker_id: tracker.id }, header: ifMatch(etag) },
             body: body(),
           }),
         );

@@ -13,18 +13,18 @@ import type {
 } from '../../api/types';
 import { useClaims } from '../../auth/SessionContext';
 import { isManager } from '../../auth/session';
+import { Card, CardList } from '../../components/Card';
 import { NameOptions } from '../../components/Choices';
 import { Dialog } from '../../components/Dialog';
-import { FormDialog } from '../../components/FormDialog';
-import { Card, CardList } from '../../components/Card';
-import { fieldErrorsOf, useCreate } from '../../components/VersionedEdit';
 import { ErrorNotice } from '../../components/ErrorState';
 import { bindForm, SelectField, TextField } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { ProgressBadge } from '../../components/ProgressBadge';
 import { Breadcrumb, RecordHead, RecordPageLoading } from '../../components/RecordPage';
 import { TableSkeleton } from '../../components/Skeleton';
-import { CardTable } from '../../components/Table';
 import { AppointmentStatusBadge } from '../../components/StatusBadge';
+import { CardTable } from '../../components/Table';
+import { fieldErrorsOf, ifMatch, useCreate } from '../../components/VersionedEdit';
 import { addDays, formatDate, formatDateTime, todayIn, zonedTimestamp } from '../../lib/dates';
 import {
   mayChangeEngagement,
@@ -406,7 +406,7 @@ function usePatchEngagement(engagement: Engagement, etag: string | null) {
         api.PATCH('/engagements/{engagement_id}', {
           params: {
             path: { engagement_id: engagement.id },
-            header: etag ? { 'If-Match': etag } : {},
+            header: ifMatch(etag),
           },
           body,
         }),

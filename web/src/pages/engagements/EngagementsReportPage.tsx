@@ -8,7 +8,7 @@ import { ColumnChooser, useColumns } from '../../components/ColumnChooser';
 import { usePagedQuery } from '../../components/DataTable';
 import { ErrorNotice } from '../../components/ErrorState';
 import { ExportButton, useCsvExport } from '../../components/ExportCsv';
-import { TextField } from '../../components/Field';
+import { bindForm, TextField } from '../../components/Field';
 import { PageHead } from '../../components/PageHead';
 import { fieldErrorsOf } from '../../components/VersionedEdit';
 import { formatDate, parseIsoDate } from '../../lib/dates';
@@ -74,8 +74,9 @@ export default function EngagementsReportPage() {
       ).then(notCsv),
   });
 
-  const localErrors = checked ? rangeErrors(draft) : {};
-  const remote = fieldErrorsOf(report.query.error);
+  // What is wrong with the range before it is sent, else what the API said of it.
+  const errors = { ...fieldErrorsOf(report.query.error), ...(checked ? rangeErrors(draft) : {}) };
+  const { field } = bindForm(draft, setDraft);
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     setChecked(true);
@@ -119,17 +120,10 @@ export default function EngagementsReportPage() {
             <TextField
               label="From"
               type="date"
-              value={draft.from}
-              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
-              error={localErrors.off_track_since_from ?? remote.off_track_since_from}
+              {...field('from')}
+              error={errors.off_track_since_from}
             />
-            <TextField
-              label="To"
-              type="date"
-              value={draft.to}
-              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
-              error={localErrors.off_track_since_to ?? remote.off_track_since_to}
-            />
+            <TextField label="To" type="date" {...field('to')} error={errors.off_track_since_to} />
           </div>
         </fieldset>
         <div className="filter-actions">
