@@ -74,12 +74,8 @@ def test_use_cases_do_not_speak_dynamodb(path: Path) -> None:
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names
     } | {
-        node.module or ""
-        for node in ast.walk(ast.parse(text))
-        if isinstance(node, ast.ImportFrom)
+        node.module or "" for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ImportFrom)
     }
-    reached = sorted(
-        name for name in imported if any(name.startswith(s) for s in STORE_INTERNALS)
-    )
+    reached = sorted(name for name in imported if any(name.startswith(s) for s in STORE_INTERNALS))
     spoken = [word for word in DYNAMODB_WORDS if word in text]
     assert (reached, spoken) == ([], [])
