@@ -69,13 +69,8 @@ export function EmailSettings({
   if (prefs.isError) return <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} />;
   if (!prefs.data) return <SkeletonLines lines={5} label="Loading your email preferences" />;
   return (
-    <EmailForm
-      key={prefs.data.etag}
-      prefs={prefs.data.data}
-      etag={prefs.data.etag}
-      kinds={kinds}
-      title={title}
-    />
+    // Not keyed by the ETag: a save's new ETag would remount the form and hide "saved".
+    <EmailForm prefs={prefs.data.data} etag={prefs.data.etag} kinds={kinds} title={title} />
   );
 }
 

@@ -101,6 +101,27 @@ describe('the client portal', () => {
     expect(await within(card).findByText('09:00–17:00')).toBeVisible();
   });
 
+  it('says the email preferences were saved, and sends the new ETag next time', async () => {
+    portal();
+    answer('PUT /me/preferences', (r) => ({
+      body: { ...(r.body as object), version: 1 },
+      headers: { ETag: '"1"' },
+    }));
+    renderWithClientToken();
+    const reminders = await screen.findByLabelText('Session reminders');
+    await userEvent.click(reminders);
+    await userEvent.click(screen.getByRole('button', { name: /save/i }));
+    expect(await screen.findByText('Email preferences saved.')).toBeVisible();
+    expect(screen.getByLabelText('Session reminders')).not.toBeChecked();
+    await userEvent.click(screen.getByLabelText('Session reminders'));
+    await userEvent.click(screen.getByRole('button', { name: /save/i }));
+    await waitFor(() => expect(requests.filter((r) => r.method === 'PUT')).toHaveLength(2));
+    const puts = requests.filter((r) => r.method === 'PUT');
+    // The second save sends the ETag the first one answered.
+    expect(puts[0]?.headers.get('If-Match')).toBe('"0"');
+    expect(puts[1]?.headers.get('If-Match')).toBe('"1"');
+  });
+
   it('shows the practitioners’ contact details from one request', async () => {
     portal();
     answer('GET /clients/cl-ada', {

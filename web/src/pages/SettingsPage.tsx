@@ -71,7 +71,8 @@ function OrganizationSettings() {
   const org = useOrg();
   if (org.isError) return <ErrorState error={org.error} onRetry={() => void org.refetch()} />;
   if (!org.data) return <SkeletonLines lines={5} label="Loading the organization" />;
-  return <OrganizationForm key={org.data.etag} org={org.data.data} etag={org.data.etag} />;
+  // Not keyed by the ETag: a save's new ETag would remount the form and hide "saved".
+  return <OrganizationForm org={org.data.data} etag={org.data.etag} />;
 }
 
 function OrganizationForm({ org, etag }: { org: Organization; etag: string | null }) {
