@@ -176,9 +176,23 @@ def test_the_dashboard_shows_metrics_the_functions_really_emit() -> None:
     assert all(m[2:4] == ["service", "momentum"] for m in ours)
 
 
+def test_the_dashboard_shows_the_use_cases_that_went_wrong() -> None:
+    """The API's one metric per request (`UseCaseOutcome`, by operation and outcome): the
+    dashboard searches it for the outcomes someone should look at."""
+    from momentum import observability
+
+    assert observability.USE_CASE_OUTCOME == "UseCaseOutcome"
+    searches = [
+        m[0]["expression"]
+        for m in _dashboard_metrics()
+        if isinstance(m[0], dict) and "expression" in m[0]
+    ]
+    assert any('MetricName="UseCaseOutcome"' in e and '"failed"' in e for e in searches)
+
+
 def test_the_dashboard_covers_the_api_and_every_function() -> None:
     text = load_template()["Resources"]["OperationsDashboard"]["Properties"]["DashboardBody"]
-    shown = {(m[0], m[1]) for m in _dashboard_metrics()}
+    shown = {(m[0], m[1]) for m in _dashboard_metrics() if isinstance(m[0], str)}
     assert {
         ("AWS/ApiGateway", "Latency"),
         ("AWS/ApiGateway", "5xx"),
