@@ -55,6 +55,11 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on the layer
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# A run starts some twenty Python processes (pytest workers, local runners, cfn-lint, SAM,
+# checkov). Where PYTHONDONTWRITEBYTECODE is set (some shells and containers set it), each
+# compiles moto, botocore and cfn-lint from source again: ~8 s of CPU per pytest worker,
+# ~3 s per runner. The first now writes the bytecode (__pycache__ is git-ignored).
+test: export PYTHONDONTWRITEBYTECODE :=
 .PHONY: test
 test: install lint web-test ## everything: lint, types, unit, integration, e2e, infra, web (components + browser); coverage of the domain
 	$(PY) -m pytest -n auto --dist loadgroup --cov --cov-report=term $(PYTEST_ARGS)

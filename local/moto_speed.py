@@ -16,10 +16,10 @@ does, for every test's fresh moto account).
    imports it (recovering its primes: ~50 ms) for each pool it creates, i.e. for each test.
    `import_the_pool_key_once` keeps the imported key: same key, same signatures.
 3. moto checks DynamoDB's 400 KB item limit by summing the whole item again for each
-   attribute it sets: building an item of n attributes costs n² size sums (a third of
-   tests/integration/test_nightly_reads.py's run). `check_item_size_in_one_pass` builds a
-   new item with a running sum: the same refusal (ItemSizeTooLarge) at the same attribute,
-   compared with moto's on generated items in tests/integration/test_moto_speed.py.
+   attribute it sets: building an item of n attributes costs n² size sums (~40 % of
+   tests/integration/test_nightly_reads.py's profiled run). `check_item_size_in_one_pass`
+   builds a new item with a running sum: the same refusal (ItemSizeTooLarge) at the same
+   attribute, compared with moto's on generated items in tests/integration/test_moto_speed.py.
 4. Every boto3 session parses botocore's service models (JSON files of up to 1 MB) again;
    local.infra.create opens one per test. `share_botocore_data` parses each file once per
    process (sessions already share what one session parsed among its clients).
@@ -125,7 +125,7 @@ def check_item_size_in_one_pass() -> None:
     """moto's Item.__init__ with the size check of LimitedSizeDict.__setitem__ kept as a
     running sum: each attribute refused exactly where moto would refuse it (moto's sum
     over the attributes set so far, plus the new one, over its limit)."""
-    from moto.dynamodb.models import dynamo_type
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
     from moto.dynamodb.models.utilities import bytesize
 
@@ -142,7 +142,7 @@ def check_item_size_in_one_pass() -> None:
             typed = DynamoType(value)
             added = bytesize(str(key)) + typed.size()
             if total + added > ITEM_SIZE_LIMIT:
-                raise dynamo_type.ItemSizeTooLarge
+                raise ItemSizeTooLarge
             dict.__setitem__(self.attrs, key, typed)
             total += added
 
@@ -164,9 +164,9 @@ def import_the_pool_key_once() -> None:
     from joserfc import jwk
     from moto.cognitoidp import models
 
-    if isinstance(models.jwk, _KeptKeys):
+    if isinstance(models.jwk, _KeptKeys):  # type: ignore[attr-defined]
         return
-    models.jwk = _KeptKeys(jwk)  # type: ignore[assignment]
+    models.jwk = _KeptKeys(jwk)  # type: ignore[attr-defined,assignment]
 
 
 class _KeptKeys:

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto.dynamodb.models import dynamodb_backends
 
 from local import infra, moto_speed
 from local.lambdas import LocalContext, load_handler
@@ -28,6 +29,7 @@ from momentum.store import users as user_store
 from momentum.store.clients import CLIENT_SK
 from momentum.store.keys import client_pk, org_pk
 from momentum.store.users import UserRecord
+from tests.integration.reads import counting  # noqa: F401 - the items-read fixture, for every test here
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 ORG = "org-test"
@@ -51,7 +53,6 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[infra.LocalAws]:
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     make_dynamodb_atomic()
     moto_speed.install()  # the same answers, without moto's slowest steps
-    _RAW.clear()  # a new account: a new client for it
     with mock_aws():
         local = infra.create(infra.load_template(), endpoint_url="")  # in-process mock
         for key, value in local.environment.items():
@@ -87,15 +88,16 @@ def claims(
     return result
 
 
-_RAW: dict[str, Any] = {}
-
-
 def _raw_dynamodb() -> Any:
     # Not dynamo.client(): what the fixtures do here is not what `dynamodb_calls` counts.
-    # One per test (the `aws` fixture forgets it): making a client costs more than a call.
-    if "dynamodb" not in _RAW:
-        _RAW["dynamodb"] = boto3.client("dynamodb", region_name=infra.REGION)
-    return _RAW["dynamodb"]
+    # One per moto account, kept on its backend (moto's reset forgets it with the tables):
+    # making a client costs more than the call, and callers seed and read ahead per request.
+    backend = dynamodb_backends[infra.ACCOUNT_ID][infra.REGION]
+    client = getattr(backend, "_momentum_raw_client", None)
+    if client is None:
+        client = boto3.client("dynamodb", region_name=infra.REGION)
+        backend._momentum_raw_client = client
+    return client
 
 
 def seed_user(

@@ -19,17 +19,30 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
+from botocore.retries.standard import ExponentialBackoff
 
 from local import events, infra
 from local.lambdas import LocalContext, load_handler
 from momentum import clock
 from momentum.logic import clients as client_logic
+from momentum.logic import writes
 from momentum.store import dynamo
 from tests.integration.conftest import HttpCall, claims, sent_emails
 from tests.integration.people import seed_staff
 from tests.package_bodies import REMINDED_AT_ONCE
 
 ADMIN = claims(role="admin", sub="user-adam")
+
+
+@pytest.fixture(autouse=True)
+def retries_without_waiting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The retries as they are (the same attempts, the same outcome) without the waits
+    between them: the product's backoff (logic.writes.pause, up to 0.2 s an attempt: ~7 s
+    a test here) and botocore's (up to 1 + 2 + 4 + 8 s a throttled call) only sleep."""
+    pauses: list[int] = []
+    monkeypatch.setattr(writes, "pause", pauses.append)
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda backoff, context: 0.0)
+    return pauses
 
 
 @pytest.fixture

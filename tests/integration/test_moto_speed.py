@@ -145,7 +145,7 @@ def test_botocore_files_parse_to_what_a_fresh_parse_gives(aws: infra.LocalAws) -
 
 def _built(init: Any, attrs: dict[str, Any]) -> Any:
     """The item's attributes as `init` builds them, or the refusal's name."""
-    item = Item.__new__(Item)
+    item: Any = Item.__new__(Item)
     try:
         init(item, DynamoType({"S": "h"}), None, attrs)
     except ItemSizeTooLarge:
@@ -174,8 +174,8 @@ def test_items_are_sized_and_refused_as_moto_does(
 @pytest.mark.parametrize("big_first", [True, False])
 def test_the_limit_is_where_moto_puts_it(over: int, big_first: bool) -> None:
     moto_speed.check_item_size_in_one_pass()
-    small = {"n": {"N": "12"}, "l": {"L": [{"S": "ab"}, {"NULL": True}]}}
-    small_size = sum(len(k) + DynamoType(v).size() for k, v in small.items())
+    small: dict[str, Any] = {"n": {"N": "12"}, "l": {"L": [{"S": "ab"}, {"NULL": True}]}}
+    small_size = sum(len(k) + int(DynamoType(v).size()) for k, v in small.items())
     big = {"b": {"S": "x" * (MOTO_LIMIT - small_size - 1 + over)}}
     attrs = {**big, **small} if big_first else {**small, **big}
     one_pass = Item.__init__

@@ -11,6 +11,7 @@ import pytest
 from momentum import clock
 from tests.integration.conftest import HttpCall, claims, sent_emails
 from tests.integration.packs import physio_plan_with_two_sessions
+from tests.package_bodies import REMINDED_AT_ONCE
 
 ADMIN = claims(role="admin", sub="user-adam")
 OWNER = claims(role="owner", sub="user-olivia")
@@ -219,18 +220,7 @@ def test_running_the_nightly_twice_on_the_same_day_sends_nothing_new(
         "POST",
         f"/clients/{client_id}/packages",
         caller=ADMIN,
-        body={
-            "type": "usage",
-            "start_date": "2026-01-01",
-            "on_track": {
-                "enabled": True,
-                "window_days": 30,
-                "at_risk_below": 1,
-                "off_track_below": 0,
-                "reminder_after_days": 0,
-                "remind_client": True,
-            },
-        },
+        body=REMINDED_AT_ONCE,
         **path("POST", "/clients/{client_id}/packages", client_id=client_id),
     )
     at("2026-04-02T00:30:00+01:00")

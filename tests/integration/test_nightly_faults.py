@@ -13,6 +13,7 @@ from momentum import adapters, clock
 from momentum.logic.evaluators import common as evaluator_common
 from momentum.notify.ses import SesSender
 from tests.integration.conftest import HttpCall, claims, sent_emails
+from tests.package_bodies import REMINDED_AT_ONCE
 
 ADMIN = claims(role="admin", sub="user-adam")
 Nightly = Callable[[], dict[str, Any]]
@@ -41,18 +42,7 @@ def reminders_due(api: HttpCall) -> None:
             caller=ADMIN,
             route="POST /clients/{client_id}/packages",
             path_parameters={"client_id": client_id},
-            body={
-                "type": "usage",
-                "start_date": "2026-01-01",
-                "on_track": {
-                    "enabled": True,
-                    "window_days": 30,
-                    "at_risk_below": 1,
-                    "off_track_below": 0,
-                    "reminder_after_days": 0,
-                    "remind_client": True,
-                },
-            },
+            body=REMINDED_AT_ONCE,
         )
         assert response["status"] == 201
     at("2026-04-02T00:30:00+01:00")

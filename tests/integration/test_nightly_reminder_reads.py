@@ -5,9 +5,7 @@ the email goes out (SPEC §5 reminders, §7 who may be emailed, §8)."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -20,61 +18,13 @@ from momentum.clock import current
 from momentum.store import dynamo, outbox
 from tests.integration.conftest import HttpCall, claims, sent_emails
 from tests.integration.packs import physio_plan_with_two_sessions
+from tests.integration.reads import Reads
+from tests.integration.routes import at
 
 ADMIN = claims(role="admin", sub="user-adam")
 OWNER = claims(role="owner", sub="user-olivia")
 # The physio plan's reminders go out on 12 May (At risk from 10 May, after 2 days).
 REMINDER_NIGHT = "2026-05-12T00:30:00+01:00"
-
-
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-def _kind(sk: str) -> str:
-    """A stored item's kind from its sort key: `S#PKG`, `S#CLIENT`, `USER`, `OUTBOX`..."""
-    parts = sk.split("#")
-    return f"{parts[0]}#{parts[1]}" if parts[0] == "S" and len(parts) > 1 else parts[0]
-
-
-class Reads:
-    """Items DynamoDB returned to the product's client (as tests/integration/
-    test_nightly_reads.py counts them: Query `ScannedCount`, GetItem hits, batch items), and
-    their kinds."""
-
-    def __init__(self) -> None:
-        self.items = 0
-        self.kinds: Counter[str] = Counter()
-
-    def after(self, parsed: dict[str, Any], **_: Any) -> None:
-        returned: list[dict[str, Any]] = []
-        if "ScannedCount" in parsed:
-            self.items += int(parsed["ScannedCount"])
-            returned = list(parsed.get("Items", []))
-        elif "Item" in parsed:
-            self.items += 1
-            returned = [parsed["Item"]]
-        elif "Responses" in parsed:
-            returned = [i for items in parsed["Responses"].values() for i in items]
-            self.items += len(returned)
-        self.kinds.update(_kind(i["sk"]["S"]) for i in returned if "sk" in i)
-
-
-@pytest.fixture
-def counting(aws: infra.LocalAws) -> Iterator[Callable[[], Reads]]:
-    """A fresh tally of the items read from here on (each call starts a new one)."""
-    current_tally = [Reads()]
-
-    def after(**kwargs: Any) -> None:
-        current_tally[0].after(**kwargs)
-
-    def fresh() -> Reads:
-        current_tally[0] = Reads()
-        return current_tally[0]
-
-    dynamo.client().meta.events.register("after-call.dynamodb.*", after)
-    yield fresh
-    dynamo.client().meta.events.unregister("after-call.dynamodb.*", after)
 
 
 class Chain:

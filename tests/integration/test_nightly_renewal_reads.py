@@ -5,41 +5,18 @@ once (SPEC §4: a renewal is made from the template)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from local import infra
-from momentum import clock
-from momentum.store import dynamo
 from tests.integration.conftest import HttpCall, claims
-from tests.integration.test_nightly_reminder_reads import Reads
+from tests.integration.reads import Reads
+from tests.integration.routes import at
 
 ADMIN = claims(role="admin", sub="user-adam")
 OWNER = claims(role="owner", sub="user-olivia")
 RENEWAL_NIGHT = "2026-05-01T00:30:00+01:00"  # packs of 1-30 April renew on 1 May
-
-
-def at(text: str) -> None:
-    clock.install(clock.SettableClock(datetime.fromisoformat(text)))
-
-
-@pytest.fixture
-def counting(aws: infra.LocalAws) -> Iterator[Callable[[], Reads]]:
-    current_tally = [Reads()]
-
-    def after(**kwargs: Any) -> None:
-        current_tally[0].after(**kwargs)
-
-    def fresh() -> Reads:
-        current_tally[0] = Reads()
-        return current_tally[0]
-
-    dynamo.client().meta.events.register("after-call.dynamodb.*", after)
-    yield fresh
-    dynamo.client().meta.events.unregister("after-call.dynamodb.*", after)
 
 
 def _packs(api: HttpCall, client_id: str) -> list[dict[str, Any]]:
